@@ -1,0 +1,487 @@
+//! Batch scoring of JSONL exports: one response per line, one record out per non-empty line.
+//!
+//! The engine reads blocks of lines, scores them on `jobs` threads and writes the records in
+//! input order, so memory stays constant whatever the input size and the output is the same
+//! bytes whatever `jobs` is. Lines are numbered from 1 and counted whether empty or not, so a
+//! record's `line` is where an editor finds it; empty and all-blank lines produce no record.
+//!
+//! This module takes a reader and a writer from the caller; it never opens files or prints.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Read, Write};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::decision::Decision;
+use crate::error::ParseError;
+use crate::rules::{Outcome, RuleSet, RuleSetId};
+use crate::session::parse_session_bytes;
+
+/// How big a block the engine reads at once (bytes). Lines longer than this still work: the
+/// block grows to hold one whole line.
+pub const BLOCK_SIZE: usize = 4 << 20;
+
+/// About how many bytes one worker task scores at a time.
+const PIECE_SIZE: usize = 128 << 10;
+
+/// Per-line work for [`run`]: `f(line_number, line_bytes, output, state)`.
+///
+/// Implemented for closures; `state` is a per-piece accumulator merged in input order.
+pub trait LineFn<S>: Sync {
+    /// Handle one non-empty line.
+    fn call(&self, line: u64, bytes: &[u8], out: &mut Vec<u8>, state: &mut S);
+}
+
+impl<S, F: Fn(u64, &[u8], &mut Vec<u8>, &mut S) + Sync> LineFn<S> for F {
+    fn call(&self, line: u64, bytes: &[u8], out: &mut Vec<u8>, state: &mut S) {
+        self(line, bytes, out, state)
+    }
+}
+
+/// State that can be merged: `a.merge(b)` where `b` covers lines after `a`'s.
+pub trait Merge: Default + Send {
+    /// Fold `later` into `self`.
+    fn merge(&mut self, later: Self);
+}
+
+/// Streams `input` to `output` through `f` on `jobs` threads (1 = this thread only).
+/// `progress(bytes_read, lines_seen)` is called after each block.
+///
+/// # Errors
+/// I/O errors of the reader or the writer. Bad lines are not errors: `f` writes a record.
+pub fn run<S: Merge>(
+    mut input: impl Read,
+    mut output: impl Write,
+    jobs: usize,
+    f: &impl LineFn<S>,
+    mut progress: impl FnMut(u64, u64),
+) -> io::Result<S> {
+    let pool = if jobs > 1 {
+        Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(jobs)
+                .build()
+                .map_err(io::Error::other)?,
+        )
+    } else {
+        None
+    };
+    let mut state = S::default();
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK_SIZE + (64 << 10));
+    let mut next_line: u64 = 1;
+    let mut bytes_read: u64 = 0;
+    let mut eof = false;
+    let mut outs: Vec<(Vec<u8>, S)> = Vec::new();
+    while !eof || !buf.is_empty() {
+        // Fill the block: at least BLOCK_SIZE bytes, or to the end of input.
+        while !eof && buf.len() < BLOCK_SIZE {
+            let start = buf.len();
+            buf.resize(start + (BLOCK_SIZE - start).max(64 << 10), 0);
+            let n = loop {
+                match input.read(&mut buf[start..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        buf.truncate(start);
+                        return Err(e);
+                    }
+                }
+            };
+            buf.truncate(start + n);
+            bytes_read += n as u64;
+            if n == 0 {
+                eof = true;
+            }
+        }
+        // Cut at the last newline; at EOF the rest is the last line.
+        let cut = match buf.iter().rposition(|&b| b == b'\n') {
+            Some(i) => i + 1,
+            None if eof => buf.len(),
+            None => {
+                // One line longer than the block: read more before cutting.
+                let more = buf.len().max(BLOCK_SIZE);
+                buf.reserve(more);
+                let start = buf.len();
+                buf.resize(start + more, 0);
+                let n = input.read(&mut buf[start..])?;
+                buf.truncate(start + n);
+                bytes_read += n as u64;
+                eof = n == 0;
+                continue;
+            }
+        };
+        let block = &buf[..cut];
+        let pieces = split_pieces(block, next_line);
+        let lines_in_block: u64 = pieces.iter().map(|p| p.lines).sum();
+        outs.clear();
+        let work = |p: &Piece<'_>| {
+            let mut out = Vec::with_capacity(p.bytes.len() / 2 + 64);
+            let mut st = S::default();
+            // `take` drops the empty tail after a final newline.
+            let lines = p.bytes.split(|&b| b == b'\n').take(p.lines as usize);
+            for (line, raw) in (p.first_line..).zip(lines) {
+                let l = raw.strip_suffix(b"\r").unwrap_or(raw);
+                if !l.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+                    f.call(line, l, &mut out, &mut st);
+                }
+            }
+            (out, st)
+        };
+        match &pool {
+            Some(pool) => pool.install(|| pieces.par_iter().map(work).collect_into_vec(&mut outs)),
+            None => outs.extend(pieces.iter().map(work)),
+        }
+        for (out, st) in outs.drain(..) {
+            output.write_all(&out)?;
+            state.merge(st);
+        }
+        next_line += lines_in_block;
+        buf.drain(..cut);
+        progress(bytes_read, next_line - 1);
+    }
+    output.flush()?;
+    Ok(state)
+}
+
+struct Piece<'a> {
+    bytes: &'a [u8],
+    first_line: u64,
+    lines: u64,
+}
+
+/// Split a block that ends at a line end (or EOF) into pieces of whole lines.
+fn split_pieces(block: &[u8], first_line: u64) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::with_capacity(block.len() / PIECE_SIZE + 1);
+    let mut start = 0;
+    let mut line = first_line;
+    while start < block.len() {
+        let target = (start + PIECE_SIZE).min(block.len());
+        let end = match block[target..].iter().position(|&b| b == b'\n') {
+            Some(i) => target + i + 1,
+            None => block.len(),
+        };
+        let bytes = &block[start..end];
+        let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        let lines = newlines + u64::from(!bytes.ends_with(b"\n"));
+        pieces.push(Piece {
+            bytes,
+            first_line: line,
+            lines,
+        });
+        line += lines;
+        start = end;
+    }
+    pieces
+}
+
+/// The `score` job: [`score_line`] with a rule set and an evaluation date.
+#[derive(Clone, Copy, Debug)]
+pub struct Scorer<'r> {
+    /// The rule set.
+    pub rules: &'r RuleSet,
+    /// The evaluation date.
+    pub as_of: NaiveDate,
+}
+
+impl<'r> LineFn<Summary<'r>> for Scorer<'r> {
+    fn call(&self, line: u64, bytes: &[u8], out: &mut Vec<u8>, state: &mut Summary<'r>) {
+        score_line(line, bytes, self.rules, self.as_of, out, state)
+    }
+}
+
+/// Score one line into its record (`{"line": N, ...}` or `{"line": N, "error": {...}}`),
+/// followed by a newline, and count it in `summary`.
+pub fn score_line<'r>(
+    line: u64,
+    bytes: &[u8],
+    rules: &'r RuleSet,
+    as_of: NaiveDate,
+    out: &mut Vec<u8>,
+    summary: &mut Summary<'r>,
+) {
+    match parse_session_bytes(bytes) {
+        Ok(session) => {
+            let d = crate::assess(&session, rules, as_of);
+            summary.add(&d);
+            write_json(out, &d.record(line), line);
+        }
+        Err(e) => {
+            summary.add_error(&e);
+            write_error(out, line, &e);
+        }
+    }
+}
+
+/// Write `{"line": N, "error": {"code", "message", "column", "path"}}` and a newline.
+pub fn write_error(out: &mut Vec<u8>, line: u64, e: &ParseError) {
+    #[derive(Serialize)]
+    struct ErrorBody<'e> {
+        code: &'static str,
+        message: String,
+        column: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        path: Option<&'e str>,
+    }
+    #[derive(Serialize)]
+    struct ErrorRecord<'e> {
+        line: u64,
+        error: ErrorBody<'e>,
+    }
+    let rec = ErrorRecord {
+        line,
+        error: ErrorBody {
+            code: e.code(),
+            message: e.to_string(),
+            column: e.column(),
+            path: e.path(),
+        },
+    };
+    write_json(out, &rec, line);
+}
+
+/// Serialize one record and a newline. Serializing our own records cannot fail (no maps
+/// with non-string keys, no I/O into a Vec); if it ever did, the line still gets a record.
+fn write_json(out: &mut Vec<u8>, value: &impl Serialize, line: u64) {
+    let start = out.len();
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.truncate(start);
+        out.extend_from_slice(
+            format!(r#"{{"line":{line},"error":{{"code":"internal","message":"record could not be serialized"}}}}"#)
+                .as_bytes(),
+        );
+    }
+    out.push(b'\n');
+}
+
+/// Counts over a batch: decisions, reason hits, errors.
+#[derive(Clone, Debug, Default)]
+pub struct Summary<'r> {
+    /// Lines that got a record (decisions + errors).
+    pub records: u64,
+    /// Decisions per outcome, in [`Outcome::ALL`] order.
+    pub decisions: [u64; 3],
+    /// Lines where each rule id fired (a finding's rule id is its code).
+    pub rule_hits: HashMap<&'r str, u64>,
+    /// Lines where each reason code appeared.
+    pub code_hits: HashMap<&'static str, u64>,
+    /// Error lines per error code.
+    pub errors: HashMap<&'static str, u64>,
+    /// Sum of scores, for the mean.
+    pub score_sum: u64,
+}
+
+impl<'r> Summary<'r> {
+    /// Count a decision.
+    pub fn add(&mut self, d: &Decision<'r>) {
+        self.records += 1;
+        self.decisions[d.outcome as usize] += 1;
+        self.score_sum += u64::from(d.score);
+        for (i, r) in d.reasons.iter().enumerate() {
+            // Count each rule and code once per line.
+            if !d.reasons[..i].iter().any(|p| p.rule_id == r.rule_id) {
+                *self.rule_hits.entry(r.rule_id).or_default() += 1;
+            }
+            if !d.reasons[..i].iter().any(|p| p.code == r.code) {
+                *self.code_hits.entry(r.code).or_default() += 1;
+            }
+        }
+    }
+
+    /// Count an error line.
+    pub fn add_error(&mut self, e: &ParseError) {
+        self.records += 1;
+        *self.errors.entry(e.code()).or_default() += 1;
+    }
+
+    /// Lines with a decision.
+    pub fn decided(&self) -> u64 {
+        self.decisions.iter().sum()
+    }
+
+    /// Lines with an error.
+    pub fn error_count(&self) -> u64 {
+        self.errors.values().sum()
+    }
+
+    /// The JSON report: counts and shares, sorted, with the rule set's identity.
+    pub fn report(&self, rules: &RuleSetId) -> SummaryReport {
+        let decided = self.decided();
+        let share = |n: u64| {
+            if decided == 0 {
+                0.0
+            } else {
+                round6(n as f64 / decided as f64)
+            }
+        };
+        let mut rules_hits: Vec<Hit> = self
+            .rule_hits
+            .iter()
+            .map(|(k, v)| Hit {
+                id: (*k).to_owned(),
+                hits: *v,
+                rate: share(*v),
+            })
+            .collect();
+        rules_hits.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.id.cmp(&b.id)));
+        let mut codes: Vec<Hit> = self
+            .code_hits
+            .iter()
+            .map(|(k, v)| Hit {
+                id: (*k).to_owned(),
+                hits: *v,
+                rate: share(*v),
+            })
+            .collect();
+        codes.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.id.cmp(&b.id)));
+        let mut errors: Vec<(String, u64)> = self
+            .errors
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), *v))
+            .collect();
+        errors.sort();
+        SummaryReport {
+            rules: rules.clone(),
+            records: self.records,
+            decided,
+            errors: self.error_count(),
+            decisions: Outcome::ALL
+                .iter()
+                .map(|o| OutcomeCount {
+                    decision: *o,
+                    count: self.decisions[*o as usize],
+                    share: share(self.decisions[*o as usize]),
+                })
+                .collect(),
+            mean_score: if decided == 0 {
+                0.0
+            } else {
+                round6(self.score_sum as f64 / decided as f64)
+            },
+            rule_hits: rules_hits,
+            code_hits: codes,
+            error_codes: errors
+                .into_iter()
+                .map(|(code, count)| ErrorCount { code, count })
+                .collect(),
+        }
+    }
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+impl Merge for Summary<'_> {
+    fn merge(&mut self, later: Self) {
+        self.records += later.records;
+        for i in 0..3 {
+            self.decisions[i] += later.decisions[i];
+        }
+        self.score_sum += later.score_sum;
+        for (k, v) in later.rule_hits {
+            *self.rule_hits.entry(k).or_default() += v;
+        }
+        for (k, v) in later.code_hits {
+            *self.code_hits.entry(k).or_default() += v;
+        }
+        for (k, v) in later.errors {
+            *self.errors.entry(k).or_default() += v;
+        }
+    }
+}
+
+/// A summary as written to `--summary FILE`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SummaryReport {
+    /// The rule set.
+    pub rules: RuleSetId,
+    /// Records written (decisions + errors).
+    pub records: u64,
+    /// Decisions.
+    pub decided: u64,
+    /// Error records.
+    pub errors: u64,
+    /// Count and share of each outcome (share of decided lines).
+    pub decisions: Vec<OutcomeCount>,
+    /// Mean score over decided lines.
+    pub mean_score: f64,
+    /// Hits and hit rate per rule id, most hits first.
+    pub rule_hits: Vec<Hit>,
+    /// Hits and hit rate per reason code, most hits first.
+    pub code_hits: Vec<Hit>,
+    /// Error lines per error code.
+    pub error_codes: Vec<ErrorCount>,
+}
+
+/// Count of one outcome.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct OutcomeCount {
+    /// The outcome.
+    pub decision: Outcome,
+    /// Lines.
+    pub count: u64,
+    /// Share of decided lines.
+    pub share: f64,
+}
+
+/// Hits of one rule id or code.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Hit {
+    /// Rule id or reason code.
+    pub id: String,
+    /// Lines it fired on.
+    pub hits: u64,
+    /// Share of decided lines.
+    pub rate: f64,
+}
+
+/// Error lines of one code.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ErrorCount {
+    /// Error code.
+    pub code: String,
+    /// Lines.
+    pub count: u64,
+}
+
+impl fmt::Display for SummaryReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let short = self.rules.sha256.get(..12).unwrap_or(&self.rules.sha256);
+        writeln!(
+            f,
+            "rules {} {} (sha256 {short}…)",
+            self.rules.name, self.rules.version
+        )?;
+        writeln!(
+            f,
+            "{} records: {} decisions, {} errors; mean score {:.1}",
+            self.records, self.decided, self.errors, self.mean_score
+        )?;
+        writeln!(f, "  {:<24} {:>10} {:>8}", "decision", "lines", "share")?;
+        for d in &self.decisions {
+            writeln!(
+                f,
+                "  {:<24} {:>10} {:>7.2}%",
+                d.decision.as_str(),
+                d.count,
+                d.share * 100.0
+            )?;
+        }
+        if !self.rule_hits.is_empty() {
+            writeln!(f, "  {:<40} {:>10} {:>8}", "rule id", "hits", "rate")?;
+            for h in &self.rule_hits {
+                writeln!(f, "  {:<40} {:>10} {:>7.2}%", h.id, h.hits, h.rate * 100.0)?;
+            }
+        }
+        if !self.error_codes.is_empty() {
+            writeln!(f, "  {:<24} {:>10}", "error", "lines")?;
+            for e in &self.error_codes {
+                writeln!(f, "  {:<24} {:>10}", e.code, e.count)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,83 @@
+//! `layer-risk diff`: the what-if command.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use layer_risk::batch;
+use layer_risk::diff::{parse_labels, DiffSetup, DiffStats};
+
+use crate::anyhow_lite::{Context, Fail};
+use crate::{jobs, load_rules, open_input, EXAMPLES};
+
+#[derive(Args)]
+#[command(after_help = EXAMPLES)]
+pub struct DiffArgs {
+    /// The two rules files, current first: --rules A.json --rules B.json.
+    #[arg(long, value_name = "FILE", num_args = 1, required = true)]
+    rules: Vec<PathBuf>,
+    /// Evaluation date, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Show up to N requests that changed tier.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    show: usize,
+    /// CSV of `request_id,label` (fraud or legit): adds recall and precision.
+    #[arg(long, value_name = "FILE")]
+    labels: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// JSONL input, plain or gzip; - for stdin.
+    #[arg(default_value = "-")]
+    input: PathBuf,
+}
+
+pub fn run(a: DiffArgs) -> Result<ExitCode, Fail> {
+    let [pa, pb] = a.rules.as_slice() else {
+        return Err(Fail::Usage(format!(
+            "diff takes exactly two --rules files (got {})",
+            a.rules.len()
+        )));
+    };
+    let (ra, rb) = (load_rules(Some(pa))?, load_rules(Some(pb))?);
+    let labels = match &a.labels {
+        None => None,
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .context(format!("cannot read labels {}", p.display()))?;
+            Some(
+                parse_labels(&text)
+                    .map_err(|(line, msg)| Fail::Usage(format!("{}:{line}: {msg}", p.display())))?,
+            )
+        }
+    };
+    let setup = DiffSetup {
+        a: &ra,
+        b: &rb,
+        as_of: a.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        show: a.show,
+        labels: labels.as_ref(),
+    };
+    let input = open_input(&a.input)?;
+    let stats: DiffStats<'_> =
+        batch::run(input.reader, io::sink(), jobs(a.jobs), &setup, |_, _| {})
+            .map_err(Fail::from_io)?;
+    let report = setup.report(&stats);
+    let mut out = io::stdout().lock();
+    if a.json {
+        let json = serde_json::to_string_pretty(&report).map_err(|e| Fail::Usage(e.to_string()))?;
+        writeln!(out, "{json}").map_err(Fail::from_io)?;
+    } else {
+        write!(out, "{report}").map_err(Fail::from_io)?;
+    }
+    Ok(if stats.a.error_count() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

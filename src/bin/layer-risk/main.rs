@@ -1,0 +1,366 @@
+//! `layer-risk`: the command-line shell over the `layer_risk` library.
+//!
+//! Exit status: 0 when every line was scored, 1 when some lines were errors, 2 for usage,
+//! input-file or rules-file errors. Records go to stdout, everything for people to stderr.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow_lite::{Context, Fail};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use layer_risk::batch::{self, Summary};
+use layer_risk::RuleSet;
+
+mod anyhow_lite;
+mod diff;
+
+const EXAMPLES: &str = "\
+Examples:
+  layer-risk score examples/export.jsonl                  # default rules, today
+  layer-risk score --rules rules/lending.json --as-of 2026-11-22 export.jsonl.gz > decisions.jsonl
+  zcat export.jsonl.gz | layer-risk score --summary summary.json - > decisions.jsonl
+  layer-risk assess examples/session.json
+  layer-risk diff --rules rules/default.json --rules rules/lending.json --labels labels.csv export.jsonl
+  layer-risk rules check rules/*.json
+  layer-risk gen --count 100000 --seed 7 --corrupt 0.01 --labels labels.csv > export.jsonl
+
+Exit status: 0 every line scored; 1 some lines were errors; 2 usage, input or rules-file error.";
+
+#[derive(Parser)]
+#[command(name = "layer-risk", version, about = "Decide whether to trust the identity Plaid Layer returns, or step the user up to Identity Match or Identity Verification.", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score a JSONL export: one /user_account/session/get response per line, one JSON record
+    /// out per non-empty line, in input order.
+    Score(ScoreArgs),
+    /// Explain the decision on one response (a JSON file as saved from the API).
+    Assess(AssessArgs),
+    /// Replay one export through two rule sets and report what changes.
+    Diff(diff::DiffArgs),
+    /// Rules files.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Check rules files; exit 2 with located messages when one is wrong.
+    Check {
+        /// Rules files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List every finding code with what it means.
+    Codes,
+}
+
+/// Options shared by the commands that decide.
+#[derive(Args, Clone)]
+struct EvalArgs {
+    /// Rules file (default: the embedded rules/default.json).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// Evaluation date, YYYY-MM-DD (default: today, UTC). Ages are computed against it.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(Args)]
+struct ScoreArgs {
+    #[command(flatten)]
+    eval: EvalArgs,
+    /// Worker threads (default: all cores). 1 scores on this thread only.
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Also write a JSON summary to FILE and a table to stderr.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    /// No progress bar, even on a terminal.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// JSONL input, plain or gzip (detected); - for stdin.
+    #[arg(default_value = "-")]
+    input: PathBuf,
+}
+
+#[derive(Args)]
+struct AssessArgs {
+    #[command(flatten)]
+    eval: EvalArgs,
+    /// Print the JSON record instead of the explanation.
+    #[arg(long)]
+    json: bool,
+    /// One response as JSON (pretty or compact); - for stdin.
+    input: PathBuf,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|_| s.len() == 10)
+        .ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Score(a) => score(a),
+        Command::Assess(a) => assess(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Rules(RulesCommand::Check { files }) => rules_check(&files),
+        Command::Rules(RulesCommand::Codes) => rules_codes(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Fail::BrokenPipe) => ExitCode::SUCCESS,
+        Err(Fail::Usage(msg)) => {
+            eprintln!("layer-risk: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+impl EvalArgs {
+    fn as_of(&self) -> NaiveDate {
+        self.as_of
+            .unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
+}
+
+/// Load a rules file, or the embedded default.
+fn load_rules(path: Option<&Path>) -> Result<RuleSet, Fail> {
+    match path {
+        None => Ok(RuleSet::embedded_default().clone()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .context(format!("cannot read rules file {}", p.display()))?;
+            RuleSet::from_json(&text, &p.display().to_string())
+                .map_err(|e| Fail::Usage(e.to_string()))
+        }
+    }
+}
+
+/// Counts the compressed bytes read, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// An input: file or stdin, gzip detected by its magic bytes.
+struct Input {
+    reader: Box<dyn Read + Send>,
+    /// Size of the file in bytes, when it is one.
+    size: Option<u64>,
+    /// Raw bytes read so far (compressed bytes for gzip).
+    raw_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+fn open_input(path: &Path) -> Result<Input, Fail> {
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (raw, size): (Box<dyn Read + Send>, Option<u64>) = if path.as_os_str() == "-" {
+        (Box::new(io::stdin()), None)
+    } else {
+        let f = File::open(path).context(format!("cannot open {}", path.display()))?;
+        let size = f.metadata().ok().map(|m| m.len());
+        (Box::new(f), size)
+    };
+    let mut buffered = BufReader::with_capacity(
+        1 << 20,
+        Counting {
+            inner: raw,
+            count: count.clone(),
+        },
+    );
+    let gzip = buffered
+        .fill_buf()
+        .context(format!("cannot read {}", path.display()))?
+        .starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn Read + Send> = if gzip {
+        Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
+    } else {
+        Box::new(buffered)
+    };
+    Ok(Input {
+        reader,
+        size,
+        raw_read: count,
+    })
+}
+
+/// A progress bar on stderr when it is a terminal; nothing otherwise.
+fn progress_bar(quiet: bool, size: Option<u64>) -> Option<indicatif::ProgressBar> {
+    if quiet || !io::stderr().is_terminal() {
+        return None;
+    }
+    let style = match size {
+        Some(_) => indicatif::ProgressStyle::with_template(
+            "{bar:30} {bytes}/{total_bytes} {msg} eta {eta}",
+        ),
+        None => indicatif::ProgressStyle::with_template("{spinner} {bytes} read {msg}"),
+    }
+    .ok()?;
+    let bar = match size {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_style(style);
+    Some(bar)
+}
+
+fn jobs(j: Option<usize>) -> usize {
+    j.filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+fn score(a: ScoreArgs) -> Result<ExitCode, Fail> {
+    let rules = load_rules(a.eval.rules.as_deref())?;
+    let as_of = a.eval.as_of();
+    let input = open_input(&a.input)?;
+    let bar = progress_bar(a.quiet, input.size);
+    let started = Instant::now();
+    let raw_read = input.raw_read.clone();
+    let stdout = io::stdout().lock();
+    let out = io::BufWriter::with_capacity(1 << 20, stdout);
+    let scorer = batch::Scorer {
+        rules: &rules,
+        as_of,
+    };
+    let summary: Summary<'_> = batch::run(input.reader, out, jobs(a.jobs), &scorer, |_, lines| {
+        if let Some(bar) = &bar {
+            bar.set_position(raw_read.load(std::sync::atomic::Ordering::Relaxed));
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!("{lines} lines, {:.0} lines/s", lines as f64 / secs));
+        }
+    })
+    .map_err(Fail::from_io)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if let Some(path) = &a.summary {
+        let report = summary.report(rules.id());
+        let json = serde_json::to_string_pretty(&report).map_err(|e| Fail::Usage(e.to_string()))?;
+        std::fs::write(path, json + "\n").context(format!("cannot write {}", path.display()))?;
+        eprint!("{report}");
+    }
+    Ok(if summary.error_count() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn assess(a: AssessArgs) -> Result<ExitCode, Fail> {
+    let rules = load_rules(a.eval.rules.as_deref())?;
+    let mut text = Vec::new();
+    open_input(&a.input)?
+        .reader
+        .read_to_end(&mut text)
+        .context(format!("cannot read {}", a.input.display()))?;
+    let session = match layer_risk::parse_session_bytes(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            if a.json {
+                let mut out = Vec::new();
+                batch::write_error(&mut out, 1, &e);
+                io::stdout().write_all(&out).map_err(Fail::from_io)?;
+            } else {
+                eprintln!("layer-risk: {}: {e}", a.input.display());
+            }
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let d = layer_risk::assess(&session, &rules, a.eval.as_of());
+    let mut stdout = io::stdout().lock();
+    if a.json {
+        let json = serde_json::to_string(&d.record(1)).map_err(|e| Fail::Usage(e.to_string()))?;
+        writeln!(stdout, "{json}").map_err(Fail::from_io)?;
+    } else {
+        write!(stdout, "{d}").map_err(Fail::from_io)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rules_check(files: &[PathBuf]) -> Result<ExitCode, Fail> {
+    let mut bad = 0;
+    for p in files {
+        match load_rules(Some(p)) {
+            Ok(r) => {
+                let id = r.id();
+                println!(
+                    "{}: ok: {} {} sha256 {} ({} edit rules)",
+                    p.display(),
+                    id.name,
+                    id.version,
+                    id.sha256,
+                    r.edit_rules().len()
+                );
+                let unpriced = r.unpriced_codes();
+                if !unpriced.is_empty() {
+                    let names: Vec<&str> = unpriced.iter().map(|c| c.as_str()).collect();
+                    eprintln!(
+                        "{}: note: not priced, so they count 0: {}",
+                        p.display(),
+                        names.join(", ")
+                    );
+                }
+            }
+            Err(Fail::Usage(msg)) => {
+                eprintln!("{msg}");
+                bad += 1;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(if bad > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn rules_codes() -> Result<ExitCode, Fail> {
+    let mut out = io::stdout().lock();
+    for c in layer_risk::Code::ALL {
+        writeln!(
+            out,
+            "{:<28} {:<22} {}",
+            c.as_str(),
+            c.field().as_str(),
+            c.description()
+        )
+        .map_err(Fail::from_io)?;
+    }
+    writeln!(
+        out,
+        "{:<28} {:<22} an edit rule of the rules file fired (rule_id says which)",
+        layer_risk::EDIT_RULE,
+        "(rule's field)"
+    )
+    .map_err(Fail::from_io)?;
+    writeln!(
+        out,
+        "{:<28} {:<22} identity_match raised to identity_verification: no linked Item to match against",
+        layer_risk::IDENTITY_MATCH_UNAVAILABLE,
+        "items"
+    )
+    .map_err(Fail::from_io)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,196 @@
+//! The decision: outcome, score, reasons heaviest first, and the rule set that made it.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use crate::finding::Observed;
+use crate::rules::{Outcome, RuleSet, RuleSetId, Window};
+
+/// Reason code added when an `identity_match` outcome is raised to `identity_verification`
+/// because the response has no linked Item for Identity Match to compare with.
+pub const IDENTITY_MATCH_UNAVAILABLE: &str = "identity_match_unavailable";
+
+/// Why a decision came out as it did: one finding or one fired rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason<'r> {
+    /// Stable reason code (`rules/README.md` lists them all).
+    pub code: &'static str,
+    /// The rule that priced it: the edit rule's id, or the finding code for findings.
+    pub rule_id: &'r str,
+    /// The field it is about.
+    pub field: &'static str,
+    /// For edit rules: the window counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+    /// What was observed (a count, an age, a region): never an identity value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed: Option<Observed>,
+    /// The bound it was held against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<u64>,
+    /// Points it added to the score.
+    pub points: u32,
+    /// A tier it forced, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force: Option<Outcome>,
+}
+
+/// An explained decision on one Layer response.
+///
+/// Serializes to the record the CLI writes (without `line`); `Display` gives a short
+/// explanation for a person. Neither contains identity values: `request_id`, codes, counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision<'r> {
+    /// Plaid's request id, when the response had one.
+    pub request_id: Option<String>,
+    /// What the backend should do.
+    pub outcome: Outcome,
+    /// Sum of the reasons' points.
+    pub score: u32,
+    /// Every finding and fired rule, heaviest first (ties keep validation then file order).
+    pub reasons: Vec<Reason<'r>>,
+    /// The rule set: name, version, SHA-256.
+    pub rules: &'r RuleSetId,
+    /// The evaluation date the decision was made for.
+    pub as_of: NaiveDate,
+    /// The libphonenumber metadata version behind the phone check.
+    pub phone_metadata: &'static str,
+}
+
+/// Resolve the outcome from scored reasons.
+///
+/// The score's tier, raised to the strictest tier any reason forces. A forced `trust` (only
+/// `idv_passed` may force it: the user already passed Identity Verification) wins over both.
+/// Then, if the outcome is `identity_match` but there is no linked Item and the rules require
+/// one, it becomes `identity_verification` with the reason `identity_match_unavailable`.
+pub(crate) fn decide<'r>(
+    request_id: Option<&str>,
+    mut reasons: Vec<Reason<'r>>,
+    score: u32,
+    has_items: bool,
+    rules: &'r RuleSet,
+    as_of: NaiveDate,
+) -> Decision<'r> {
+    let mut outcome = rules.tiers().for_score(score);
+    let forced = reasons.iter().filter_map(|r| r.force);
+    if let Some(max) = forced.clone().filter(|f| *f != Outcome::Trust).max() {
+        outcome = outcome.max(max);
+    }
+    if forced.clone().any(|f| f == Outcome::Trust) {
+        outcome = Outcome::Trust;
+    }
+    if outcome == Outcome::IdentityMatch && !has_items && rules.identity_match_requires_items() {
+        outcome = Outcome::IdentityVerification;
+        reasons.push(Reason {
+            code: IDENTITY_MATCH_UNAVAILABLE,
+            rule_id: IDENTITY_MATCH_UNAVAILABLE,
+            field: "items",
+            window: None,
+            observed: None,
+            threshold: None,
+            points: 0,
+            force: Some(Outcome::IdentityVerification),
+        });
+    }
+    // Heaviest first; a stable sort keeps validation order, then rule-file order, on ties.
+    reasons.sort_by(|a, b| b.points.cmp(&a.points).then(b.force.cmp(&a.force)));
+    Decision {
+        request_id: request_id.map(str::to_owned),
+        outcome,
+        score,
+        reasons,
+        rules: rules.id(),
+        as_of,
+        phone_metadata: crate::validate::phone::metadata_version(),
+    }
+}
+
+impl Decision<'_> {
+    fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        map.serialize_entry("request_id", &self.request_id)?;
+        map.serialize_entry("decision", &self.outcome)?;
+        map.serialize_entry("score", &self.score)?;
+        map.serialize_entry("reasons", &self.reasons)?;
+        map.serialize_entry("rules", self.rules)?;
+        map.serialize_entry("as_of", &self.as_of.format("%Y-%m-%d").to_string())?;
+        map.serialize_entry("phone_metadata", self.phone_metadata)
+    }
+
+    /// The batch record for input line `line`: `{"line": N, "request_id": ..., "decision": ...}`.
+    pub fn record(&self, line: u64) -> Record<'_, '_> {
+        Record {
+            line,
+            decision: self,
+        }
+    }
+}
+
+impl Serialize for Decision<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        self.write_fields(&mut map)?;
+        map.end()
+    }
+}
+
+/// A decision with the input line it came from, as the CLI writes it.
+#[derive(Clone, Copy, Debug)]
+pub struct Record<'d, 'r> {
+    /// 1-based input line.
+    pub line: u64,
+    /// The decision.
+    pub decision: &'d Decision<'r>,
+}
+
+impl Serialize for Record<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("line", &self.line)?;
+        self.decision.write_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl fmt::Display for Decision<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let short_sha = self.rules.sha256.get(..12).unwrap_or(&self.rules.sha256);
+        writeln!(
+            f,
+            "{} (score {}) for request {}",
+            self.outcome,
+            self.score,
+            self.request_id.as_deref().unwrap_or("<none>")
+        )?;
+        writeln!(
+            f,
+            "rules: {} {} (sha256 {short_sha}…), evaluated as of {}",
+            self.rules.name, self.rules.version, self.as_of
+        )?;
+        if self.reasons.is_empty() {
+            return writeln!(f, "  no findings");
+        }
+        for r in &self.reasons {
+            write!(f, "  {:>+5}  {}", r.points, r.code)?;
+            if r.rule_id != r.code {
+                write!(f, " [{}]", r.rule_id)?;
+            }
+            write!(f, " on {}", r.field)?;
+            match (r.window, &r.observed, r.threshold) {
+                (Some(w), Some(o), Some(t)) => {
+                    write!(f, ": {o} in window {} (fires at {t}+)", w.as_str())?
+                }
+                (None, Some(o), Some(t)) => write!(f, ": {o} (bound {t})")?,
+                (None, Some(o), None) => write!(f, ": {o}")?,
+                _ => {}
+            }
+            if let Some(force) = r.force {
+                write!(f, " -> forces {force}")?;
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}

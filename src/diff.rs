@@ -1,0 +1,473 @@
+//! What-if: replay one export through two rule sets in one pass and count what changes.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::batch::{Merge, Summary, SummaryReport};
+use crate::rules::{Outcome, RuleSet};
+use crate::session::parse_session_bytes;
+
+/// A ground-truth label for a request id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    /// Known fraud.
+    Fraud,
+    /// Known good.
+    Legit,
+}
+
+/// Read a labels CSV: `request_id,label` per line, label `fraud` or `legit`; an optional
+/// header line `request_id,label`; blank lines ignored.
+///
+/// # Errors
+/// `(line, message)` for the first malformed line.
+pub fn parse_labels(text: &str) -> Result<HashMap<String, Label>, (usize, String)> {
+    let mut map = HashMap::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || (i == 0 && line.eq_ignore_ascii_case("request_id,label")) {
+            continue;
+        }
+        let Some((id, label)) = line.split_once(',') else {
+            return Err((i + 1, "expected `request_id,label`".into()));
+        };
+        let label = match label.trim() {
+            "fraud" => Label::Fraud,
+            "legit" => Label::Legit,
+            _ => return Err((i + 1, "label must be `fraud` or `legit`".into())),
+        };
+        map.insert(id.trim().to_owned(), label);
+    }
+    Ok(map)
+}
+
+/// An example of a request whose outcome changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Input line.
+    pub line: u64,
+    /// Its request id.
+    pub request_id: Option<String>,
+    /// Outcome under the first rule set.
+    pub from: Outcome,
+    /// Outcome under the second.
+    pub to: Outcome,
+}
+
+/// Counts for one rule set against labels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Confusion {
+    fraud_stepped_up: u64,
+    legit_stepped_up: u64,
+}
+
+/// What-if counts over a batch; merge pieces in input order.
+#[derive(Debug, Default)]
+pub struct DiffStats<'r> {
+    /// `transitions[a][b]`: lines with outcome `a` under the first set and `b` under the second.
+    pub transitions: [[u64; 3]; 3],
+    /// Summary under the first rule set.
+    pub a: Summary<'r>,
+    /// Summary under the second.
+    pub b: Summary<'r>,
+    /// First changed requests, in input order.
+    pub examples: Vec<Change>,
+    show: usize,
+    labelled_fraud: u64,
+    labelled_legit: u64,
+    unlabelled: u64,
+    conf: [Confusion; 2],
+}
+
+impl Merge for DiffStats<'_> {
+    fn merge(&mut self, later: Self) {
+        for i in 0..3 {
+            for j in 0..3 {
+                self.transitions[i][j] += later.transitions[i][j];
+            }
+        }
+        self.a.merge(later.a);
+        self.b.merge(later.b);
+        self.show = self.show.max(later.show);
+        let room = self.show.saturating_sub(self.examples.len());
+        self.examples.extend(later.examples.into_iter().take(room));
+        self.labelled_fraud += later.labelled_fraud;
+        self.labelled_legit += later.labelled_legit;
+        self.unlabelled += later.unlabelled;
+        for k in 0..2 {
+            self.conf[k].fraud_stepped_up += later.conf[k].fraud_stepped_up;
+            self.conf[k].legit_stepped_up += later.conf[k].legit_stepped_up;
+        }
+    }
+}
+
+/// The rule sets, date and options of a what-if run.
+#[derive(Clone, Copy, Debug)]
+pub struct DiffSetup<'r, 'l> {
+    /// First rule set (the current one).
+    pub a: &'r RuleSet,
+    /// Second rule set (the candidate).
+    pub b: &'r RuleSet,
+    /// Evaluation date.
+    pub as_of: NaiveDate,
+    /// How many changed requests to keep as examples.
+    pub show: usize,
+    /// Labels by request id, if any.
+    pub labels: Option<&'l HashMap<String, Label>>,
+}
+
+impl<'r> DiffSetup<'r, '_> {
+    /// Parse one line once and decide it under both rule sets.
+    pub fn line(&self, line: u64, bytes: &[u8], stats: &mut DiffStats<'r>) {
+        stats.show = self.show;
+        let session = match parse_session_bytes(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                stats.a.add_error(&e);
+                stats.b.add_error(&e);
+                return;
+            }
+        };
+        let da = crate::assess(&session, self.a, self.as_of);
+        let db = crate::assess(&session, self.b, self.as_of);
+        stats.transitions[da.outcome as usize][db.outcome as usize] += 1;
+        if da.outcome != db.outcome && stats.examples.len() < self.show {
+            stats.examples.push(Change {
+                line,
+                request_id: da.request_id.clone(),
+                from: da.outcome,
+                to: db.outcome,
+            });
+        }
+        if let Some(labels) = self.labels {
+            match session.request_id.as_deref().and_then(|id| labels.get(id)) {
+                None => stats.unlabelled += 1,
+                Some(label) => {
+                    let fraud = *label == Label::Fraud;
+                    if fraud {
+                        stats.labelled_fraud += 1;
+                    } else {
+                        stats.labelled_legit += 1;
+                    }
+                    for (k, d) in [&da, &db].into_iter().enumerate() {
+                        if d.outcome != Outcome::Trust {
+                            if fraud {
+                                stats.conf[k].fraud_stepped_up += 1;
+                            } else {
+                                stats.conf[k].legit_stepped_up += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        stats.a.add(&da);
+        stats.b.add(&db);
+    }
+
+    /// The report.
+    pub fn report(&self, stats: &DiffStats<'r>) -> DiffReport {
+        let a = stats.a.report(self.a.id());
+        let b = stats.b.report(self.b.id());
+        let decided = a.decided;
+        let step_up = |s: &SummaryReport| {
+            let trust = s.decisions.first().map_or(0, |d| d.count);
+            ratio(decided - trust.min(decided), decided)
+        };
+        let mut ids: Vec<&str> = a
+            .rule_hits
+            .iter()
+            .chain(&b.rule_hits)
+            .map(|h| h.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let hits = |s: &SummaryReport, id: &str| {
+            s.rule_hits
+                .iter()
+                .find(|h| h.id == id)
+                .map_or(0, |h| h.hits)
+        };
+        let mut rule_changes: Vec<RuleChange> = ids
+            .into_iter()
+            .map(|id| {
+                let (ha, hb) = (hits(&a, id), hits(&b, id));
+                RuleChange {
+                    id: id.to_owned(),
+                    hits_a: ha,
+                    hits_b: hb,
+                    rate_a: ratio(ha, decided),
+                    rate_b: ratio(hb, decided),
+                    change: ratio(hb, decided) - ratio(ha, decided),
+                }
+            })
+            .collect();
+        rule_changes.sort_by(|x, y| {
+            y.change
+                .abs()
+                .total_cmp(&x.change.abs())
+                .then_with(|| x.id.cmp(&y.id))
+        });
+        let labels = self.labels.map(|_| {
+            let per = |k: usize| {
+                let c = stats.conf[k];
+                let stepped = c.fraud_stepped_up + c.legit_stepped_up;
+                LabelStats {
+                    step_up_rate: ratio(stepped, stats.labelled_fraud + stats.labelled_legit),
+                    recall: ratio(c.fraud_stepped_up, stats.labelled_fraud),
+                    precision: ratio(c.fraud_stepped_up, stepped),
+                    fraud_stepped_up: c.fraud_stepped_up,
+                    legit_stepped_up: c.legit_stepped_up,
+                }
+            };
+            LabelReport {
+                fraud: stats.labelled_fraud,
+                legit: stats.labelled_legit,
+                unlabelled: stats.unlabelled,
+                a: per(0),
+                b: per(1),
+            }
+        });
+        let changed = (0..3)
+            .flat_map(|i| (0..3).map(move |j| (i, j)))
+            .filter(|(i, j)| i != j)
+            .map(|(i, j)| stats.transitions[i][j])
+            .sum();
+        DiffReport {
+            step_up_rate_a: step_up(&a),
+            step_up_rate_b: step_up(&b),
+            a,
+            b,
+            decided,
+            changed,
+            transitions: stats.transitions,
+            rule_changes,
+            labels,
+            examples: stats.examples.clone(),
+        }
+    }
+}
+
+impl<'r> crate::batch::LineFn<DiffStats<'r>> for DiffSetup<'r, '_> {
+    fn call(&self, line: u64, bytes: &[u8], _out: &mut Vec<u8>, state: &mut DiffStats<'r>) {
+        self.line(line, bytes, state)
+    }
+}
+
+fn ratio(n: u64, d: u64) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        ((n as f64 / d as f64) * 1e6).round() / 1e6
+    }
+}
+
+/// The what-if report (JSON with `--json`, a readable page otherwise).
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffReport {
+    /// Summary under the first rule set.
+    pub a: SummaryReport,
+    /// Summary under the second.
+    pub b: SummaryReport,
+    /// Lines decided (same under both).
+    pub decided: u64,
+    /// Lines whose outcome changed.
+    pub changed: u64,
+    /// Rows: outcome under A (trust, identity_match, identity_verification); columns: under B.
+    pub transitions: [[u64; 3]; 3],
+    /// Share of decided lines not trusted under A.
+    pub step_up_rate_a: f64,
+    /// Share of decided lines not trusted under B.
+    pub step_up_rate_b: f64,
+    /// Per-rule hit rates, largest change first.
+    pub rule_changes: Vec<RuleChange>,
+    /// Precision and recall against labels, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<LabelReport>,
+    /// Requests that changed tier (the first `--show`).
+    pub examples: Vec<Change>,
+}
+
+/// Hit rate of one rule under both sets.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleChange {
+    /// Rule id or finding code.
+    pub id: String,
+    /// Hits under A.
+    pub hits_a: u64,
+    /// Hits under B.
+    pub hits_b: u64,
+    /// Hit rate under A.
+    pub rate_a: f64,
+    /// Hit rate under B.
+    pub rate_b: f64,
+    /// `rate_b - rate_a`.
+    pub change: f64,
+}
+
+/// Label counts and per-set quality.
+#[derive(Clone, Debug, Serialize)]
+pub struct LabelReport {
+    /// Decided lines labelled fraud.
+    pub fraud: u64,
+    /// Decided lines labelled legit.
+    pub legit: u64,
+    /// Decided lines without a label.
+    pub unlabelled: u64,
+    /// Under A.
+    pub a: LabelStats,
+    /// Under B.
+    pub b: LabelStats,
+}
+
+/// Quality of one rule set against labels (over labelled lines).
+#[derive(Clone, Debug, Serialize)]
+pub struct LabelStats {
+    /// Share of labelled lines stepped up (not trusted).
+    pub step_up_rate: f64,
+    /// Share of fraud stepped up.
+    pub recall: f64,
+    /// Share of step-ups that were fraud.
+    pub precision: f64,
+    /// Fraud lines stepped up.
+    pub fraud_stepped_up: u64,
+    /// Legit lines stepped up.
+    pub legit_stepped_up: u64,
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2}%", x * 100.0)
+}
+
+impl fmt::Display for DiffReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = |s: &SummaryReport| {
+            format!(
+                "{} {} (sha256 {}…)",
+                s.rules.name,
+                s.rules.version,
+                s.rules.sha256.get(..12).unwrap_or("")
+            )
+        };
+        writeln!(f, "A: {}", name(&self.a))?;
+        writeln!(f, "B: {}", name(&self.b))?;
+        writeln!(
+            f,
+            "{} lines decided, {} errors; {} changed outcome ({})",
+            self.decided,
+            self.a.errors,
+            self.changed,
+            pct(ratio(self.changed, self.decided))
+        )?;
+        writeln!(f)?;
+        writeln!(f, "Outcome transitions (rows: under A, columns: under B)")?;
+        writeln!(
+            f,
+            "  {:<24}{:>14}{:>16}{:>24}{:>12}",
+            "A \\ B", "trust", "identity_match", "identity_verification", "total A"
+        )?;
+        for (i, o) in Outcome::ALL.iter().enumerate() {
+            let row = self.transitions[i];
+            writeln!(
+                f,
+                "  {:<24}{:>14}{:>16}{:>24}{:>12}",
+                o.as_str(),
+                row[0],
+                row[1],
+                row[2],
+                row.iter().sum::<u64>()
+            )?;
+        }
+        let col = |j: usize| (0..3).map(|i| self.transitions[i][j]).sum::<u64>();
+        writeln!(
+            f,
+            "  {:<24}{:>14}{:>16}{:>24}",
+            "total B",
+            col(0),
+            col(1),
+            col(2)
+        )?;
+        writeln!(f)?;
+        writeln!(
+            f,
+            "Step-up rate (not trusted): A {}  ->  B {}  ({:+.2} points)",
+            pct(self.step_up_rate_a),
+            pct(self.step_up_rate_b),
+            (self.step_up_rate_b - self.step_up_rate_a) * 100.0
+        )?;
+        if let Some(l) = &self.labels {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "Against labels ({} fraud, {} legit, {} unlabelled lines)",
+                l.fraud, l.legit, l.unlabelled
+            )?;
+            writeln!(
+                f,
+                "  {:<4}{:>12}{:>12}{:>12}{:>16}{:>16}",
+                "", "step-up", "recall", "precision", "fraud stepped", "legit stepped"
+            )?;
+            for (n, s) in [("A", &l.a), ("B", &l.b)] {
+                writeln!(
+                    f,
+                    "  {:<4}{:>12}{:>12}{:>12}{:>16}{:>16}",
+                    n,
+                    pct(s.step_up_rate),
+                    pct(s.recall),
+                    pct(s.precision),
+                    s.fraud_stepped_up,
+                    s.legit_stepped_up
+                )?;
+            }
+        }
+        let moved: Vec<&RuleChange> = self
+            .rule_changes
+            .iter()
+            .filter(|r| r.hits_a != r.hits_b)
+            .collect();
+        writeln!(f)?;
+        if moved.is_empty() {
+            writeln!(f, "Rule hit rates: no change")?;
+        } else {
+            writeln!(f, "Rule hit rates that changed (largest change first)")?;
+            writeln!(
+                f,
+                "  {:<40}{:>10}{:>10}{:>10}",
+                "rule id", "A", "B", "change"
+            )?;
+            for r in moved {
+                writeln!(
+                    f,
+                    "  {:<40}{:>10}{:>10}{:>+9.2}pt",
+                    r.id,
+                    pct(r.rate_a),
+                    pct(r.rate_b),
+                    r.change * 100.0
+                )?;
+            }
+        }
+        if !self.examples.is_empty() {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "Requests that changed tier (first {})",
+                self.examples.len()
+            )?;
+            for c in &self.examples {
+                writeln!(
+                    f,
+                    "  line {:<10} {:<20} {} -> {}",
+                    c.line,
+                    c.request_id.as_deref().unwrap_or("<none>"),
+                    c.from,
+                    c.to
+                )?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,237 @@
+//! The error types: parse errors for Layer responses, and load errors for rules files.
+//!
+//! Error messages are part of the interface. They say where (line, column, field path) and
+//! what was expected, and they never quote a value from the input: a Layer response carries an
+//! SSN, names and access tokens, and an error message ends up in logs.
+
+use std::fmt;
+
+/// Why a Layer response (or one line of an export) could not be read.
+///
+/// Parsing is the only step that can fail: everything after it turns problems into findings.
+/// The message never contains a value from the input.
+///
+/// # Example
+/// ```
+/// let err = layer_risk::parse_session(r#"{"identity": 5}"#).unwrap_err();
+/// assert_eq!(err.code(), "wrong_type");
+/// assert_eq!(err.path(), Some("identity"));
+/// assert_eq!(
+///     err.to_string(),
+///     "wrong type at `identity` (line 1, column 14): found integer, expected struct Identity"
+/// );
+/// ```
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}{} (line {line}, column {column}){}", at(self.path.as_deref()), detail(&self.kind))]
+pub struct ParseError {
+    kind: ParseErrorKind,
+    line: usize,
+    column: usize,
+    path: Option<String>,
+}
+
+fn at(path: Option<&str>) -> String {
+    path.map(|p| format!(" at `{p}`")).unwrap_or_default()
+}
+
+fn detail(kind: &ParseErrorKind) -> String {
+    match kind {
+        ParseErrorKind::WrongType { found, expected } => {
+            format!(": found {found}, expected {expected}")
+        }
+        ParseErrorKind::InvalidValue { found, expected } => {
+            format!(": found {found}, expected {expected}")
+        }
+        ParseErrorKind::Syntax(msg) => format!(": {msg}"),
+        ParseErrorKind::Other(msg) => format!(": {msg}"),
+        _ => String::new(),
+    }
+}
+
+impl fmt::Debug for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Same as Display: it never holds input values, so this is safe to log.
+        write!(f, "ParseError({self})")
+    }
+}
+
+/// The kind of a [`ParseError`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The bytes are not UTF-8.
+    InvalidUtf8,
+    /// The input ends before the JSON value does (a truncated line).
+    Truncated,
+    /// Not JSON; the message is serde_json's description of the syntax error.
+    Syntax(String),
+    /// Valid JSON, but a value of the wrong type (a string where a count belongs, ...).
+    WrongType {
+        /// What was found: `string`, `integer`, `floating point`, `map`, ...
+        found: String,
+        /// What the model expected there.
+        expected: String,
+    },
+    /// The right type but an impossible value (a negative or huge edit count).
+    InvalidValue {
+        /// What was found, without the value itself (`integer`, `string`).
+        found: String,
+        /// What the model expected there.
+        expected: String,
+    },
+    /// The same key twice in one object.
+    DuplicateField,
+    /// The line is a JSON value that is not an object.
+    NotAnObject,
+    /// Anything else serde reported.
+    Other(String),
+}
+
+impl fmt::Display for ParseErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ParseErrorKind::InvalidUtf8 => "invalid UTF-8",
+            ParseErrorKind::Truncated => "truncated JSON",
+            ParseErrorKind::Syntax(_) => "invalid JSON",
+            ParseErrorKind::WrongType { .. } => "wrong type",
+            ParseErrorKind::InvalidValue { .. } => "invalid value",
+            ParseErrorKind::DuplicateField => "duplicate field",
+            ParseErrorKind::NotAnObject => "not a JSON object",
+            ParseErrorKind::Other(_) => "invalid data",
+        })
+    }
+}
+
+impl ParseError {
+    pub(crate) fn new(
+        kind: ParseErrorKind,
+        line: usize,
+        column: usize,
+        path: Option<String>,
+    ) -> Self {
+        ParseError {
+            kind,
+            line,
+            column,
+            path,
+        }
+    }
+
+    /// A stable, machine-readable code: `invalid_utf8`, `truncated`, `invalid_json`,
+    /// `wrong_type`, `invalid_value`, `duplicate_field`, `not_an_object` or `invalid_data`.
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            ParseErrorKind::InvalidUtf8 => "invalid_utf8",
+            ParseErrorKind::Truncated => "truncated",
+            ParseErrorKind::Syntax(_) => "invalid_json",
+            ParseErrorKind::WrongType { .. } => "wrong_type",
+            ParseErrorKind::InvalidValue { .. } => "invalid_value",
+            ParseErrorKind::DuplicateField => "duplicate_field",
+            ParseErrorKind::NotAnObject => "not_an_object",
+            ParseErrorKind::Other(_) => "invalid_data",
+        }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ParseErrorKind {
+        &self.kind
+    }
+
+    /// 1-based line within the parsed text (always 1 for a compact JSONL line).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column (in bytes) within that line.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// The field path where the error was found, such as
+    /// `identity_edit_history.name.edits_1d` or `items[0]`, when known.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// Is this a truncated input (it ended too early)?
+    pub fn is_truncated(&self) -> bool {
+        matches!(self.kind, ParseErrorKind::Truncated)
+    }
+
+    /// Build from a serde_json error, without ever quoting the input's values.
+    pub(crate) fn from_json(err: &serde_json::Error, path: Option<String>) -> Self {
+        use serde_json::error::Category;
+        let full = err.to_string();
+        let message = strip_position(&full);
+        let kind = match err.classify() {
+            Category::Eof => ParseErrorKind::Truncated,
+            Category::Syntax => ParseErrorKind::Syntax(message.to_owned()),
+            Category::Io => ParseErrorKind::Other("I/O error".to_owned()),
+            Category::Data => classify_data(message),
+        };
+        let path = path
+            .filter(|p| !p.is_empty() && p != ".")
+            .map(|p| clip(&p, 200));
+        ParseError::new(kind, err.line(), err.column(), path)
+    }
+}
+
+/// serde_json's Display appends " at line L column C"; we report those separately.
+fn strip_position(full: &str) -> &str {
+    match full.rfind(" at line ") {
+        Some(i) if full[i..].contains(" column ") => &full[..i],
+        _ => full,
+    }
+}
+
+/// Turn a serde "data" error message into a kind that keeps the types and drops the values.
+///
+/// serde formats these as `invalid type: string "…", expected u32` or
+/// `invalid value: integer `-1`, expected u32`: the kind of what was found comes before the
+/// first quote or backtick, and what was expected comes after the last ", expected " (it is
+/// written by our model, not by the input).
+fn classify_data(message: &str) -> ParseErrorKind {
+    let split = |rest: &str| -> (String, String) {
+        let found_end = rest.find([' ', '"', '`']).unwrap_or(rest.len());
+        let mut found = rest[..found_end].trim_end_matches(',').to_owned();
+        // Two-word kinds serde uses.
+        for two in [
+            "floating point",
+            "unit variant",
+            "newtype struct",
+            "byte array",
+        ] {
+            if rest.starts_with(two) {
+                found = two.to_owned();
+            }
+        }
+        let expected = match rest.rfind(", expected ") {
+            Some(i) => clip(&rest[i + ", expected ".len()..], 120),
+            None => "something else".to_owned(),
+        };
+        (found, expected)
+    };
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = split(rest);
+        ParseErrorKind::WrongType { found, expected }
+    } else if let Some(rest) = message.strip_prefix("invalid value: ") {
+        let (found, expected) = split(rest);
+        ParseErrorKind::InvalidValue { found, expected }
+    } else if message.starts_with("duplicate field") {
+        ParseErrorKind::DuplicateField
+    } else {
+        // Our own visitors' messages and serde's fixed texts; never echo unknown text.
+        ParseErrorKind::Other("the value does not fit the response model".to_owned())
+    }
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}

@@ -1,0 +1,283 @@
+//! Findings: what validation noticed, each with a stable reason code.
+//!
+//! The codes below are an interface: once shipped, a code never changes meaning. A rules file
+//! prices each code (`findings` in the rules file); a code it does not list is priced 0 and
+//! still reported, so nothing is silently skipped.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $field:ident, $desc:literal; )*) => {
+        /// A stable reason code for a validation finding.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every finding code, in documentation order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The code as written in rules files and decisions, e.g. `phone_not_e164`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            /// The field the code is about.
+            pub fn field(self) -> Field {
+                match self { $( Code::$variant => Field::$field, )* }
+            }
+
+            /// One line saying what the code means.
+            pub fn description(self) -> &'static str {
+                match self { $( Code::$variant => $desc, )* }
+            }
+
+            /// The code with this name, if any.
+            pub fn from_name(name: &str) -> Option<Code> {
+                match name { $( $name => Some(Code::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    /// `identity` is null or missing.
+    IdentityMissing = "identity_missing", Identity, "the response has no identity block (null or missing)";
+    /// `request_id` is null or missing.
+    RequestIdMissing = "request_id_missing", Request, "the response has no request_id, so the decision cannot be traced back to Plaid";
+    /// No name.
+    NameMissing = "name_missing", Name, "no name, or neither first nor last name";
+    /// First or last name missing.
+    NameIncomplete = "name_incomplete", Name, "first or last name missing or blank (observed: which)";
+    /// A name part that does not look like a name.
+    NameImplausible = "name_implausible", Name, "a name part with digits, symbols, control characters, no letters, a long run of one letter, or over 100 characters (observed: which)";
+    /// No address.
+    AddressMissing = "address_missing", Address, "no address, or every part blank";
+    /// An address part missing.
+    AddressIncomplete = "address_incomplete", Address, "street, city, region, postal code or country missing (observed: the first missing part)";
+    /// Country not ISO 3166-1 alpha-2.
+    AddressCountryInvalid = "address_country_invalid", Address, "country is not an ISO 3166-1 alpha-2 code";
+    /// Country other than US.
+    AddressNonUs = "address_non_us", Address, "a valid country other than US (Layer serves US users; observed: the country)";
+    /// US ZIP malformed.
+    AddressPostalCodeInvalid = "address_postal_code_invalid", Address, "US postal code is not a 5-digit ZIP or ZIP+4";
+    /// US state unknown.
+    AddressRegionInvalid = "address_region_invalid", Address, "US region is neither a state or territory code nor its full name";
+    /// No phone.
+    PhoneMissing = "phone_missing", PhoneNumber, "no phone number";
+    /// Not strict E.164.
+    PhoneNotE164 = "phone_not_e164", PhoneNumber, "phone number is not strict E.164 ('+' then 1 to 15 digits, nothing else)";
+    /// E.164 but not a valid number.
+    PhoneInvalid = "phone_invalid", PhoneNumber, "phone number is E.164 but not a valid number per libphonenumber metadata (observed: country calling code)";
+    /// A valid number outside +1.
+    PhoneOutsideNanp = "phone_outside_nanp", PhoneNumber, "valid phone number outside the +1 zone; Layer serves US numbers only (observed: region)";
+    /// No email.
+    EmailMissing = "email_missing", Email, "no email (Plaid currently does not return emails: price it 0 until it does)";
+    /// Email malformed.
+    EmailMalformed = "email_malformed", Email, "email is not of the form local@domain.tld";
+    /// No date of birth.
+    DobMissing = "dob_missing", DateOfBirth, "no date of birth";
+    /// DOB not `YYYY-MM-DD`.
+    DobMalformed = "dob_malformed", DateOfBirth, "date of birth is not YYYY-MM-DD";
+    /// DOB not a calendar date.
+    DobImpossible = "dob_impossible", DateOfBirth, "date of birth is not a calendar date (e.g. 1979-02-30)";
+    /// DOB after the evaluation date.
+    DobInFuture = "dob_in_future", DateOfBirth, "date of birth is after the evaluation date";
+    /// Younger than the rules' minimum age.
+    DobUnderMinAge = "dob_under_min_age", DateOfBirth, "age below the rules' minimum (observed: age, threshold: minimum)";
+    /// Older than the rules' maximum age.
+    DobOverMaxAge = "dob_over_max_age", DateOfBirth, "age above the rules' maximum (observed: age, threshold: maximum)";
+    /// No SSN.
+    SsnMissing = "ssn_missing", Ssn, "no full SSN";
+    /// SSN not 9 digits.
+    SsnMalformed = "ssn_malformed", Ssn, "SSN is not exactly 9 digits";
+    /// An SSN the SSA never issues.
+    SsnImpossible = "ssn_impossible", Ssn, "SSN the SSA never issues: area 000, 666 or 900-999 (ITIN range), group 00 or serial 0000 (observed: which part)";
+    /// ssn_last_4 not 4 digits.
+    SsnLast4Malformed = "ssn_last4_malformed", Ssn, "ssn_last_4 (or ssn_last4) is not exactly 4 digits";
+    /// ssn_last_4 disagrees with the SSN.
+    SsnLast4Mismatch = "ssn_last4_mismatch", Ssn, "ssn_last_4 differs from the SSN's last four digits, or ssn_last_4 and ssn_last4 differ";
+    /// No edit history.
+    EditHistoryMissing = "edit_history_missing", EditHistory, "identity_edit_history is null or missing: the edits cannot be judged";
+    /// A field's edit counts missing.
+    EditCountsMissing = "edit_counts_missing", EditHistory, "one field's edit counts are null or missing (official_document null counts for ssn)";
+    /// Some windows missing.
+    EditWindowsMissing = "edit_windows_missing", EditHistory, "one field's edit counts lack some windows (observed: how many)";
+    /// Windows do not nest.
+    EditWindowsNotNested = "edit_windows_not_nested", EditHistory, "a field's windows do not nest (current <= 1d <= 30d <= 365d <= all_time): inconsistent data (observed: the first broken pair)";
+    /// IDV passed.
+    IdvPassed = "idv_passed", Idv, "idv_session_status is success: the user passed Identity Verification";
+    /// IDV failed.
+    IdvFailed = "idv_failed", Idv, "idv_session_status is failed";
+    /// IDV exists but did not finish.
+    IdvNotCompleted = "idv_not_completed", Idv, "idv_session_status is active, pending_review, expired, canceled or unknown (observed: which)";
+    /// No linked Items.
+    NoLinkedAccounts = "no_linked_accounts", Items, "items is empty or missing: no linked bank account (Extended Autofill), so Identity Match has nothing to check against";
+}
+
+/// What part of the response a reason is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// The identity block as a whole.
+    Identity,
+    /// The request as a whole.
+    Request,
+    /// `identity.name`.
+    Name,
+    /// `identity.address`.
+    Address,
+    /// `identity.phone_number`.
+    PhoneNumber,
+    /// `identity.email`.
+    Email,
+    /// `identity.date_of_birth`.
+    DateOfBirth,
+    /// `identity.ssn` / `ssn_last_4`.
+    Ssn,
+    /// `identity_edit_history`.
+    EditHistory,
+    /// `idv_session_status`.
+    Idv,
+    /// `items`.
+    Items,
+}
+
+impl Field {
+    /// The field's name in decisions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Identity => "identity",
+            Field::Request => "request",
+            Field::Name => "name",
+            Field::Address => "address",
+            Field::PhoneNumber => "phone_number",
+            Field::Email => "email",
+            Field::DateOfBirth => "date_of_birth",
+            Field::Ssn => "ssn",
+            Field::EditHistory => "identity_edit_history",
+            Field::Idv => "idv_session_status",
+            Field::Items => "items",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Field {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// An observed value in a reason. Never an identity value: a count, an age, a region, a part
+/// name such as `first_name`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Observed {
+    /// A count or an age.
+    Number(u64),
+    /// A label: a region code, a field part, a window pair.
+    Label(Cow<'static, str>),
+}
+
+impl Serialize for Observed {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Observed::Number(n) => s.serialize_u64(*n),
+            Observed::Label(l) => s.serialize_str(l),
+        }
+    }
+}
+
+impl fmt::Display for Observed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Observed::Number(n) => write!(f, "{n}"),
+            Observed::Label(l) => f.write_str(l),
+        }
+    }
+}
+
+/// One thing validation noticed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The reason code.
+    pub code: Code,
+    /// For edit-history findings: which identity field (`name`, `ssn`, ...).
+    pub subject: Option<crate::rules::EditField>,
+    /// What was observed, if a number or label says more than the code.
+    pub observed: Option<Observed>,
+    /// The bound the observation was held against (ages).
+    pub threshold: Option<u64>,
+}
+
+impl Finding {
+    pub(crate) fn new(code: Code) -> Self {
+        Finding {
+            code,
+            subject: None,
+            observed: None,
+            threshold: None,
+        }
+    }
+
+    pub(crate) fn observed(mut self, o: impl Into<Observed>) -> Self {
+        self.observed = Some(o.into());
+        self
+    }
+
+    pub(crate) fn threshold(mut self, t: u64) -> Self {
+        self.threshold = Some(t);
+        self
+    }
+
+    pub(crate) fn subject(mut self, f: crate::rules::EditField) -> Self {
+        self.subject = Some(f);
+        self
+    }
+}
+
+impl From<u64> for Observed {
+    fn from(n: u64) -> Self {
+        Observed::Number(n)
+    }
+}
+
+impl From<u32> for Observed {
+    fn from(n: u32) -> Self {
+        Observed::Number(u64::from(n))
+    }
+}
+
+impl From<&'static str> for Observed {
+    fn from(s: &'static str) -> Self {
+        Observed::Label(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Observed {
+    fn from(s: String) -> Self {
+        Observed::Label(Cow::Owned(s))
+    }
+}

@@ -1,0 +1,121 @@
+//! # layer-risk
+//!
+//! Decide whether a backend can trust the identity that Plaid Layer returns from
+//! `POST /user_account/session/get`, or must step the user up to Identity Match or Identity
+//! Verification.
+//!
+//! Layer prefills a user's identity from Plaid's network and lets the user edit it before
+//! sharing, so what comes back is user-submitted and unverified; `identity_edit_history` says
+//! how much of it was edited, now and before. layer-risk validates every field, prices what it
+//! finds and the edit counts with a rules file, and returns an explained [`Decision`].
+//!
+//! One way through, all pure (no clock, no I/O, no globals: the evaluation date and the rules
+//! are arguments): [`parse_session`] -> [`validate()`] -> [`score()`] -> decide, wrapped by
+//! [`assess`] and [`assess_json`].
+//!
+//! # Example: right after the session fetch
+//! ```
+//! use layer_risk::{assess_json, Outcome, RuleSet};
+//!
+//! // The body of Plaid's /user_account/session/get response, as your HTTP client got it.
+//! let body = r#"{
+//!   "identity": {
+//!     "name": {"first_name": "Leslie", "last_name": "Knope"},
+//!     "address": {"street": "123 Main St.", "city": "Pawnee", "region": "IN",
+//!                 "postal_code": "46001", "country": "US"},
+//!     "phone_number": "+14157452130", "email": null, "date_of_birth": "1975-01-18",
+//!     "ssn": "123456789", "ssn_last_4": "6789"
+//!   },
+//!   "identity_edit_history": {
+//!     "name": {"edits_current": 0, "edits_1d": 0, "edits_30d": 0, "edits_365d": 0, "edits_all_time": 0},
+//!     "address": {"edits_current": 0, "edits_1d": 0, "edits_30d": 0, "edits_365d": 0, "edits_all_time": 0},
+//!     "email": {"edits_current": 0, "edits_1d": 0, "edits_30d": 0, "edits_365d": 0, "edits_all_time": 0},
+//!     "date_of_birth": {"edits_current": 0, "edits_1d": 0, "edits_30d": 0, "edits_365d": 0, "edits_all_time": 0},
+//!     "official_document": {"ssn": {"edits_current": 2, "edits_1d": 2, "edits_30d": 2, "edits_365d": 2, "edits_all_time": 2}}
+//!   },
+//!   "items": [{"item_id": "item-1", "access_token": "access-sandbox-123"}],
+//!   "request_id": "m8MDnv9okwxFNBV"
+//! }"#;
+//! let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(); // pass your clock's date
+//! let decision = assess_json(body, RuleSet::embedded_default(), today)?;
+//!
+//! // The SSN was changed twice in this session: Identity Match cannot check an SSN.
+//! assert_eq!(decision.outcome, Outcome::IdentityVerification);
+//! assert_eq!(decision.reasons[0].rule_id, "ssn-edited-this-session");
+//! match decision.outcome {
+//!     Outcome::Trust => { /* create the account with the Layer identity */ }
+//!     Outcome::IdentityMatch => { /* call /identity/match with the Layer identity */ }
+//!     Outcome::IdentityVerification => { /* start an Identity Verification session */ }
+//! }
+//! // Log the decision: it holds the request id, codes and counts, never identity values.
+//! let log_line = serde_json::to_string(&decision).unwrap();
+//! assert!(!log_line.contains("123456789") && !log_line.contains("Knope"));
+//! # Ok::<(), layer_risk::ParseError>(())
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod batch;
+mod decision;
+pub mod diff;
+mod error;
+mod finding;
+pub mod rules;
+mod score;
+mod session;
+pub mod validate;
+
+pub use decision::{Decision, Reason, Record, IDENTITY_MATCH_UNAVAILABLE};
+pub use error::{ParseError, ParseErrorKind};
+pub use finding::{Code, Field, Finding, Observed};
+pub use rules::{
+    AgeBounds, EditField, EditRule, Outcome, Price, RuleSet, RuleSetId, RulesError, RulesErrorKind,
+    Tiers, Window,
+};
+pub use score::{score, EDIT_RULE};
+pub use session::{
+    parse_session, parse_session_bytes, Address, EditCounts, EditHistory, Identity, ItemCount,
+    Name, OfficialDocument, Session,
+};
+pub use validate::validate;
+
+use chrono::NaiveDate;
+
+/// Decide on one parsed response: validate, score with `rules`, resolve the outcome.
+/// Pure: the same session, rules and date give the same decision.
+///
+/// # Example
+/// ```
+/// use layer_risk::{assess, parse_session, Outcome, RuleSet};
+/// let s = parse_session(r#"{"identity": null, "items": [], "request_id": "r1"}"#)?;
+/// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let d = assess(&s, RuleSet::embedded_default(), as_of);
+/// assert_eq!(d.outcome, Outcome::IdentityVerification);
+/// assert_eq!(d.reasons[0].code, "identity_missing");
+/// # Ok::<(), layer_risk::ParseError>(())
+/// ```
+pub fn assess<'r>(session: &Session<'_>, rules: &'r RuleSet, as_of: NaiveDate) -> Decision<'r> {
+    let findings = validate(session, as_of, rules.ages());
+    let (reasons, total) = score(findings, session.identity_edit_history.as_ref(), rules);
+    let has_items = session.items.is_some_and(|n| n.0 > 0);
+    decision::decide(
+        session.request_id.as_deref(),
+        reasons,
+        total,
+        has_items,
+        rules,
+        as_of,
+    )
+}
+
+/// Parse a response body and decide on it.
+///
+/// # Errors
+/// A [`ParseError`] when the body is not a response (see [`parse_session`]).
+pub fn assess_json<'r>(
+    json: &str,
+    rules: &'r RuleSet,
+    as_of: NaiveDate,
+) -> Result<Decision<'r>, ParseError> {
+    Ok(assess(&parse_session(json)?, rules, as_of))
+}

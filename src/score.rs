@@ -1,0 +1,64 @@
+//! Scoring: findings and edit counts, priced by a rule set, into reasons. Pure.
+
+use crate::decision::Reason;
+use crate::finding::Finding;
+use crate::rules::{EditRule, RuleSet};
+use crate::session::EditHistory;
+
+/// Reason code of an edit rule that fired.
+pub const EDIT_RULE: &str = "edit_rule";
+
+/// Price every finding and run every edit rule. Returns the reasons (findings in validation
+/// order, then fired edit rules in file order) and the total score.
+///
+/// Raising any edit count never lowers the score: a rule fires when a count reaches its
+/// `at_least`, and points are never negative.
+pub fn score<'r>(
+    findings: Vec<Finding>,
+    history: Option<&EditHistory>,
+    rules: &'r RuleSet,
+) -> (Vec<Reason<'r>>, u32) {
+    let mut reasons = Vec::with_capacity(findings.len() + 4);
+    for f in findings {
+        let price = rules.price(f.code).unwrap_or_default();
+        reasons.push(Reason {
+            code: f.code.as_str(),
+            rule_id: f.code.as_str(),
+            field: f.subject.map_or(f.code.field().as_str(), |s| s.as_str()),
+            window: None,
+            observed: f.observed,
+            threshold: f.threshold,
+            points: points(price.points),
+            force: price.force,
+        });
+    }
+    if let Some(h) = history {
+        for rule in rules.edit_rules() {
+            if let Some(count) = fires(rule, h) {
+                reasons.push(Reason {
+                    code: EDIT_RULE,
+                    rule_id: &rule.id,
+                    field: rule.field.as_str(),
+                    window: Some(rule.window),
+                    observed: Some(count.into()),
+                    threshold: Some(u64::from(rule.at_least)),
+                    points: points(rule.points),
+                    force: rule.force,
+                });
+            }
+        }
+    }
+    let total = reasons.iter().fold(0u32, |a, r| a.saturating_add(r.points));
+    (reasons, total)
+}
+
+/// The observed count when the rule fires.
+fn fires(rule: &EditRule, h: &EditHistory) -> Option<u32> {
+    let count = h.counts(rule.field)?.get(rule.window)?;
+    (count >= rule.at_least).then_some(count)
+}
+
+/// Points were range-checked on load (0..=MAX_POINTS).
+fn points(p: i64) -> u32 {
+    u32::try_from(p).unwrap_or(0)
+}

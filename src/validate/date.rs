@@ -1,0 +1,113 @@
+//! Date of birth: `YYYY-MM-DD`, a real calendar date, not in the future, an age in bounds.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::finding::{Code, Finding};
+use crate::rules::AgeBounds;
+
+/// Parse a strict `YYYY-MM-DD` date. `Err(code)` says whether the text is malformed or
+/// names a day that does not exist.
+pub fn parse_ymd(raw: &str) -> Result<NaiveDate, Code> {
+    let b = raw.as_bytes();
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return Err(Code::DobMalformed);
+    }
+    let num =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+    // `y` has four digits, so it fits an i32.
+    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(Code::DobImpossible)
+}
+
+/// Whole years from `dob` to `as_of` (birthday-aware; 29 February birthdays turn a year older
+/// on 1 March in common years).
+pub fn age_on(dob: NaiveDate, as_of: NaiveDate) -> u32 {
+    let mut years = as_of.year() - dob.year();
+    if (as_of.month(), as_of.day()) < (dob.month(), dob.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).unwrap_or(0)
+}
+
+pub(crate) fn check(
+    raw: Option<&str>,
+    as_of: NaiveDate,
+    bounds: AgeBounds,
+    out: &mut Vec<Finding>,
+) {
+    let Some(raw) = raw else {
+        out.push(Finding::new(Code::DobMissing));
+        return;
+    };
+    let dob = match parse_ymd(raw) {
+        Ok(d) => d,
+        Err(code) => {
+            out.push(Finding::new(code));
+            return;
+        }
+    };
+    if dob > as_of {
+        out.push(Finding::new(Code::DobInFuture));
+        return;
+    }
+    let age = age_on(dob, as_of);
+    if age < bounds.min {
+        out.push(
+            Finding::new(Code::DobUnderMinAge)
+                .observed(age)
+                .threshold(u64::from(bounds.min)),
+        );
+    } else if age > bounds.max {
+        out.push(
+            Finding::new(Code::DobOverMaxAge)
+                .observed(age)
+                .threshold(u64::from(bounds.max)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_ymd(s).unwrap_or(NaiveDate::MIN)
+    }
+
+    #[test]
+    fn parses_only_strict_calendar_dates() {
+        assert_eq!(
+            parse_ymd("1975-01-18").map(|d| d.to_string()),
+            Ok("1975-01-18".into())
+        );
+        assert_eq!(parse_ymd("1979-02-30"), Err(Code::DobImpossible));
+        assert_eq!(parse_ymd("1985-13-01"), Err(Code::DobImpossible));
+        assert!(parse_ymd("2000-02-29").is_ok());
+        assert_eq!(parse_ymd("1900-02-29"), Err(Code::DobImpossible));
+        for bad in [
+            "01/18/1975",
+            "1975-1-8",
+            "1975-01-18T00:00:00Z",
+            " 1975-01-18",
+            "",
+            "１９７５-01-18",
+            "1975/01/18",
+        ] {
+            assert_eq!(parse_ymd(bad), Err(Code::DobMalformed), "{bad}");
+        }
+    }
+
+    #[test]
+    fn age_is_birthday_aware() {
+        assert_eq!(age_on(d("2008-11-22"), d("2026-11-22")), 18);
+        assert_eq!(age_on(d("2008-11-23"), d("2026-11-22")), 17);
+        assert_eq!(age_on(d("2008-02-29"), d("2026-02-28")), 17);
+        assert_eq!(age_on(d("2008-02-29"), d("2026-03-01")), 18);
+    }
+}

@@ -1,0 +1,141 @@
+//! Validation: raw strings from the response -> findings. Never fails, never panics.
+//!
+//! Each submodule checks one field and exposes its building blocks (`phone::check`,
+//! `date::parse_ymd`, `ssn::impossible_part`, ...) for callers that want them directly.
+
+pub mod address;
+pub mod date;
+pub mod email;
+pub mod name;
+pub mod phone;
+pub mod ssn;
+
+use chrono::NaiveDate;
+
+use crate::finding::{Code, Finding};
+use crate::rules::{AgeBounds, EditField, Window};
+use crate::session::{EditCounts, Session};
+
+/// All findings for one response, in a fixed order (identity fields, edit history, IDV, items).
+///
+/// `as_of` is the evaluation date (ages, dates in the future); `ages` come from the rule set.
+/// Missing data is a finding of its own: nothing is skipped.
+///
+/// # Example
+/// ```
+/// use layer_risk::{parse_session, validate, AgeBounds, Code};
+/// let s = parse_session(r#"{"identity": {"phone_number": "+44 20 7946 0958"}, "items": []}"#)?;
+/// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let codes: Vec<Code> = validate(&s, as_of, AgeBounds::default()).iter().map(|f| f.code).collect();
+/// assert!(codes.contains(&Code::PhoneNotE164));
+/// assert!(codes.contains(&Code::EditHistoryMissing));
+/// # Ok::<(), layer_risk::ParseError>(())
+/// ```
+pub fn validate(session: &Session<'_>, as_of: NaiveDate, ages: AgeBounds) -> Vec<Finding> {
+    let mut out = Vec::with_capacity(8);
+    if session.request_id.as_deref().is_none_or(str::is_empty) {
+        out.push(Finding::new(Code::RequestIdMissing));
+    }
+    match &session.identity {
+        None => out.push(Finding::new(Code::IdentityMissing)),
+        Some(id) => {
+            name::check(id.name.as_ref(), &mut out);
+            address::check(id.address.as_ref(), &mut out);
+            phone_finding(id.phone_number.as_deref(), &mut out);
+            email::check(id.email.as_deref(), &mut out);
+            date::check(id.date_of_birth.as_deref(), as_of, ages, &mut out);
+            ssn::check(
+                id.ssn.as_deref(),
+                id.ssn_last_4.as_deref(),
+                id.ssn_last4.as_deref(),
+                &mut out,
+            );
+        }
+    }
+    history(session, &mut out);
+    idv(session.idv_session_status.as_deref(), &mut out);
+    if session.items.is_none_or(|n| n.0 == 0) {
+        out.push(Finding::new(Code::NoLinkedAccounts));
+    }
+    out
+}
+
+fn phone_finding(raw: Option<&str>, out: &mut Vec<Finding>) {
+    use phone::PhoneVerdict;
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+        out.push(Finding::new(Code::PhoneMissing));
+        return;
+    };
+    match phone::check(raw) {
+        PhoneVerdict::Valid {
+            country_code: 1, ..
+        } => {}
+        PhoneVerdict::Valid { region, .. } => {
+            out.push(Finding::new(Code::PhoneOutsideNanp).observed(region.as_str().to_owned()))
+        }
+        PhoneVerdict::NotE164 => out.push(Finding::new(Code::PhoneNotE164)),
+        PhoneVerdict::UnknownCountryCode => out.push(Finding::new(Code::PhoneInvalid)),
+        PhoneVerdict::Invalid { country_code } => {
+            out.push(Finding::new(Code::PhoneInvalid).observed(u64::from(country_code)))
+        }
+        #[allow(unreachable_patterns)]
+        _ => out.push(Finding::new(Code::PhoneInvalid)),
+    }
+}
+
+fn history(session: &Session<'_>, out: &mut Vec<Finding>) {
+    let Some(h) = &session.identity_edit_history else {
+        out.push(Finding::new(Code::EditHistoryMissing));
+        return;
+    };
+    for field in EditField::ALL {
+        match h.counts(field) {
+            None => out.push(Finding::new(Code::EditCountsMissing).subject(field)),
+            Some(c) => counts(field, c, out),
+        }
+    }
+}
+
+fn counts(field: EditField, c: &EditCounts, out: &mut Vec<Finding>) {
+    let values = Window::ALL.map(|w| c.get(w));
+    let missing = values.iter().filter(|v| v.is_none()).count();
+    if missing > 0 {
+        out.push(
+            Finding::new(Code::EditWindowsMissing)
+                .subject(field)
+                .observed(missing as u64),
+        );
+    }
+    // Compare each present window with the next present wider one.
+    let present: Vec<(Window, u32)> = Window::ALL
+        .iter()
+        .zip(values)
+        .filter_map(|(w, v)| Some((*w, v?)))
+        .collect();
+    if let Some(pair) = present.windows(2).find(|p| p[0].1 > p[1].1) {
+        let label = format!("{}>{}", pair[0].0.as_str(), pair[1].0.as_str());
+        out.push(
+            Finding::new(Code::EditWindowsNotNested)
+                .subject(field)
+                .observed(label),
+        );
+    }
+}
+
+fn idv(status: Option<&str>, out: &mut Vec<Finding>) {
+    match status {
+        None => {}
+        Some("success") => out.push(Finding::new(Code::IdvPassed)),
+        Some("failed") => out.push(Finding::new(Code::IdvFailed)),
+        Some(other) => {
+            let label = match other {
+                "active" => "active",
+                "pending_review" => "pending_review",
+                "expired" => "expired",
+                "canceled" => "canceled",
+                _ => "unknown",
+            };
+            out.push(Finding::new(Code::IdvNotCompleted).observed(label))
+        }
+    }
+}
