@@ -108,6 +108,29 @@ pub(crate) fn decide<'r>(
     }
 }
 
+/// `YYYY-MM-DD` without allocating (years 0 to 9999; others are clamped, which the
+/// evaluation dates of a real run never are).
+fn ymd(d: NaiveDate, buf: &mut [u8; 10]) -> &str {
+    use chrono::Datelike;
+    let y = d.year().clamp(0, 9999) as u32;
+    let digits = [
+        y / 1000,
+        y / 100 % 10,
+        y / 10 % 10,
+        y % 10,
+        10,
+        d.month() / 10,
+        d.month() % 10,
+        10,
+        d.day() / 10,
+        d.day() % 10,
+    ];
+    for (b, v) in buf.iter_mut().zip(digits) {
+        *b = if v == 10 { b'-' } else { b'0' + v as u8 };
+    }
+    std::str::from_utf8(buf).unwrap_or("0000-00-00")
+}
+
 impl Decision<'_> {
     fn write_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("request_id", &self.request_id)?;
@@ -115,7 +138,7 @@ impl Decision<'_> {
         map.serialize_entry("score", &self.score)?;
         map.serialize_entry("reasons", &self.reasons)?;
         map.serialize_entry("rules", self.rules)?;
-        map.serialize_entry("as_of", &self.as_of.format("%Y-%m-%d").to_string())?;
+        map.serialize_entry("as_of", ymd(self.as_of, &mut [0; 10]))?;
         map.serialize_entry("phone_metadata", self.phone_metadata)
     }
 
@@ -192,5 +215,18 @@ impl fmt::Display for Decision<'_> {
             writeln!(f)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ymd_matches_chrono() {
+        for s in ["2026-11-22", "0001-01-01", "1999-12-31", "2000-02-29"] {
+            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+            assert_eq!(ymd(d, &mut [0; 10]), s);
+        }
     }
 }
