@@ -60,6 +60,7 @@ mod decision;
 pub mod diff;
 mod error;
 mod finding;
+pub mod gen;
 pub mod rules;
 mod score;
 mod session;

@@ -49,6 +49,43 @@ enum Command {
     /// Rules files.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Write a realistic synthetic export (JSONL), deterministic by seed.
+    Gen(GenArgs),
+}
+
+#[derive(Args)]
+struct GenArgs {
+    /// Lines to write.
+    #[arg(long, default_value_t = 1000)]
+    count: u64,
+    /// Seed: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Share of lines that are corrupt (truncated, invalid UTF-8, wrong types, ...).
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
+    corrupt: f64,
+    /// Share of phone numbers outside +1.
+    #[arg(long, default_value_t = 0.10, value_parser = fraction)]
+    non_us: f64,
+    /// Share of lines written as {"session": ..., "applicant": ...} envelopes.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
+    applicants: f64,
+    /// The date ages are generated against (default 2026-01-01, so output does not depend on today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Also write labels (CSV request_id,label) to FILE.
+    #[arg(long, value_name = "FILE")]
+    labels: Option<PathBuf>,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a fraction between 0 and 1")),
+    }
 }
 
 #[derive(Subcommand)]
@@ -118,6 +155,7 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a),
         Command::Rules(RulesCommand::Check { files }) => rules_check(&files),
         Command::Rules(RulesCommand::Codes) => rules_codes(),
+        Command::Gen(a) => gen(a),
     };
     match result {
         Ok(code) => code,
@@ -362,5 +400,40 @@ fn rules_codes() -> Result<ExitCode, Fail> {
         "items"
     )
     .map_err(Fail::from_io)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn gen(a: GenArgs) -> Result<ExitCode, Fail> {
+    use layer_risk::gen::{write_export, GenConfig};
+    let defaults = GenConfig::default();
+    let cfg = GenConfig {
+        count: a.count,
+        seed: a.seed,
+        corrupt: a.corrupt,
+        non_us_share: a.non_us,
+        applicant_share: a.applicants,
+        as_of: a.as_of.unwrap_or(defaults.as_of),
+    };
+    let mut labels = match &a.labels {
+        Some(p) => Some(io::BufWriter::new(
+            File::create(p).context(format!("cannot create {}", p.display()))?,
+        )),
+        None => None,
+    };
+    let labels_dyn = labels.as_mut().map(|w| w as &mut dyn Write);
+    let summary = match &a.out {
+        Some(p) => {
+            let mut w = io::BufWriter::new(
+                File::create(p).context(format!("cannot create {}", p.display()))?,
+            );
+            write_export(&cfg, &mut w, labels_dyn)
+        }
+        None => write_export(&cfg, &mut io::stdout().lock(), labels_dyn),
+    }
+    .map_err(Fail::from_io)?;
+    eprintln!(
+        "gen: {} lines ({} corrupt, {} envelopes), labels: {} fraud, {} legit",
+        summary.lines, summary.corrupt, summary.envelopes, summary.fraud, summary.legit
+    );
     Ok(ExitCode::SUCCESS)
 }
