@@ -169,10 +169,8 @@ impl ParseError {
             Category::Io => ParseErrorKind::Other("I/O error".to_owned()),
             Category::Data => classify_data(message),
         };
-        let path = path
-            .filter(|p| !p.is_empty() && p != ".")
-            .map(|p| clip(&p, 200));
-        ParseError::new(kind, err.line(), err.column(), path)
+        let path = path.filter(|p| !p.is_empty()).map(|p| clip(&p, 200));
+        ParseError::new(kind, err.line().max(1), err.column().max(1), path)
     }
 }
 

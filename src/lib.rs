@@ -56,11 +56,13 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+mod de;
 mod decision;
 pub mod diff;
 mod error;
 mod finding;
 pub mod gen;
+pub mod matching;
 pub mod rules;
 mod score;
 mod session;

@@ -11,8 +11,11 @@ pub const EDIT_RULE: &str = "edit_rule";
 /// Price every finding and run every edit rule. Returns the reasons (findings in validation
 /// order, then fired edit rules in file order) and the total score.
 ///
-/// Raising any edit count never lowers the score: a rule fires when a count reaches its
-/// `at_least`, and points are never negative.
+/// Raising any edit count never lowers the points of the edit rules: a rule fires when a
+/// cumulative count reaches its `at_least`, and points are never negative. (From windows that
+/// do not nest, raising the wider count can repair them and so drop the
+/// `edit_windows_not_nested` finding: any positive price for inconsistent data must fall when
+/// the data becomes consistent.)
 pub fn score<'r>(
     findings: Vec<Finding>,
     history: Option<&EditHistory>,
@@ -52,9 +55,11 @@ pub fn score<'r>(
     (reasons, total)
 }
 
-/// The observed count when the rule fires.
+/// The observed count when the rule fires. Rules read [`EditCounts::cumulative`] counts.
+///
+/// [`EditCounts::cumulative`]: crate::EditCounts::cumulative
 fn fires(rule: &EditRule, h: &EditHistory) -> Option<u32> {
-    let count = h.counts(rule.field)?.get(rule.window)?;
+    let count = h.counts(rule.field)?.cumulative(rule.window)?;
     (count >= rule.at_least).then_some(count)
 }
 

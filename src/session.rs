@@ -20,23 +20,23 @@ use crate::error::{ParseError, ParseErrorKind};
 #[derive(Default, Deserialize)]
 pub struct Session<'a> {
     /// The user-submitted identity; `None` when `null` or missing.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
     pub identity: Option<Identity<'a>>,
     /// How many Items (linked bank connections) the response carries; `None` when `items` is
     /// `null` or missing. Only the count is kept: access tokens are secrets.
     #[serde(default)]
     pub items: Option<ItemCount>,
     /// Edit statistics of the identity fields; `None` when `null` or missing.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::opt_obj")]
     pub identity_edit_history: Option<EditHistory>,
     /// Plaid's request id: not PII, carried into decisions.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub request_id: Option<Cow<'a, str>>,
     /// Identity Verification status, in newer responses (`success`, `failed`, ...).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub idv_session_status: Option<Cow<'a, str>>,
     /// Link session id, in newer responses.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub link_session_id: Option<Cow<'a, str>>,
 }
 
@@ -73,28 +73,28 @@ fn present<T>(v: &Option<T>) -> Option<Redacted> {
 #[derive(Default, Deserialize)]
 pub struct Identity<'a> {
     /// First and last name.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
     pub name: Option<Name<'a>>,
     /// Postal address.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
     pub address: Option<Address<'a>>,
     /// Phone number, E.164 in the spec.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub phone_number: Option<Cow<'a, str>>,
     /// Email (Plaid: "currently not returned").
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub email: Option<Cow<'a, str>>,
     /// Date of birth, `YYYY-MM-DD` in every example (no format in the spec).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub date_of_birth: Option<Cow<'a, str>>,
     /// Full SSN, 9 digits.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub ssn: Option<Cow<'a, str>>,
     /// Last four SSN digits, spec spelling.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub ssn_last_4: Option<Cow<'a, str>>,
     /// Last four SSN digits, the Layer guide sample's spelling.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub ssn_last4: Option<Cow<'a, str>>,
 }
 
@@ -124,10 +124,10 @@ impl fmt::Debug for Identity<'_> {
 #[derive(Default, Deserialize)]
 pub struct Name<'a> {
     /// First name.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub first_name: Option<Cow<'a, str>>,
     /// Last name.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub last_name: Option<Cow<'a, str>>,
 }
 
@@ -144,22 +144,22 @@ impl fmt::Debug for Name<'_> {
 #[derive(Default, Deserialize)]
 pub struct Address<'a> {
     /// Street line, e.g. `564 Main Street, APT 15`.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub street: Option<Cow<'a, str>>,
     /// Second street line.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub street2: Option<Cow<'a, str>>,
     /// City.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub city: Option<Cow<'a, str>>,
     /// Region or state: a code (`NC`) or, in some samples, a name (`Indiana`).
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub region: Option<Cow<'a, str>>,
     /// Postal code.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub postal_code: Option<Cow<'a, str>>,
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub country: Option<Cow<'a, str>>,
 }
 
@@ -191,7 +191,7 @@ impl<'de> Deserialize<'de> for ItemCount {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ItemCount, A::Error> {
                 let mut n = 0;
-                while seq.next_element::<Item>()?.is_some() {
+                while seq.next_element::<crate::de::Obj<Item>>()?.is_some() {
                     n += 1;
                 }
                 Ok(ItemCount(n))
@@ -235,19 +235,19 @@ impl<'de> Deserialize<'de> for SkipStr {
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 pub struct EditHistory {
     /// Name edits.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::opt_obj")]
     pub name: Option<EditCounts>,
     /// Address edits.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::opt_obj")]
     pub address: Option<EditCounts>,
     /// Email edits.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::opt_obj")]
     pub email: Option<EditCounts>,
     /// Date-of-birth edits.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::opt_obj")]
     pub date_of_birth: Option<EditCounts>,
     /// Official documents (SSN) edits; the object itself is nullable.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::opt_obj")]
     pub official_document: Option<OfficialDocument>,
 }
 
@@ -255,7 +255,7 @@ pub struct EditHistory {
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 pub struct OfficialDocument {
     /// SSN edits.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::opt_obj")]
     pub ssn: Option<EditCounts>,
 }
 
@@ -320,23 +320,25 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
     })
 }
 
-/// Deserialize `T` from `json`; on failure parse again to find the field path of the error
-/// (only failing inputs pay for that).
+/// Deserialize `T` from `json` (which must be a JSON object); on failure parse again to
+/// find the field path of the error (only failing inputs pay for that).
 pub(crate) fn parse_json<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, ParseError> {
+    let body = json.trim_start_matches([' ', '\t', '\n', '\r']);
+    if !body.is_empty() && !body.starts_with('{') {
+        let (line, column) = crate::rules::line_col(json, json.len() - body.len());
+        return Err(ParseError::new(
+            ParseErrorKind::NotAnObject,
+            line,
+            column,
+            None,
+        ));
+    }
     match serde_json::from_str::<T>(json) {
         Ok(v) => Ok(v),
         Err(first) => {
-            if first.classify() == serde_json::error::Category::Data && !starts_with_object(json) {
-                return Err(ParseError::new(
-                    ParseErrorKind::NotAnObject,
-                    first.line(),
-                    first.column(),
-                    None,
-                ));
-            }
             let mut de = serde_json::Deserializer::from_str(json);
             let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Err(e) => Some(e.path().to_string()),
+                Err(e) => safe_path(e.path()),
                 Ok(_) => None,
             };
             Err(ParseError::from_json(&first, path))
@@ -344,6 +346,68 @@ pub(crate) fn parse_json<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, Par
     }
 }
 
-fn starts_with_object(json: &str) -> bool {
-    json.trim_start().starts_with('{')
+/// Every key of the response, envelope and applicant models: the only keys an error path
+/// may show (an unknown key is input text, and could be anything).
+const KNOWN_KEYS: &[&str] = &[
+    "identity",
+    "items",
+    "identity_edit_history",
+    "request_id",
+    "idv_session_status",
+    "link_session_id",
+    "name",
+    "address",
+    "phone_number",
+    "email",
+    "date_of_birth",
+    "ssn",
+    "ssn_last_4",
+    "ssn_last4",
+    "first_name",
+    "last_name",
+    "middle_name",
+    "full_name",
+    "street",
+    "street2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "official_document",
+    "edits_current",
+    "edits_1d",
+    "edits_30d",
+    "edits_365d",
+    "edits_all_time",
+    "item_id",
+    "access_token",
+    "session",
+    "applicant",
+];
+
+/// The error path with known keys only: it stops before the first key that is not part of
+/// the model (`identity.<unknown field>`).
+fn safe_path(path: &serde_path_to_error::Path) -> Option<String> {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } if KNOWN_KEYS.contains(&key.as_str()) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Map { .. } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str("<unknown field>");
+                break;
+            }
+            Segment::Enum { .. } | Segment::Unknown => break,
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }

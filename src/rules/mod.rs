@@ -16,7 +16,8 @@ use sha2::{Digest, Sha256};
 
 use crate::finding::Code;
 use crate::session::{EditCounts, EditHistory};
-use locate::{line_col, locate, Seg};
+pub(crate) use locate::line_col;
+use locate::{locate, Seg};
 
 /// The default rules (`rules/default.json`), embedded in the library.
 pub const DEFAULT_RULES_JSON: &str = include_str!("../../rules/default.json");
@@ -147,6 +148,19 @@ impl EditCounts {
             Window::Year => self.edits_365d,
             Window::AllTime => self.edits_all_time,
         }
+    }
+
+    /// The count a rule reads for window `w`: the largest count of `w` and every narrower
+    /// window, since an edit in this session is also an edit today, this month and so on.
+    /// On nested data this is the window's own count; on windows that do not nest it never
+    /// reads less than a narrower window says. `None` when neither `w` nor a narrower window
+    /// has a count.
+    pub fn cumulative(&self, w: Window) -> Option<u32> {
+        Window::ALL
+            .iter()
+            .take_while(|x| **x <= w)
+            .filter_map(|x| self.get(*x))
+            .max()
     }
 
     /// Mutable access to one window's count.
@@ -294,13 +308,14 @@ struct RulesFile {
     version: String,
     #[serde(default)]
     description: Option<String>,
+    #[serde(deserialize_with = "crate::de::obj")]
     tiers: Tiers,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::obj")]
     age: AgeBounds,
     #[serde(default = "yes")]
     identity_match_requires_items: bool,
     findings: std::collections::BTreeMap<String, Price>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::vec_obj")]
     edit_rules: Vec<EditRule>,
 }
 
@@ -432,6 +447,18 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn parse_file(text: &str, source: &str) -> Result<RulesFile, RulesError> {
+    let body = text.trim_start();
+    if !body.starts_with('{') {
+        let (line, column) = line_col(text, text.len() - body.len());
+        return Err(RulesError {
+            source_name: source.to_owned(),
+            line,
+            column,
+            path: String::new(),
+            message: "a rules file is a JSON object".into(),
+            kind: RulesErrorKind::Schema,
+        });
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, RulesFile>(&mut de) {
         Ok(file) => match de.end() {
@@ -439,7 +466,16 @@ fn parse_file(text: &str, source: &str) -> Result<RulesFile, RulesError> {
             Err(e) => Err(json_error(source, String::new(), &e)),
         },
         Err(e) => {
-            let path = e.path().to_string();
+            // Only a data error has a meaningful path; serde_path_to_error writes `?` for a
+            // segment it could not name.
+            let path = match e.inner().classify() {
+                serde_json::error::Category::Data => {
+                    let p = e.path().to_string();
+                    let cut = p.find(".?").or_else(|| p.find('?')).unwrap_or(p.len());
+                    p[..cut].to_owned()
+                }
+                _ => String::new(),
+            };
             Err(json_error(source, path, e.inner()))
         }
     }
@@ -457,8 +493,8 @@ fn json_error(source: &str, path: String, inner: &serde_json::Error) -> RulesErr
     };
     RulesError {
         source_name: source.to_owned(),
-        line: inner.line(),
-        column: inner.column(),
+        line: inner.line().max(1),
+        column: inner.column().max(1),
         path: if path == "." { String::new() } else { path },
         message: with_suggestion(message),
         kind,

@@ -1,0 +1,83 @@
+//! Deserialization helpers shared by the response, applicant and rules models.
+//!
+//! - [`opt_str`]: an optional string that really borrows from the input (serde's own
+//!   `Option<Cow<str>>` with `#[serde(borrow)]` always copies).
+//! - [`opt_obj`] / [`obj`] / [`Obj`]: a struct read only from a JSON object. serde's derived
+//!   structs also accept an array of their fields in order, which would let `[null, [], "r1"]`
+//!   pass for a response; these refuse it with "expected an object".
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{value::MapAccessDeserializer, Deserialize, Deserializer, MapAccess, Visitor};
+
+/// An optional string, borrowed when it holds no escapes.
+pub(crate) fn opt_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<Cow<'de, str>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string or null")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_str(self)
+        }
+        fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v)))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_owned())))
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v)))
+        }
+    }
+    d.deserialize_option(V)
+}
+
+/// A `T` that must be written as a JSON object.
+pub(crate) struct Obj<T>(pub T);
+
+struct ObjVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(ObjVisitor(PhantomData)).map(Obj)
+    }
+}
+
+/// A struct that must be a JSON object.
+pub(crate) fn obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    d.deserialize_map(ObjVisitor(PhantomData))
+}
+
+/// An optional struct that must be a JSON object or null.
+pub(crate) fn opt_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<Obj<T>>::deserialize(d).map(|o| o.map(|Obj(t)| t))
+}
+
+/// A list of structs, each a JSON object.
+pub(crate) fn vec_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    Vec::<Obj<T>>::deserialize(d).map(|v| v.into_iter().map(|Obj(t)| t).collect())
+}

@@ -1,0 +1,152 @@
+//! Date-of-birth comparison: exact, day/month swap, single-digit typo.
+
+use super::DobMatch;
+use chrono::NaiveDate;
+
+/// Day and month swapped.
+const SWAP_SCORE: u8 = 80;
+/// Exactly one of the eight digits differs.
+const TYPO_SCORE: u8 = 75;
+
+/// The eight digits `YYYYMMDD` of a `YYYY-MM-DD` / `YYYY/MM/DD` string (optionally followed by
+/// `T...` or a space and a time), not yet checked as a calendar date.
+fn digits(s: &str) -> Option<[u8; 8]> {
+    let b = s.trim().as_bytes();
+    let date = b.get(..10)?;
+    if let Some(&next) = b.get(10) {
+        if next != b'T' && next != b't' && next != b' ' {
+            return None;
+        }
+    }
+    let sep = *date.get(4)?;
+    if !(sep == b'-' || sep == b'/') || date.get(7) != Some(&sep) {
+        return None;
+    }
+    let mut out = [0u8; 8];
+    let mut k = 0;
+    for (i, &c) in date.iter().enumerate() {
+        if i == 4 || i == 7 {
+            continue;
+        }
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        *out.get_mut(k)? = c - b'0';
+        k += 1;
+    }
+    Some(out)
+}
+
+fn ymd(d: &[u8; 8]) -> (i32, u32, u32) {
+    let n = |r: std::ops::Range<usize>| -> u32 {
+        d.get(r)
+            .unwrap_or(&[])
+            .iter()
+            .fold(0u32, |acc, &x| acc * 10 + u32::from(x))
+    };
+    (n(0..4) as i32, n(4..6), n(6..8))
+}
+
+fn valid(d: &[u8; 8]) -> bool {
+    let (y, m, dd) = ymd(d);
+    NaiveDate::from_ymd_opt(y, m, dd).is_some()
+}
+
+/// The same digits with month and day exchanged.
+fn swapped(d: &[u8; 8]) -> [u8; 8] {
+    let mut s = *d;
+    s.swap(4, 6);
+    s.swap(5, 7);
+    s
+}
+
+/// Compares two dates of birth. `None` when either is missing or blank; a present but invalid
+/// date (unparseable or not a calendar date) scores 0, unless it is exactly the other date with
+/// day and month swapped (`1975-18-01` vs `1975-01-18`), which is flagged as a swap.
+pub(crate) fn compare_dobs(a: Option<&str>, b: Option<&str>) -> Option<DobMatch> {
+    let (a, b) = (a?.trim(), b?.trim());
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let mut r = DobMatch {
+        score: 0,
+        is_day_month_swap: false,
+        is_single_digit_typo: false,
+    };
+    let (Some(da), Some(db)) = (digits(a), digits(b)) else {
+        return Some(r);
+    };
+    let (va, vb) = (valid(&da), valid(&db));
+    if da == db {
+        if va {
+            r.score = 100;
+        }
+        return Some(r);
+    }
+    let is_swap = swapped(&da) == db && da.get(4..6) != da.get(6..8);
+    if is_swap && (va || vb) {
+        r.score = SWAP_SCORE;
+        r.is_day_month_swap = true;
+        return Some(r);
+    }
+    if !(va && vb) {
+        return Some(r);
+    }
+    let differing = da.iter().zip(db.iter()).filter(|(x, y)| x != y).count();
+    if differing == 1 {
+        r.score = TYPO_SCORE;
+        r.is_single_digit_typo = true;
+        return Some(r);
+    }
+    let (ya, ma, _) = ymd(&da);
+    let (yb, mb, _) = ymd(&db);
+    r.score = match (ya == yb, ma == mb) {
+        (true, true) => 50,
+        (true, false) => 30,
+        _ => 0,
+    };
+    Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(a: &str, b: &str) -> DobMatch {
+        compare_dobs(Some(a), Some(b)).unwrap_or(DobMatch {
+            score: 255,
+            is_day_month_swap: false,
+            is_single_digit_typo: false,
+        })
+    }
+
+    #[test]
+    fn exact_and_formats() {
+        assert_eq!(s("1975-01-18", "1975-01-18").score, 100);
+        assert_eq!(s("1975-01-18", "1975/01/18").score, 100);
+        assert_eq!(s("1975-01-18", "1975-01-18T00:00:00Z").score, 100);
+    }
+
+    #[test]
+    fn swap_and_typo() {
+        let r = s("1975-03-04", "1975-04-03");
+        assert!(r.is_day_month_swap && !r.is_single_digit_typo && r.score == SWAP_SCORE);
+        let r = s("1975-01-18", "1975-18-01");
+        assert!(r.is_day_month_swap, "impossible date read as a swap");
+        let r = s("1975-01-18", "1976-01-18");
+        assert!(r.is_single_digit_typo && r.score == TYPO_SCORE);
+        let r = s("1975-01-18", "1957-01-18");
+        assert!(!r.is_single_digit_typo && r.score < 70);
+        // same day and month: not a swap
+        assert_eq!(s("1975-03-03", "1975-03-03").score, 100);
+    }
+
+    #[test]
+    fn invalid_scores_zero_missing_is_none() {
+        assert_eq!(s("1975-02-30", "1975-02-30").score, 0);
+        assert_eq!(s("18/01/1975", "1975-01-18").score, 0);
+        assert_eq!(s("😀", "1975-01-18").score, 0);
+        assert!(compare_dobs(None, Some("1975-01-18")).is_none());
+        assert!(compare_dobs(Some(" "), Some("1975-01-18")).is_none());
+    }
+}

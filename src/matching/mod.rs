@@ -1,0 +1,335 @@
+//! Identity consistency scoring: a local, microsecond-scale equivalent of Plaid Identity Match.
+//!
+//! [`compare`] scores each field of two views of a person ([`IdentityFields`], e.g. the Layer
+//! session identity and the backend's own applicant record) from 0 to 100, with the same output
+//! field names and flags as Plaid's `/identity/match`, and [`band`] maps a score to Plaid's
+//! documented bands. Outputs hold scores and flags only, never a compared value.
+//!
+//! Scores are 100 when the values are equal after folding (case, accents, punctuation,
+//! whitespace), 99 when equal after semantic normalisation (abbreviations, titles, ZIP+4,
+//! state names ...), lower as the values drift apart. A score is `None` when the field is
+//! missing (or empty after folding) on either side, as in Identity Match.
+//!
+//! Pure: no I/O, no clock, no allocation-heavy work; the nickname table is built once.
+
+use serde::Serialize;
+use std::fmt;
+
+mod address;
+pub mod applicant;
+mod dob;
+mod email;
+mod fold;
+mod name;
+mod nickname;
+mod phone;
+
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
+mod table_tests;
+
+pub use applicant::Applicant;
+
+/// One side of a comparison: plain optional strings, borrowed.
+///
+/// `Debug` is redacting: it only prints which fields are present.
+#[derive(Clone, Copy, Default)]
+pub struct IdentityFields<'a> {
+    /// Given name.
+    pub first_name: Option<&'a str>,
+    /// Middle name(s) or initial(s).
+    pub middle_name: Option<&'a str>,
+    /// Family name (may hold several surnames).
+    pub last_name: Option<&'a str>,
+    /// The whole name as one string, for sources that do not split names
+    /// (`"John Q. Public"` or `"Public, John Q."`). Used only when first and last are absent.
+    pub full_name: Option<&'a str>,
+    /// Street line (may include the unit, e.g. `"564 Main Street, APT 15"`).
+    pub street: Option<&'a str>,
+    /// Second street line (unit).
+    pub street2: Option<&'a str>,
+    /// City.
+    pub city: Option<&'a str>,
+    /// Region or state, as a code (`"IN"`) or a name (`"Indiana"`).
+    pub region: Option<&'a str>,
+    /// Postal code (ZIP, ZIP+4 or a foreign code).
+    pub postal_code: Option<&'a str>,
+    /// Country, ISO 3166-1 alpha-2 (a few common names are understood).
+    pub country: Option<&'a str>,
+    /// Phone number, E.164 or as a person types it (read in the side's `country`, default US).
+    pub phone_number: Option<&'a str>,
+    /// Email address.
+    pub email: Option<&'a str>,
+    /// Date of birth, `YYYY-MM-DD` (also `YYYY/MM/DD`, or an RFC 3339 date-time whose date is used).
+    pub date_of_birth: Option<&'a str>,
+}
+
+impl fmt::Debug for IdentityFields<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let present: [(&str, bool); 13] = [
+            ("first_name", self.first_name.is_some()),
+            ("middle_name", self.middle_name.is_some()),
+            ("last_name", self.last_name.is_some()),
+            ("full_name", self.full_name.is_some()),
+            ("street", self.street.is_some()),
+            ("street2", self.street2.is_some()),
+            ("city", self.city.is_some()),
+            ("region", self.region.is_some()),
+            ("postal_code", self.postal_code.is_some()),
+            ("country", self.country.is_some()),
+            ("phone_number", self.phone_number.is_some()),
+            ("email", self.email.is_some()),
+            ("date_of_birth", self.date_of_birth.is_some()),
+        ];
+        f.write_str("IdentityFields { present: [")?;
+        let mut sep = "";
+        for (k, p) in present {
+            if p {
+                f.write_str(sep)?;
+                f.write_str(k)?;
+                sep = ", ";
+            }
+        }
+        f.write_str("] }")
+    }
+}
+
+/// Per-field scores, named exactly as Plaid Identity Match names them.
+/// Each is `None` when the field is missing on either side.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MatchReport {
+    /// Name score and flags (`None` when either side lacks a name).
+    pub legal_name: Option<NameMatch>,
+    /// Phone score.
+    pub phone_number: Option<ScoreOnly>,
+    /// Email score.
+    pub email_address: Option<ScoreOnly>,
+    /// Address score and postal-code flag.
+    pub address: Option<AddressMatch>,
+    /// Date-of-birth score and flags (not part of Identity Match; same 0-100 scale).
+    pub date_of_birth: Option<DobMatch>,
+}
+
+/// Name score (Identity Match `NameMatchScore`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct NameMatch {
+    /// 0 to 100.
+    pub score: u8,
+    /// Exactly one of first name / last name matches (likely a family member).
+    pub is_first_name_or_last_name_match: bool,
+    /// The first names matched through the nickname table (e.g. William / Bill).
+    pub is_nickname_match: bool,
+    /// A business word (LLC, Inc, Corp, Ltd, Co, Company, Trust ...) is a token on either side.
+    pub is_business_name_detected: bool,
+}
+
+/// A score without flags (phone, email).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ScoreOnly {
+    /// 0 to 100.
+    pub score: u8,
+}
+
+/// Address score (Identity Match `AddressMatchScore`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct AddressMatch {
+    /// 0 to 100.
+    pub score: u8,
+    /// The first 5 ZIP digits (US) or the whole normalised postal code (elsewhere) are equal.
+    pub is_postal_code_match: bool,
+}
+
+/// Date-of-birth score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DobMatch {
+    /// 0 to 100 (0 when either value is present but not a valid date).
+    pub score: u8,
+    /// Day and month are swapped (`1975-03-04` vs `1975-04-03`).
+    pub is_day_month_swap: bool,
+    /// Exactly one of the eight digits differs.
+    pub is_single_digit_typo: bool,
+}
+
+/// The compared fields, for [`band`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchField {
+    /// `legal_name`.
+    LegalName,
+    /// `phone_number`.
+    PhoneNumber,
+    /// `email_address`.
+    EmailAddress,
+    /// `address`.
+    Address,
+    /// `date_of_birth`.
+    DateOfBirth,
+}
+
+/// Plaid's interpretation band of a score. `Strong` includes a perfect 100.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// Name 85-100, address 90-100, phone/email/DOB 100.
+    Strong,
+    /// Name 70-84, address 70-89, phone/email/DOB 70-99.
+    Partial,
+    /// Below 70 (Plaid's default recommended threshold is 70 for every field).
+    Mismatch,
+}
+
+/// The band of `score` for `field`, following Plaid's documented bands:
+/// name 100 perfect / 85-99 strong / 70-84 partial / <70 mismatch; address 100 perfect /
+/// 90-99 strong / 70-89 partial; phone and email 100 perfect / 70-99 partial. Date of birth is
+/// not an Identity Match field; it uses the phone/email bands (only an exact date is strong).
+pub fn band(field: MatchField, score: u8) -> Band {
+    let strong_from = match field {
+        MatchField::LegalName => 85,
+        MatchField::Address => 90,
+        MatchField::PhoneNumber | MatchField::EmailAddress | MatchField::DateOfBirth => 100,
+    };
+    if score >= strong_from {
+        Band::Strong
+    } else if score >= 70 {
+        Band::Partial
+    } else {
+        Band::Mismatch
+    }
+}
+
+/// Compares two views of a person field by field.
+///
+/// Symmetric for names (`compare(a, b).legal_name == compare(b, a).legal_name`); a value compared
+/// with itself scores 100 when it is well-formed for its field. Never panics, whatever the input.
+///
+/// # Example
+/// ```
+/// use layer_risk::matching::{band, compare, Band, IdentityFields, MatchField};
+///
+/// let layer = IdentityFields {
+///     first_name: Some("William"),
+///     last_name: Some("Public"),
+///     street: Some("564 Main Street, APT 15"),
+///     city: Some("Pawnee"),
+///     region: Some("IN"),
+///     postal_code: Some("41006"),
+///     phone_number: Some("+14157452130"),
+///     email: Some("bill.public@gmail.com"),
+///     date_of_birth: Some("1975-01-18"),
+///     ..Default::default()
+/// };
+/// let applicant = IdentityFields {
+///     full_name: Some("Bill Q. Public"),
+///     street: Some("564 Main St"),
+///     street2: Some("Apt. 15"),
+///     city: Some("PAWNEE"),
+///     region: Some("Indiana"),
+///     postal_code: Some("41006-1234"),
+///     phone_number: Some("(415) 745-2130"),
+///     email: Some("BillPublic@googlemail.com"),
+///     date_of_birth: Some("1975-01-18"),
+///     ..Default::default()
+/// };
+/// let r = compare(&layer, &applicant);
+/// let name = r.legal_name.unwrap();
+/// assert!(name.is_nickname_match);
+/// assert_eq!(band(MatchField::LegalName, name.score), Band::Strong);
+/// assert_eq!(band(MatchField::Address, r.address.unwrap().score), Band::Strong);
+/// assert_eq!(r.phone_number.unwrap().score, 100);
+/// assert_eq!(band(MatchField::EmailAddress, r.email_address.unwrap().score), Band::Partial);
+/// assert_eq!(r.date_of_birth.unwrap().score, 100);
+/// ```
+pub fn compare(layer: &IdentityFields<'_>, applicant: &IdentityFields<'_>) -> MatchReport {
+    MatchReport {
+        legal_name: name::compare_names(layer, applicant),
+        phone_number: phone::compare_phones(layer, applicant).map(|score| ScoreOnly { score }),
+        email_address: email::compare_emails(layer.email, applicant.email)
+            .map(|score| ScoreOnly { score }),
+        address: address::compare_addresses(layer, applicant),
+        date_of_birth: dob::compare_dobs(layer.date_of_birth, applicant.date_of_birth),
+    }
+}
+
+/// Inside the Layer session alone: how well the email local part matches the name (a weak
+/// signal; 100 for `leslie.knope` with Leslie Knope, about 90 for `lknope` / `knopel`,
+/// low for `xyz123`). `None` when the email has no letters before `@` or there is no name.
+pub fn email_name_score(fields: &IdentityFields<'_>) -> Option<u8> {
+    email::email_name_score(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_values() {
+        let f = IdentityFields {
+            first_name: Some("Leslie"),
+            email: Some("leslie@knope.com"),
+            ..Default::default()
+        };
+        let d = format!("{f:?}");
+        assert!(!d.contains("Leslie") && !d.contains("knope"), "{d}");
+        assert!(d.contains("first_name") && d.contains("email"), "{d}");
+        assert!(!d.contains("street"), "{d}");
+    }
+
+    #[test]
+    fn bands_follow_plaid() {
+        assert_eq!(band(MatchField::LegalName, 100), Band::Strong);
+        assert_eq!(band(MatchField::LegalName, 85), Band::Strong);
+        assert_eq!(band(MatchField::LegalName, 84), Band::Partial);
+        assert_eq!(band(MatchField::LegalName, 70), Band::Partial);
+        assert_eq!(band(MatchField::LegalName, 69), Band::Mismatch);
+        assert_eq!(band(MatchField::Address, 90), Band::Strong);
+        assert_eq!(band(MatchField::Address, 89), Band::Partial);
+        assert_eq!(band(MatchField::PhoneNumber, 99), Band::Partial);
+        assert_eq!(band(MatchField::EmailAddress, 100), Band::Strong);
+        assert_eq!(band(MatchField::DateOfBirth, 0), Band::Mismatch);
+    }
+
+    #[test]
+    fn empty_sides_give_no_scores() {
+        let e = IdentityFields::default();
+        let r = compare(&e, &e);
+        assert_eq!(
+            r,
+            MatchReport {
+                legal_name: None,
+                phone_number: None,
+                email_address: None,
+                address: None,
+                date_of_birth: None
+            }
+        );
+        assert_eq!(email_name_score(&e), None);
+    }
+
+    #[test]
+    fn serialized_report_has_plaid_names_and_no_values() {
+        let a = IdentityFields {
+            first_name: Some("Leslie"),
+            last_name: Some("Knope"),
+            email: Some("leslie@knope.com"),
+            phone_number: Some("+14157452130"),
+            ..Default::default()
+        };
+        let r = compare(&a, &a);
+        let j = serde_json::to_string(&r).unwrap_or_default();
+        for k in [
+            "legal_name",
+            "is_first_name_or_last_name_match",
+            "is_nickname_match",
+            "is_business_name_detected",
+            "phone_number",
+            "email_address",
+        ] {
+            assert!(j.contains(k), "{j}");
+        }
+        assert!(
+            !j.to_lowercase().contains("leslie") && !j.contains("4157452130"),
+            "{j}"
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! Property tests: range, self-equality, name symmetry, no panic.
+
+use super::{band, compare, email_name_score, IdentityFields, MatchField, MatchReport};
+use proptest::prelude::*;
+
+/// Every score in a report (and the flags' consistency with it).
+fn scores(r: &MatchReport) -> Vec<u8> {
+    let mut v = Vec::new();
+    if let Some(n) = r.legal_name {
+        v.push(n.score);
+    }
+    if let Some(p) = r.phone_number {
+        v.push(p.score);
+    }
+    if let Some(e) = r.email_address {
+        v.push(e.score);
+    }
+    if let Some(a) = r.address {
+        v.push(a.score);
+    }
+    if let Some(d) = r.date_of_birth {
+        v.push(d.score);
+        assert!(!(d.is_day_month_swap && d.is_single_digit_typo));
+    }
+    v
+}
+
+fn has_string(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(_) => true,
+        serde_json::Value::Array(a) => a.iter().any(has_string),
+        serde_json::Value::Object(o) => o.values().any(has_string),
+        _ => false,
+    }
+}
+
+/// Wild text: any Unicode (incl. control chars, combining marks, RTL), sometimes long.
+fn wild() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        Just(None),
+        any::<String>().prop_map(Some),
+        "\\PC{0,40}".prop_map(Some),
+        "[ a-zA-Z0-9.,'#+@()/-]{0,40}".prop_map(Some),
+        ("[a-z]{0,5}", 0usize..3000).prop_map(|(s, n)| Some(s.repeat(n))),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Side {
+    v: [Option<String>; 13],
+}
+
+impl Side {
+    fn fields(&self) -> IdentityFields<'_> {
+        let g = |i: usize| self.v.get(i).and_then(|o| o.as_deref());
+        IdentityFields {
+            first_name: g(0),
+            middle_name: g(1),
+            last_name: g(2),
+            full_name: g(3),
+            street: g(4),
+            street2: g(5),
+            city: g(6),
+            region: g(7),
+            postal_code: g(8),
+            country: g(9),
+            phone_number: g(10),
+            email: g(11),
+            date_of_birth: g(12),
+        }
+    }
+}
+
+fn wild_side() -> impl Strategy<Value = Side> {
+    proptest::array::uniform13(wild()).prop_map(|v| Side { v })
+}
+
+/// Well-formed values for every field: capitalised ASCII or accented names (split or full),
+/// US street addresses with a suffix word and maybe a unit, 5-digit ZIP (+4 sometimes), a state
+/// code, E.164 +1 numbers, `local@domain.tld` emails, valid calendar dates.
+fn good_side() -> impl Strategy<Value = Side> {
+    let name = "[A-Z][a-zé]{1,9}";
+    (
+        (name, proptest::option::of(name), name, any::<bool>()),
+        (
+            "[1-9][0-9]{0,4} [A-Z][a-z]{2,10} (Street|St|Ave|Road|Blvd)",
+            proptest::option::of("(Apt|Suite|#) [0-9]{1,3}"),
+            "[A-Z][a-z]{2,12}",
+            "(IN|NC|CA|Texas|New York)",
+            "[0-9]{5}(-[0-9]{4})?",
+        ),
+        "\\+1[2-9][0-9]{9}",
+        "[a-z]{1,10}(\\.[a-z]{1,5})?(\\+[a-z]{1,4})?@[a-z]{2,8}\\.(com|org)",
+        (1900i32..2020, 1u32..13, 1u32..29),
+    )
+        .prop_map(
+            |((f, m, l, as_full), (st, st2, city, region, zip), ph, em, (y, mo, d))| {
+                let mut v: [Option<String>; 13] = Default::default();
+                if as_full {
+                    v[3] = Some(match &m {
+                        Some(m) => format!("{f} {m} {l}"),
+                        None => format!("{f} {l}"),
+                    });
+                } else {
+                    v[0] = Some(f);
+                    v[1] = m;
+                    v[2] = Some(l);
+                }
+                v[4] = Some(st);
+                v[5] = st2;
+                v[6] = Some(city);
+                v[7] = Some(region);
+                v[8] = Some(zip);
+                v[9] = Some("US".to_owned());
+                v[10] = Some(ph);
+                v[11] = Some(em);
+                v[12] = Some(format!("{y:04}-{mo:02}-{d:02}"));
+                Side { v }
+            },
+        )
+}
+
+proptest! {
+    #[test]
+    fn prop_scores_in_range_and_no_panic(a in wild_side(), b in wild_side()) {
+        let (fa, fb) = (a.fields(), b.fields());
+        let r = compare(&fa, &fb);
+        for s in scores(&r) {
+            prop_assert!(s <= 100);
+        }
+        for f in [&fa, &fb] {
+            if let Some(s) = email_name_score(f) {
+                prop_assert!(s <= 100);
+            }
+        }
+        // Output never echoes input text: the serialized report holds no string value.
+        let j = serde_json::to_value(&r).unwrap_or(serde_json::Value::Null);
+        prop_assert!(j.is_object());
+        prop_assert!(!has_string(&j));
+    }
+
+    #[test]
+    fn prop_well_formed_self_is_100(a in good_side()) {
+        let f = a.fields();
+        let r = compare(&f, &f);
+        prop_assert_eq!(r.legal_name.map(|n| n.score), Some(100));
+        prop_assert_eq!(r.address.map(|x| x.score), Some(100));
+        prop_assert_eq!(r.phone_number.map(|x| x.score), Some(100));
+        prop_assert_eq!(r.email_address.map(|x| x.score), Some(100));
+        prop_assert_eq!(r.date_of_birth.map(|x| x.score), Some(100));
+        prop_assert!(r.address.is_some_and(|x| x.is_postal_code_match));
+    }
+
+    #[test]
+    fn prop_any_text_self_is_100_or_absent(a in wild_side()) {
+        // Names, addresses, phones and emails: any value equal to itself scores 100 when it
+        // is scored at all (dates must also be valid).
+        let f = a.fields();
+        let r = compare(&f, &f);
+        for s in [
+            r.legal_name.map(|x| x.score),
+            r.address.map(|x| x.score),
+            r.phone_number.map(|x| x.score),
+            r.email_address.map(|x| x.score),
+        ].into_iter().flatten() {
+            prop_assert_eq!(s, 100);
+        }
+    }
+
+    #[test]
+    fn prop_name_symmetric(a in wild_side(), b in good_side(), c in good_side(), pick in 0u8..3) {
+        // Pairs: wild vs good, good vs good, and good vs a mutated good.
+        let (x, y) = match pick {
+            0 => (a.clone(), b.clone()),
+            1 => (b.clone(), c.clone()),
+            _ => {
+                let mut m = b.clone();
+                if let Some(Some(s)) = m.v.get_mut(2) { s.push('x'); }
+                if let Some(Some(s)) = m.v.get_mut(3) { s.insert_str(0, "Dr "); }
+                (b.clone(), m)
+            }
+        };
+        let (fx, fy) = (x.fields(), y.fields());
+        prop_assert_eq!(compare(&fx, &fy).legal_name, compare(&fy, &fx).legal_name);
+    }
+
+    #[test]
+    fn prop_band_total(score in 0u8..=255) {
+        for f in [MatchField::LegalName, MatchField::Address, MatchField::PhoneNumber,
+                  MatchField::EmailAddress, MatchField::DateOfBirth] {
+            let _ = band(f, score);
+        }
+    }
+}

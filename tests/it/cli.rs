@@ -1,0 +1,609 @@
+//! The `layer-risk` binary end to end: exit statuses, records, stdin, gzip, jobs, summary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+use super::util::{self, base, with};
+
+const BIN: &str = env!("CARGO_BIN_EXE_layer-risk");
+const AS_OF: &str = "2026-11-22";
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("layer-risk-it-{}-{tag}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(util::root())
+        .output()
+        .unwrap()
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(util::root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    out
+}
+
+fn status(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn records(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// For each non-empty line: its number and `Ok(decision)` or `Err(error code)`.
+type Expected = Vec<(u64, Result<&'static str, &'static str>)>;
+
+/// A JSONL export with every kind of line, and what each non-empty line must give.
+fn mixed_export() -> (Vec<u8>, Expected) {
+    let good = base().to_string();
+    let no_items = with("/items", serde_json::json!([])).to_string();
+    let mut b = Vec::new();
+    let mut line = |bytes: &[u8], end: &[u8]| {
+        b.extend_from_slice(bytes);
+        b.extend_from_slice(end);
+    };
+    line(good.as_bytes(), b"\n"); // 1
+    line(b"", b"\n"); // 2: empty
+    line(b"  \t ", b"\n"); // 3: blank
+    line(&good.as_bytes()[..good.len() / 2], b"\n"); // 4: truncated
+    line(b"{\"request_id\": \"r\xff\xfe\"}", b"\n"); // 5: invalid UTF-8
+    line(br#"{"identity": 5}"#, b"\n"); // 6: wrong type
+    line(no_items.as_bytes(), b"\r\n"); // 7: CRLF
+    line(b"42", b"\n"); // 8: not an object
+    line(good.as_bytes(), b""); // 9: last line, no newline
+    let expected = vec![
+        (1, Ok("trust")),
+        (4, Err("truncated")),
+        (5, Err("invalid_utf8")),
+        (6, Err("wrong_type")),
+        (7, Ok("trust")),
+        (8, Err("not_an_object")),
+        (9, Ok("trust")),
+    ];
+    (b, expected)
+}
+
+fn check_mixed(o: &Output) {
+    let (_, expected) = mixed_export();
+    assert_eq!(status(o), 1, "{}", stderr(o));
+    let recs = records(o);
+    assert_eq!(recs.len(), expected.len(), "{}", stdout(o));
+    for (rec, (line, want)) in recs.iter().zip(expected) {
+        assert_eq!(rec["line"], line, "{rec}");
+        match want {
+            Ok(decision) => {
+                assert_eq!(rec["decision"], decision, "{rec}");
+                assert!(rec.get("error").is_none());
+            }
+            Err(code) => {
+                assert_eq!(rec["error"]["code"], code, "{rec}");
+                assert!(rec["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty()));
+                assert!(rec["error"]["column"].as_u64().is_some());
+                assert!(rec.get("decision").is_none());
+            }
+        }
+    }
+}
+
+#[test]
+fn score_writes_one_record_per_non_empty_line_in_order() {
+    let dir = TempDir::new("mixed");
+    let (bytes, _) = mixed_export();
+    let input = dir.write("export.jsonl", &bytes);
+    let o = run(&["score", "-q", "--as-of", AS_OF, path_str(&input)]);
+    check_mixed(&o);
+    let recs = records(&o);
+    assert_eq!(recs[3]["error"]["path"], "identity");
+    assert_eq!(recs[4]["request_id"], "req-base");
+    assert_eq!(recs[4]["score"], 5);
+}
+
+#[test]
+fn score_reads_stdin_with_a_dash() {
+    let (bytes, _) = mixed_export();
+    check_mixed(&run_stdin(&["score", "-q", "--as-of", AS_OF, "-"], &bytes));
+    // `-` is the default input.
+    check_mixed(&run_stdin(&["score", "-q", "--as-of", AS_OF], &bytes));
+}
+
+#[test]
+fn score_reads_gzip_the_same() {
+    let dir = TempDir::new("gzip");
+    let (bytes, _) = mixed_export();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&bytes).unwrap();
+    let input = dir.write("export.jsonl.gz", &gz.finish().unwrap());
+    check_mixed(&run(&["score", "-q", "--as-of", AS_OF, path_str(&input)]));
+}
+
+#[test]
+fn score_exits_0_when_every_line_is_decided() {
+    let mut text = String::new();
+    for name in ["seed_layer_guide.json", "seed_api_reference.json"] {
+        let v: Value = serde_json::from_str(&util::read_fixture(name)).unwrap();
+        text.push_str(&v.to_string());
+        text.push('\n');
+    }
+    let o = run_stdin(
+        &[
+            "score",
+            "-q",
+            "--as-of",
+            AS_OF,
+            "--rules",
+            "rules/payments.json",
+        ],
+        text.as_bytes(),
+    );
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    let recs = records(&o);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["request_id"], "j0LkqT9OPdVwjwh");
+    assert_eq!(recs[1]["request_id"], "m8MDnv9okwxFNBV");
+    for r in &recs {
+        assert_eq!(r["decision"], "trust");
+        assert_eq!(r["rules"]["name"], "payments");
+        assert_eq!(r["as_of"], AS_OF);
+    }
+    // Empty input: no records, exit 0.
+    let o = run_stdin(&["score", "-q", "--as-of", AS_OF], b"\n\n");
+    assert_eq!((status(&o), stdout(&o).as_str()), (0, ""));
+}
+
+#[test]
+fn score_with_a_broken_rules_file_exits_2_with_a_located_message() {
+    let input = util::fixture("findings/phone_missing.json");
+    let o = run(&[
+        "score",
+        "-q",
+        "--rules",
+        "tests/fixtures/rules/unknown_key_typo.json",
+        path_str(&input),
+    ]);
+    assert_eq!(status(&o), 2);
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(
+        err.contains("tests/fixtures/rules/unknown_key_typo.json:6:26: tiers.identity_verfication: unknown field `identity_verfication`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("did you mean `identity_verification`?"),
+        "{err}"
+    );
+    // A missing rules file or input is a usage error too.
+    let o = run(&[
+        "score",
+        "-q",
+        "--rules",
+        "tests/fixtures/rules/nope.json",
+        path_str(&input),
+    ]);
+    assert_eq!(status(&o), 2);
+    assert!(
+        stderr(&o).contains("cannot read rules file tests/fixtures/rules/nope.json"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "score",
+        "-q",
+        "--as-of",
+        AS_OF,
+        "tests/fixtures/no-such-export.jsonl",
+    ]);
+    assert_eq!(status(&o), 2);
+    assert!(
+        stderr(&o).contains("cannot open tests/fixtures/no-such-export.jsonl"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn rules_check_exit_statuses() {
+    let o = run(&[
+        "rules",
+        "check",
+        "rules/default.json",
+        "rules/lending.json",
+        "rules/payments.json",
+    ]);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    for name in util::SHIPPED {
+        let sha = util::shipped(name).id().sha256.clone();
+        assert!(
+            out.contains(&format!(
+                "rules/{name}.json: ok: {name} 1.0.0 sha256 {sha} ("
+            )),
+            "{out}"
+        );
+    }
+    assert_eq!(stderr(&o), "", "shipped files price every code");
+
+    let o = run(&[
+        "rules",
+        "check",
+        "tests/fixtures/rules/duplicate_rule_id.json",
+    ]);
+    assert_eq!(status(&o), 2);
+    assert_eq!(
+        stderr(&o).trim_end(),
+        "tests/fixtures/rules/duplicate_rule_id.json:14:6: edit_rules[1].id: duplicate rule id `ssn-now` (first used by edit_rules[0])"
+    );
+
+    // Good and bad together: every file is reported, the status is 2.
+    let o = run(&[
+        "rules",
+        "check",
+        "tests/fixtures/rules/valid_minimal.json",
+        "tests/fixtures/rules/at_least_zero.json",
+        "rules/default.json",
+    ]);
+    assert_eq!(status(&o), 2);
+    let out = stdout(&o);
+    assert!(out.contains("valid_minimal.json: ok: fixture 1"), "{out}");
+    assert!(out.contains("rules/default.json: ok: default"), "{out}");
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "at_least_zero.json:14:62: edit_rules[1].at_least: at_least must be 1 or more"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("valid_minimal.json: note: not priced, so they count 0: identity_missing,"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rules_codes_lists_every_code() {
+    let o = run(&["rules", "codes"]);
+    assert_eq!(status(&o), 0);
+    let out = stdout(&o);
+    let first_words: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    let mut want: Vec<&str> = layer_risk::Code::ALL.iter().map(|c| c.as_str()).collect();
+    want.extend([
+        layer_risk::EDIT_RULE,
+        layer_risk::IDENTITY_MATCH_UNAVAILABLE,
+    ]);
+    assert_eq!(first_words, want);
+}
+
+#[test]
+fn assess_explains_in_text_and_json() {
+    let seed = "tests/fixtures/seed_api_reference.json";
+    let o = run(&["assess", "--as-of", AS_OF, seed]);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "identity_verification (score 70) for request m8MDnv9okwxFNBV"
+    );
+    assert!(
+        lines[1].starts_with("rules: default 1.0.0 (sha256 "),
+        "{out}"
+    );
+    assert_eq!(
+        lines[2],
+        "    +60  ssn_impossible on ssn: area -> forces identity_verification"
+    );
+    assert_eq!(lines[3], "    +10  edit_rule [address-edited-this-session] on address: 1 in window current (fires at 1+)");
+    assert_eq!(lines.len(), 4);
+    assert!(!out.contains("987654321") && !out.contains("Knope"));
+
+    let o = run(&[
+        "assess",
+        "--json",
+        "--as-of",
+        AS_OF,
+        "--rules",
+        "rules/lending.json",
+        seed,
+    ]);
+    assert_eq!(status(&o), 0);
+    let recs = records(&o);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["line"], 1);
+    assert_eq!(recs[0]["decision"], "identity_verification");
+    assert_eq!(recs[0]["score"], 75);
+    assert_eq!(recs[0]["rules"]["name"], "lending");
+    // The library agrees byte for byte.
+    let rules = util::shipped("lending");
+    let d = layer_risk::assess_json(
+        &util::read_fixture("seed_api_reference.json"),
+        rules,
+        util::as_of(),
+    )
+    .unwrap();
+    assert_eq!(
+        stdout(&o),
+        serde_json::to_string(&d.record(1)).unwrap() + "\n"
+    );
+
+    // stdin.
+    let o = run_stdin(
+        &["assess", "--as-of", AS_OF, "-"],
+        util::read_fixture("seed_layer_guide.json").as_bytes(),
+    );
+    assert_eq!(status(&o), 0);
+    assert!(
+        stdout(&o).starts_with("identity_verification (score 70) for request j0LkqT9OPdVwjwh\n")
+    );
+}
+
+#[test]
+fn assess_on_a_bad_response_exits_1() {
+    let o = run_stdin(
+        &["assess", "--as-of", AS_OF, "-"],
+        br#"{"identity": {"ssn": 123456789}}"#,
+    );
+    assert_eq!(status(&o), 1);
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).contains(
+            "wrong type at `identity.ssn` (line 1, column 30): found integer, expected a string"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_stdin(
+        &["assess", "--json", "--as-of", AS_OF, "-"],
+        br#"{"identity": {"ssn": 123456789}}"#,
+    );
+    assert_eq!(status(&o), 1);
+    let recs = records(&o);
+    assert_eq!(recs[0]["error"]["code"], "wrong_type");
+    assert_eq!(recs[0]["error"]["path"], "identity.ssn");
+    assert!(!stdout(&o).contains("123456789"));
+}
+
+#[test]
+fn a_bad_as_of_date_is_a_usage_error() {
+    for bad in ["2026-13-01", "22/11/2026", "2026-2-3", "tomorrow", ""] {
+        let o = run_stdin(&["score", "-q", "--as-of", bad, "-"], b"");
+        assert_eq!(status(&o), 2, "{bad:?}");
+        assert_eq!(stdout(&o), "");
+        assert!(
+            stderr(&o).contains("is not a date of the form YYYY-MM-DD"),
+            "{bad:?}: {}",
+            stderr(&o)
+        );
+        let o = run(&[
+            "assess",
+            "--as-of",
+            bad,
+            "tests/fixtures/seed_api_reference.json",
+        ]);
+        assert_eq!(status(&o), 2, "{bad:?}");
+    }
+}
+
+#[test]
+fn a_one_megabyte_field_still_gives_one_record() {
+    let big = "a".repeat(1 << 20);
+    let v = with(
+        "/identity/name/first_name",
+        Value::String(format!("L{big}")),
+    );
+    let mut line = v.to_string().into_bytes();
+    line.push(b'\n');
+    line.extend_from_slice(base().to_string().as_bytes());
+    let o = run_stdin(&["score", "-q", "--as-of", AS_OF, "-"], &line);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    let recs = records(&o);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["line"], 1);
+    assert_eq!(recs[0]["reasons"][0]["code"], "name_implausible");
+    assert_eq!(recs[1]["line"], 2);
+    assert!(stdout(&o).len() < 4096, "the long value is not echoed");
+}
+
+/// Lines in [`big_export`].
+const BIG_LINES: usize = 450;
+
+/// Several hundred varied lines (several worker pieces), with bad lines among them.
+fn big_export() -> Vec<u8> {
+    let mut docs: Vec<String> = layer_risk::Code::ALL
+        .iter()
+        .map(|c| {
+            let v: Value = serde_json::from_str(&util::read_fixture(&format!(
+                "findings/{}.json",
+                c.as_str()
+            )))
+            .unwrap();
+            v.to_string()
+        })
+        .collect();
+    docs.push(String::new());
+    docs.push(r#"{"identity_edit_history": {"name": {"edits_1d": -1}}}"#.to_owned());
+    docs.push(r#"{"request_id": "#.to_owned());
+    let mut out = Vec::new();
+    for i in 0..BIG_LINES {
+        out.extend_from_slice(docs[i % docs.len()].as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+#[test]
+fn jobs_do_not_change_the_output() {
+    let dir = TempDir::new("jobs");
+    let bytes = big_export();
+    assert!(
+        bytes.len() > 2 * (128 << 10),
+        "more than one piece per worker"
+    );
+    let input = dir.write("big.jsonl", &bytes);
+    let one = run(&[
+        "score",
+        "-q",
+        "--as-of",
+        AS_OF,
+        "--jobs",
+        "1",
+        path_str(&input),
+    ]);
+    let two = run(&[
+        "score",
+        "-q",
+        "--as-of",
+        AS_OF,
+        "--jobs",
+        "2",
+        path_str(&input),
+    ]);
+    assert_eq!(status(&one), 1);
+    assert_eq!(status(&two), 1);
+    assert!(one.stdout == two.stdout, "--jobs 1 and --jobs 2 differ");
+    let recs = records(&one);
+    let docs = layer_risk::Code::ALL.len() + 3;
+    let empty = (0..BIG_LINES).filter(|i| i % docs == docs - 3).count();
+    assert!(empty > 0);
+    assert_eq!(recs.len(), BIG_LINES - empty);
+    let lines: Vec<u64> = recs.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "in input order");
+    assert!(
+        lines.iter().all(|&l| (l as usize - 1) % docs != docs - 3),
+        "empty lines have no record"
+    );
+    assert_eq!(lines.last().copied(), Some(BIG_LINES as u64));
+}
+
+#[test]
+fn summary_file_counts_decisions() {
+    let dir = TempDir::new("summary");
+    let input = dir.write("big.jsonl", &big_export());
+    let summary = dir.0.join("summary.json");
+    let o = run(&[
+        "score",
+        "-q",
+        "--as-of",
+        AS_OF,
+        "--summary",
+        path_str(&summary),
+        path_str(&input),
+    ]);
+    assert_eq!(status(&o), 1);
+    let recs = records(&o);
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    let count = |pred: &dyn Fn(&Value) -> bool| recs.iter().filter(|r| pred(r)).count() as u64;
+    assert_eq!(s["records"], recs.len() as u64);
+    assert_eq!(s["errors"], count(&|r| r.get("error").is_some()));
+    assert_eq!(s["decided"], count(&|r| r.get("decision").is_some()));
+    let decisions = s["decisions"].as_array().unwrap();
+    assert_eq!(decisions.len(), 3);
+    for (d, name) in decisions
+        .iter()
+        .zip(["trust", "identity_match", "identity_verification"])
+    {
+        assert_eq!(d["decision"], name);
+        assert_eq!(d["count"], count(&|r| r["decision"] == name), "{name}");
+    }
+    assert_eq!(s["rules"]["name"], "default");
+    let errs: Vec<(&str, u64)> = s["error_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["code"].as_str().unwrap(), e["count"].as_u64().unwrap()))
+        .collect();
+    let n = |code: &str| count(&|r| r["error"]["code"] == code);
+    assert_eq!(
+        errs,
+        vec![
+            ("invalid_value", n("invalid_value")),
+            ("truncated", n("truncated"))
+        ]
+    );
+    assert!(
+        stderr(&o).contains("records:"),
+        "a table on stderr: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn diff_replays_two_rule_sets() {
+    let dir = TempDir::new("diff");
+    let input = dir.write("mixed.jsonl", &mixed_export().0);
+    let o = run(&[
+        "diff",
+        "--as-of",
+        AS_OF,
+        "--json",
+        "--rules",
+        "rules/default.json",
+        "--rules",
+        "rules/payments.json",
+        path_str(&input),
+    ]);
+    assert_eq!(status(&o), 1, "error lines: {}", stderr(&o));
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(report.is_object());
+    let o = run(&["diff", "--rules", "rules/default.json", path_str(&input)]);
+    assert_eq!(status(&o), 2, "one rules file is a usage error");
+}

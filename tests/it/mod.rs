@@ -1,0 +1,11 @@
+//! Integration test modules.
+
+mod cli;
+mod decisions;
+mod findings;
+mod parse_errors;
+mod pii;
+mod props;
+mod rules_errors;
+mod seeds;
+pub mod util;

@@ -1,0 +1,225 @@
+//! Rules files: one broken file per error kind (`tests/fixtures/rules/<error>.json`) with its
+//! exact located message; the shipped files load and price every code.
+
+use layer_risk::rules::DEFAULT_RULES_JSON;
+use layer_risk::{Code, RuleSet, RulesError, RulesErrorKind};
+use sha2::{Digest, Sha256};
+
+use super::util::{self, SHIPPED};
+
+use RulesErrorKind::{Schema, Semantic, Syntax};
+
+/// (fixture stem, kind, line, column, path, message).
+const TABLE: &[(&str, RulesErrorKind, usize, usize, &str, &str)] = &[
+    ("unknown_key_typo", Schema, 6, 26, "tiers.identity_verfication",
+     "unknown field `identity_verfication`, expected `identity_match` or `identity_verification`; did you mean `identity_verification`?"),
+    ("unknown_top_level_key", Schema, 4, 13, "edit_rule",
+     "unknown field `edit_rule`, expected one of `name`, `version`, `description`, `tiers`, `age`, `identity_match_requires_items`, `findings`, `edit_rules`; did you mean `edit_rules`?"),
+    ("price_object_unknown_key", Schema, 9, 44, "findings.ssn_impossible.forse",
+     "unknown field `forse`, expected `points` or `force`; did you mean `force`?"),
+    ("unknown_window", Schema, 14, 54, "edit_rules[1].window",
+     "unknown variant `7d`, expected one of `current`, `1d`, `30d`, `365d`, `all_time`"),
+    ("unknown_field", Schema, 13, 36, "edit_rules[0].field",
+     "unknown variant `snn`, expected one of `name`, `address`, `email`, `date_of_birth`, `ssn`"),
+    ("unknown_force", Schema, 9, 68, "findings.ssn_impossible.force",
+     "unknown variant `identity_verifcation`, expected one of `trust`, `identity_match`, `identity_verification`; did you mean `identity_verification`?"),
+    ("wrong_type_points", Schema, 10, 25, "findings.phone_missing",
+     r#"invalid type: string "30", expected points (an integer) or {"points": N, "force": "<tier>"}"#),
+    ("wrong_type_at_least", Schema, 14, 76, "edit_rules[1].at_least",
+     r#"invalid type: string "1", expected u32"#),
+    ("missing_tiers", Schema, 12, 1, "", "missing field `tiers`"),
+    ("trailing_garbage", Syntax, 17, 1, "", "trailing characters"),
+    ("duplicate_rule_id", Semantic, 14, 6, "edit_rules[1].id",
+     "duplicate rule id `ssn-now` (first used by edit_rules[0])"),
+    ("empty_rule_id", Semantic, 14, 6, "edit_rules[1].id", "rule id must not be empty"),
+    ("empty_name", Semantic, 2, 3, "name", "name must not be empty"),
+    ("empty_version", Semantic, 3, 3, "version", "version must not be empty"),
+    ("tiers_out_of_order", Semantic, 6, 5, "tiers.identity_verification",
+     "tiers out of order: identity_verification (60) must be above identity_match (70)"),
+    ("tiers_identity_match_zero", Semantic, 5, 5, "tiers.identity_match",
+     "identity_match must be at least 1 (a score of 0 must mean trust)"),
+    ("negative_points", Semantic, 10, 5, "findings.phone_missing",
+     "points must be between 0 and 1000000 (got -5)"),
+    ("negative_rule_points", Semantic, 14, 77, "edit_rules[1].points",
+     "points must be between 0 and 1000000 (got -20)"),
+    ("points_too_large", Semantic, 10, 5, "findings.phone_missing",
+     "points must be between 0 and 1000000 (got 1000001)"),
+    ("unknown_finding_code", Semantic, 10, 5, "findings.phone_mising",
+     "unknown finding code `phone_mising`; did you mean `phone_missing`?"),
+    ("unknown_finding_code_no_hint", Semantic, 10, 5, "findings.zzz", "unknown finding code `zzz`"),
+    ("at_least_zero", Semantic, 14, 62, "edit_rules[1].at_least",
+     "at_least must be 1 or more (0 would fire on every session)"),
+    ("trust_forced_by_edit_rule", Semantic, 14, 91, "edit_rules[1].force",
+     "an edit rule cannot force trust; only idv_passed may"),
+    ("trust_forced_by_finding", Semantic, 10, 5, "findings.phone_missing",
+     "only idv_passed may force trust (trust can be forced only by proof of verification)"),
+    ("age_bounds", Semantic, 4, 3, "age",
+     "age bounds must satisfy min <= max <= 150 (got min 30, max 20)"),
+    ("age_max_over_150", Semantic, 4, 3, "age",
+     "age bounds must satisfy min <= max <= 150 (got min 18, max 200)"),
+];
+
+/// Syntax errors: (stem, line, column, message); their path is checked below.
+const SYNTAX: &[(&str, usize, usize, &str)] = &[
+    ("bad_json", 4, 3, "expected `,` or `}`"),
+    ("truncated", 12, 2, "EOF while parsing a value"),
+];
+
+fn load(stem: &str) -> Result<RuleSet, RulesError> {
+    let source = format!("tests/fixtures/rules/{stem}.json");
+    RuleSet::from_json(&util::read_fixture(&format!("rules/{stem}.json")), &source)
+}
+
+fn load_err(stem: &str) -> RulesError {
+    match load(stem) {
+        Ok(_) => panic!("{stem}: loaded"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn rules_error_table() {
+    let mut wrong = Vec::new();
+    for &(stem, kind, line, column, path, message) in TABLE {
+        let e = load_err(stem);
+        let source = format!("tests/fixtures/rules/{stem}.json");
+        let at = if path.is_empty() {
+            String::new()
+        } else {
+            format!("{path}: ")
+        };
+        let expected = format!("{source}:{line}:{column}: {at}{message}");
+        if e.to_string() != expected {
+            wrong.push(format!("{stem}:\n  got  {e}\n  want {expected}"));
+            continue;
+        }
+        assert_eq!(e.source_name, source);
+        assert_eq!((e.line, e.column), (line, column), "{stem}");
+        assert_eq!(e.path, path, "{stem}");
+        assert_eq!(e.message, message, "{stem}");
+        assert_eq!(e.kind, kind, "{stem}");
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    for &(stem, line, column, message) in SYNTAX {
+        let e = load_err(stem);
+        assert_eq!(e.kind, Syntax, "{stem}");
+        assert_eq!((e.line, e.column), (line, column), "{stem}");
+        assert_eq!(e.message, message, "{stem}");
+        assert!(e.to_string().ends_with(&format!(": {message}")), "{e}");
+    }
+}
+
+#[test]
+fn syntax_errors_have_no_placeholder_path() {
+    for &(stem, line, column, message) in SYNTAX {
+        let e = load_err(stem);
+        assert_eq!(
+            e.to_string(),
+            format!("tests/fixtures/rules/{stem}.json:{line}:{column}: {message}")
+        );
+    }
+}
+
+#[test]
+fn every_error_fixture_is_in_a_table() {
+    let mut listed: Vec<&str> = TABLE.iter().map(|t| t.0).collect();
+    listed.extend(SYNTAX.iter().map(|t| t.0));
+    listed.extend(["valid_minimal", "not_an_object"]);
+    for entry in std::fs::read_dir(util::fixture("rules")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let stem = name.strip_suffix(".json").unwrap();
+        assert!(listed.contains(&stem), "{name} is not tested");
+    }
+}
+
+#[test]
+fn a_rules_file_that_is_not_an_object_is_refused() {
+    let e = load_err("not_an_object");
+    assert_eq!(e.kind, Schema);
+    assert!(
+        e.to_string()
+            .starts_with("tests/fixtures/rules/not_an_object.json:1:"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_fixtures_base_is_valid() {
+    let r = load("valid_minimal").unwrap();
+    assert_eq!(r.id().name, "fixture");
+    assert_eq!(r.edit_rules().len(), 2);
+    assert_eq!(r.unpriced_codes().len(), Code::ALL.len() - 2);
+    assert_eq!(r.price(Code::PhoneMissing).map(|p| p.points), Some(30));
+    assert_eq!(r.price(Code::PhoneInvalid), None);
+    assert!(r.identity_match_requires_items(), "defaults to true");
+    assert_eq!(r.ages(), layer_risk::AgeBounds { min: 18, max: 120 });
+}
+
+#[test]
+fn shipped_rules_load_and_price_every_code() {
+    for name in SHIPPED {
+        let r = util::shipped(name);
+        assert_eq!(r.id().name, name);
+        assert!(
+            r.unpriced_codes().is_empty(),
+            "{name}: {:?}",
+            r.unpriced_codes()
+        );
+        assert!(r.description().is_some(), "{name}");
+        assert!(!r.edit_rules().is_empty(), "{name}");
+        assert!(r.tiers().identity_match < r.tiers().identity_verification);
+        // Only idv_passed forces trust, in every shipped file.
+        for &c in Code::ALL {
+            let forced_trust = r.price(c).unwrap().force == Some(layer_risk::Outcome::Trust);
+            assert_eq!(forced_trust, c == Code::IdvPassed, "{name}: {c}");
+        }
+    }
+}
+
+#[test]
+fn embedded_default_is_rules_default_json() {
+    let bytes = std::fs::read(util::root().join("rules/default.json")).unwrap();
+    let sha: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let embedded = RuleSet::embedded_default();
+    assert_eq!(embedded.id().sha256, sha);
+    assert_eq!(DEFAULT_RULES_JSON.as_bytes(), &bytes[..]);
+    assert_eq!(util::shipped("default").id(), embedded.id());
+    assert_eq!(embedded.id().sha256.len(), 64);
+}
+
+#[test]
+fn hash_covers_every_byte() {
+    let a = util::rules_from(&util::read_fixture("rules/valid_minimal.json"));
+    let b = util::rules_from(&(util::read_fixture("rules/valid_minimal.json") + " "));
+    assert_ne!(a.id().sha256, b.id().sha256);
+    assert_eq!(a.id().name, b.id().name);
+}
+
+#[test]
+fn did_you_mean_is_not_offered_for_unrelated_keys() {
+    let text = util::read_fixture("rules/valid_minimal.json")
+        .replace(r#""version": "1","#, r#""version": "1", "qqqqqqqq": 1,"#);
+    let e = RuleSet::from_json(&text, "x.json").unwrap_err();
+    assert!(e.message.starts_with("unknown field `qqqqqqqq`"), "{e}");
+    assert!(!e.message.contains("did you mean"), "{e}");
+}
+
+#[test]
+fn price_accepts_points_or_object() {
+    let text = util::read_fixture("rules/valid_minimal.json");
+    let r = util::rules_from(&text);
+    let p = r.price(Code::SsnImpossible).unwrap();
+    assert_eq!(
+        (p.points, p.force),
+        (60, Some(layer_risk::Outcome::IdentityVerification))
+    );
+    let p = r.price(Code::PhoneMissing).unwrap();
+    assert_eq!((p.points, p.force), (30, None));
+}

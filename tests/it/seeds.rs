@@ -1,0 +1,96 @@
+//! The two seed samples (Plaid's Layer guide and API reference) under each shipped rules file.
+//!
+//! Both SSNs are 987654321: area 987 is in the 900-999 (ITIN) range the SSA never issues, so
+//! `ssn_impossible` (area). Both have an address edited in this session (edits_current 1).
+//! Everything else is clean: valid US phone, plausible name, full US address, adult DOB.
+
+use layer_risk::{parse_session, Outcome};
+
+use super::util::{self, as_of, SHIPPED};
+
+type Expect = (
+    &'static str,
+    Outcome,
+    u32,
+    &'static [(&'static str, &'static str)],
+);
+
+const IMPOSSIBLE: (&str, &str) = ("ssn_impossible", "ssn_impossible");
+const ADDRESS_NOW: (&str, &str) = ("edit_rule", "address-edited-this-session");
+
+const EXPECTED: &[Expect] = &[
+    (
+        "default",
+        Outcome::IdentityVerification,
+        70,
+        &[IMPOSSIBLE, ADDRESS_NOW],
+    ),
+    (
+        "lending",
+        Outcome::IdentityVerification,
+        75,
+        &[IMPOSSIBLE, ADDRESS_NOW],
+    ),
+    // payments: ssn_impossible is 25 points and forces nothing; its address rule needs 3 edits in 1d.
+    ("payments", Outcome::Trust, 25, &[IMPOSSIBLE]),
+];
+
+const SEEDS: [(&str, &str); 2] = [
+    ("seed_layer_guide.json", "j0LkqT9OPdVwjwh"),
+    ("seed_api_reference.json", "m8MDnv9okwxFNBV"),
+];
+
+#[test]
+fn seed_decisions_under_each_shipped_rules_file() {
+    assert_eq!(EXPECTED.len(), SHIPPED.len());
+    for (file, request_id) in SEEDS {
+        let text = util::read_fixture(file);
+        for &(name, outcome, score, reasons) in EXPECTED {
+            let rules = util::shipped(name);
+            let d = layer_risk::assess_json(&text, rules, as_of()).unwrap();
+            let what = format!("{file} under {name}");
+            assert_eq!(d.outcome, outcome, "{what}");
+            assert_eq!(d.score, score, "{what}");
+            let got: Vec<(&str, &str)> = d.reasons.iter().map(|r| (r.code, r.rule_id)).collect();
+            assert_eq!(got, reasons, "{what}");
+            assert_eq!(d.request_id.as_deref(), Some(request_id));
+            assert_eq!(d.rules, rules.id());
+            assert_eq!(d.as_of, as_of());
+            let imp = &d.reasons[0];
+            assert_eq!(
+                imp.observed.as_ref().map(|o| o.to_string()),
+                Some("area".into())
+            );
+            if let Some(edit) = d.reasons.get(1) {
+                assert_eq!(edit.field, "address");
+                assert_eq!(edit.window, Some(layer_risk::Window::Current));
+                assert_eq!(edit.threshold, Some(1));
+            }
+        }
+    }
+}
+
+#[test]
+fn layer_guide_spells_ssn_last4_and_it_is_read() {
+    let text = util::read_fixture("seed_layer_guide.json");
+    let s = parse_session(&text).unwrap();
+    let id = s.identity.as_ref().unwrap();
+    assert!(id.ssn_last_4.is_none());
+    assert_eq!(id.ssn_last_four(), Some("4321"));
+    assert_eq!(s.items.map(|n| n.0), Some(1));
+}
+
+#[test]
+fn seeds_with_an_issuable_ssn_are_clean_but_for_the_address_edit() {
+    for (file, _) in SEEDS {
+        let mut v: serde_json::Value = serde_json::from_str(&util::read_fixture(file)).unwrap();
+        util::set(&mut v, "/identity/ssn", "123454321".into());
+        let d = util::decide(&v, layer_risk::RuleSet::embedded_default());
+        assert_eq!(
+            util::reason_ids(&d),
+            vec![("edit_rule".into(), "address-edited-this-session".into())],
+            "{file}"
+        );
+        assert_eq!((d.outcome, d.score), (Outcome::Trust, 10), "{file}");
+    }
+}

@@ -1,0 +1,148 @@
+//! Shared helpers: a clean base response, mutations, fixture paths, shorthand for decisions.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use layer_risk::{assess_json, validate, Code, Decision, RuleSet};
+use serde_json::{json, Value};
+
+/// The evaluation date every test uses.
+pub fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+/// Edit counts of one field, all windows zero.
+pub fn zero_counts() -> Value {
+    json!({"edits_current": 0, "edits_1d": 0, "edits_30d": 0, "edits_365d": 0, "edits_all_time": 0})
+}
+
+/// A clean response: under every shipped rules file it yields no finding at all, score 0, trust.
+/// (Same identity as `tests/fixtures/findings/*.json` before their one mutation.)
+pub fn base() -> Value {
+    json!({
+        "identity": {
+            "name": {"first_name": "Leslie", "last_name": "Knope"},
+            "address": {
+                "street": "123 Main St.", "street2": "Apt 4", "city": "Pawnee",
+                "region": "IN", "postal_code": "46001", "country": "US"
+            },
+            "phone_number": "+14157452130",
+            "email": "leslie@knope.com",
+            "date_of_birth": "1975-01-18",
+            "ssn": "123456789",
+            "ssn_last_4": "6789"
+        },
+        "identity_edit_history": {
+            "name": zero_counts(),
+            "address": zero_counts(),
+            "email": zero_counts(),
+            "date_of_birth": zero_counts(),
+            "official_document": {"ssn": zero_counts()}
+        },
+        "items": [{"item_id": "item-fixture-1", "access_token": "access-sandbox-fixture-0001"}],
+        "request_id": "req-base"
+    })
+}
+
+/// `base()` with the value at JSON pointer `ptr` (e.g. `/identity/ssn`) replaced by `v`.
+pub fn with(ptr: &str, v: Value) -> Value {
+    let mut b = base();
+    set(&mut b, ptr, v);
+    b
+}
+
+/// Replace the value at JSON pointer `ptr`; the parent must exist (the key may not).
+pub fn set(doc: &mut Value, ptr: &str, v: Value) {
+    let (parent, key) = ptr.rsplit_once('/').unwrap();
+    let target = doc
+        .pointer_mut(parent)
+        .unwrap_or_else(|| panic!("no parent for {ptr}"));
+    match target {
+        Value::Object(m) => {
+            m.insert(key.to_owned(), v);
+        }
+        Value::Array(a) => a[key.parse::<usize>().unwrap()] = v,
+        other => panic!("{ptr}: parent is {other}"),
+    }
+}
+
+/// Remove the key at JSON pointer `ptr`.
+pub fn remove(doc: &mut Value, ptr: &str) {
+    let (parent, key) = ptr.rsplit_once('/').unwrap();
+    let removed = doc
+        .pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .and_then(|m| m.remove(key));
+    assert!(removed.is_some(), "nothing to remove at {ptr}");
+}
+
+/// The finding codes of a response (validation only, default age bounds).
+pub fn codes(doc: &Value) -> Vec<Code> {
+    let text = doc.to_string();
+    let s = layer_risk::parse_session(&text).unwrap();
+    let rules = RuleSet::embedded_default();
+    validate(&s, as_of(), rules.ages())
+        .iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+/// The decision on a response under `rules`, as of [`as_of`].
+pub fn decide<'r>(doc: &Value, rules: &'r RuleSet) -> Decision<'r> {
+    assess_json(&doc.to_string(), rules, as_of()).unwrap()
+}
+
+/// (code, rule_id) of each reason, in decision order.
+pub fn reason_ids(d: &Decision<'_>) -> Vec<(String, String)> {
+    d.reasons
+        .iter()
+        .map(|r| (r.code.to_owned(), r.rule_id.to_owned()))
+        .collect()
+}
+
+/// The crate root (`CARGO_MANIFEST_DIR`).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under `tests/fixtures/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("tests").join("fixtures").join(rel)
+}
+
+/// The text of a file under `tests/fixtures/`.
+pub fn read_fixture(rel: &str) -> String {
+    let p = fixture(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The names of the shipped rules files.
+pub const SHIPPED: [&str; 3] = ["default", "lending", "payments"];
+
+/// The shipped rules files (`rules/<name>.json` from the crate root), in [`SHIPPED`] order,
+/// loaded once.
+pub fn shipped_all() -> &'static [RuleSet] {
+    static ALL: OnceLock<Vec<RuleSet>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        SHIPPED
+            .iter()
+            .map(|name| {
+                let rel = format!("rules/{name}.json");
+                let text = std::fs::read_to_string(root().join(&rel)).unwrap();
+                RuleSet::from_json(&text, &rel).unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect()
+    })
+}
+
+/// One shipped rules file by name (`default`, `lending`, `payments`).
+pub fn shipped(name: &str) -> &'static RuleSet {
+    let i = SHIPPED.iter().position(|n| *n == name).unwrap();
+    &shipped_all()[i]
+}
+
+/// Load a rules file from text, panicking with the located message on failure.
+pub fn rules_from(text: &str) -> RuleSet {
+    RuleSet::from_json(text, "test.json").unwrap_or_else(|e| panic!("{e}"))
+}
