@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::decision::Decision;
 use crate::error::ParseError;
 use crate::rules::{Outcome, RuleSet, RuleSetId};
-use crate::session::parse_session_bytes;
+use crate::session::parse_input_bytes;
 
 /// How big a block the engine reads at once (bytes). Lines longer than this still work: the
 /// block grows to hold one whole line.
@@ -202,9 +202,9 @@ pub fn score_line<'r>(
     out: &mut Vec<u8>,
     summary: &mut Summary<'r>,
 ) {
-    match parse_session_bytes(bytes) {
-        Ok(session) => {
-            let d = crate::assess(&session, rules, as_of);
+    match parse_input_bytes(bytes) {
+        Ok(input) => {
+            let d = crate::assess_input(&input, rules, as_of);
             summary.add(&d);
             write_json(out, &d.record(line), line);
         }

@@ -7,6 +7,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use crate::finding::Observed;
+use crate::matching::MatchReport;
 use crate::rules::{Outcome, RuleSet, RuleSetId, Window};
 
 /// Reason code added when an `identity_match` outcome is raised to `identity_verification`
@@ -52,6 +53,8 @@ pub struct Decision<'r> {
     pub score: u32,
     /// Every finding and fired rule, heaviest first (ties keep validation then file order).
     pub reasons: Vec<Reason<'r>>,
+    /// Identity-consistency scores and flags, when the decision was made with an applicant.
+    pub matching: Option<MatchReport>,
     /// The rule set: name, version, SHA-256.
     pub rules: &'r RuleSetId,
     /// The evaluation date the decision was made for.
@@ -71,6 +74,7 @@ pub(crate) fn decide<'r>(
     mut reasons: Vec<Reason<'r>>,
     score: u32,
     has_items: bool,
+    matching: Option<MatchReport>,
     rules: &'r RuleSet,
     as_of: NaiveDate,
 ) -> Decision<'r> {
@@ -102,6 +106,7 @@ pub(crate) fn decide<'r>(
         outcome,
         score,
         reasons,
+        matching,
         rules: rules.id(),
         as_of,
         phone_metadata: crate::validate::phone::metadata_version(),
@@ -137,6 +142,9 @@ impl Decision<'_> {
         map.serialize_entry("decision", &self.outcome)?;
         map.serialize_entry("score", &self.score)?;
         map.serialize_entry("reasons", &self.reasons)?;
+        if let Some(m) = &self.matching {
+            map.serialize_entry("match", m)?;
+        }
         map.serialize_entry("rules", self.rules)?;
         map.serialize_entry("as_of", ymd(self.as_of, &mut [0; 10]))?;
         map.serialize_entry("phone_metadata", self.phone_metadata)
@@ -177,6 +185,56 @@ impl Serialize for Record<'_, '_> {
     }
 }
 
+/// One line of match scores with their flags, for people.
+fn write_match(f: &mut fmt::Formatter<'_>, m: &MatchReport) -> fmt::Result {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(n) = m.legal_name {
+        let flags = [
+            (n.is_nickname_match, "nickname"),
+            (
+                n.is_first_name_or_last_name_match,
+                "first or last name only",
+            ),
+            (n.is_business_name_detected, "business name"),
+        ];
+        parts.push(with_flags(format!("legal_name {}", n.score), &flags));
+    }
+    if let Some(p) = m.phone_number {
+        parts.push(format!("phone_number {}", p.score));
+    }
+    if let Some(e) = m.email_address {
+        parts.push(format!("email_address {}", e.score));
+    }
+    if let Some(a) = m.address {
+        parts.push(with_flags(
+            format!("address {}", a.score),
+            &[(a.is_postal_code_match, "postal code matches")],
+        ));
+    }
+    if let Some(d) = m.date_of_birth {
+        let flags = [
+            (d.is_day_month_swap, "day/month swapped"),
+            (d.is_single_digit_typo, "one digit off"),
+        ];
+        parts.push(with_flags(format!("date_of_birth {}", d.score), &flags));
+    }
+    if let Some(e) = m.email_name {
+        parts.push(format!("email_name {}", e.score));
+    }
+    if parts.is_empty() {
+        parts.push("no field present on both sides".into());
+    }
+    writeln!(f, "match with applicant: {}", parts.join(", "))
+}
+
+fn with_flags(mut s: String, flags: &[(bool, &str)]) -> String {
+    let on: Vec<&str> = flags.iter().filter(|(b, _)| *b).map(|(_, n)| *n).collect();
+    if !on.is_empty() {
+        s.push_str(&format!(" ({})", on.join(", ")));
+    }
+    s
+}
+
 impl fmt::Display for Decision<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let short_sha = self.rules.sha256.get(..12).unwrap_or(&self.rules.sha256);
@@ -192,6 +250,9 @@ impl fmt::Display for Decision<'_> {
             "rules: {} {} (sha256 {short_sha}…), evaluated as of {}",
             self.rules.name, self.rules.version, self.as_of
         )?;
+        if let Some(m) = &self.matching {
+            write_match(f, m)?;
+        }
         if self.reasons.is_empty() {
             return writeln!(f, "  no findings");
         }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::batch::{Merge, Summary, SummaryReport};
 use crate::rules::{Outcome, RuleSet};
-use crate::session::parse_session_bytes;
+use crate::session::parse_input_bytes;
 
 /// A ground-truth label for a request id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -124,7 +124,7 @@ impl<'r> DiffSetup<'r, '_> {
     /// Parse one line once and decide it under both rule sets.
     pub fn line(&self, line: u64, bytes: &[u8], stats: &mut DiffStats<'r>) {
         stats.show = self.show;
-        let session = match parse_session_bytes(bytes) {
+        let input = match parse_input_bytes(bytes) {
             Ok(s) => s,
             Err(e) => {
                 stats.a.add_error(&e);
@@ -132,8 +132,8 @@ impl<'r> DiffSetup<'r, '_> {
                 return;
             }
         };
-        let da = crate::assess(&session, self.a, self.as_of);
-        let db = crate::assess(&session, self.b, self.as_of);
+        let da = crate::assess_input(&input, self.a, self.as_of);
+        let db = crate::assess_input(&input, self.b, self.as_of);
         stats.transitions[da.outcome as usize][db.outcome as usize] += 1;
         if da.outcome != db.outcome && stats.examples.len() < self.show {
             stats.examples.push(Change {
@@ -144,7 +144,12 @@ impl<'r> DiffSetup<'r, '_> {
             });
         }
         if let Some(labels) = self.labels {
-            match session.request_id.as_deref().and_then(|id| labels.get(id)) {
+            match input
+                .session
+                .request_id
+                .as_deref()
+                .and_then(|id| labels.get(id))
+            {
                 None => stats.unlabelled += 1,
                 Some(label) => {
                     let fraud = *label == Label::Fraud;

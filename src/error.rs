@@ -83,6 +83,8 @@ pub enum ParseErrorKind {
     DuplicateField,
     /// The line is a JSON value that is not an object.
     NotAnObject,
+    /// An `applicant` without a `session`, or an envelope with response fields beside it.
+    AmbiguousEnvelope,
     /// Anything else serde reported.
     Other(String),
 }
@@ -97,6 +99,9 @@ impl fmt::Display for ParseErrorKind {
             ParseErrorKind::InvalidValue { .. } => "invalid value",
             ParseErrorKind::DuplicateField => "duplicate field",
             ParseErrorKind::NotAnObject => "not a JSON object",
+            ParseErrorKind::AmbiguousEnvelope => {
+                "ambiguous line: an envelope holds only `session` and `applicant`, and `applicant` needs `session`"
+            }
             ParseErrorKind::Other(_) => "invalid data",
         })
     }
@@ -118,7 +123,8 @@ impl ParseError {
     }
 
     /// A stable, machine-readable code: `invalid_utf8`, `truncated`, `invalid_json`,
-    /// `wrong_type`, `invalid_value`, `duplicate_field`, `not_an_object` or `invalid_data`.
+    /// `wrong_type`, `invalid_value`, `duplicate_field`, `not_an_object`, `ambiguous_envelope`
+    /// or `invalid_data`.
     pub fn code(&self) -> &'static str {
         match self.kind {
             ParseErrorKind::InvalidUtf8 => "invalid_utf8",
@@ -128,6 +134,7 @@ impl ParseError {
             ParseErrorKind::InvalidValue { .. } => "invalid_value",
             ParseErrorKind::DuplicateField => "duplicate_field",
             ParseErrorKind::NotAnObject => "not_an_object",
+            ParseErrorKind::AmbiguousEnvelope => "ambiguous_envelope",
             ParseErrorKind::Other(_) => "invalid_data",
         }
     }

@@ -75,10 +75,10 @@ pub use rules::{
     AgeBounds, EditField, EditRule, Outcome, Price, RuleSet, RuleSetId, RulesError, RulesErrorKind,
     Tiers, Window,
 };
-pub use score::{score, EDIT_RULE};
+pub use score::{score, score_with_match, EDIT_RULE, MATCH_RULE};
 pub use session::{
-    parse_session, parse_session_bytes, Address, EditCounts, EditHistory, Identity, ItemCount,
-    Name, OfficialDocument, Session,
+    parse_input, parse_input_bytes, parse_session, parse_session_bytes, Address, EditCounts,
+    EditHistory, Identity, Input, ItemCount, Name, OfficialDocument, Session,
 };
 pub use validate::validate;
 
@@ -98,17 +98,52 @@ use chrono::NaiveDate;
 /// # Ok::<(), layer_risk::ParseError>(())
 /// ```
 pub fn assess<'r>(session: &Session<'_>, rules: &'r RuleSet, as_of: NaiveDate) -> Decision<'r> {
+    assess_with(session, None, rules, as_of)
+}
+
+/// [`assess`] with what the backend already knows about the user: the Layer identity is
+/// compared with `applicant` field by field (scores and flags in the spirit of Identity
+/// Match, in [`Decision::matching`]) and the rule set's `match_rules` price the scores.
+/// With `None` this is exactly [`assess`].
+///
+/// # Example
+/// ```
+/// use layer_risk::{assess_with, matching::IdentityFields, parse_session, RuleSet};
+/// let s = parse_session(r#"{"identity": {"name": {"first_name": "William", "last_name": "Knope"}},
+///                          "items": [], "request_id": "r1"}"#)?;
+/// let form = IdentityFields { full_name: Some("Bill Knope"), ..Default::default() };
+/// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let d = assess_with(&s, Some(&form), RuleSet::embedded_default(), as_of);
+/// let name = d.matching.unwrap().legal_name.unwrap();
+/// assert!(name.is_nickname_match && name.score >= 85);
+/// # Ok::<(), layer_risk::ParseError>(())
+/// ```
+pub fn assess_with<'r>(
+    session: &Session<'_>,
+    applicant: Option<&matching::IdentityFields<'_>>,
+    rules: &'r RuleSet,
+    as_of: NaiveDate,
+) -> Decision<'r> {
     let findings = validate(session, as_of, rules.ages());
-    let (reasons, total) = score(findings, session.identity_edit_history.as_ref(), rules);
+    let report = applicant.map(|a| {
+        let layer = session
+            .identity
+            .as_ref()
+            .map(Identity::fields)
+            .unwrap_or_default();
+        matching::compare(&layer, a)
+    });
+    let history = session.identity_edit_history.as_ref();
+    let (reasons, total) = score::score_with_match(findings, history, report.as_ref(), rules);
     let has_items = session.items.is_some_and(|n| n.0 > 0);
-    decision::decide(
-        session.request_id.as_deref(),
-        reasons,
-        total,
-        has_items,
-        rules,
-        as_of,
-    )
+    let request_id = session.request_id.as_deref();
+    decision::decide(request_id, reasons, total, has_items, report, rules, as_of)
+}
+
+/// Decide on one export line (bare response or envelope with an applicant).
+pub fn assess_input<'r>(input: &Input<'_>, rules: &'r RuleSet, as_of: NaiveDate) -> Decision<'r> {
+    let applicant = input.applicant.as_ref().map(|a| a.fields());
+    assess_with(&input.session, applicant.as_ref(), rules, as_of)
 }
 
 /// Parse a response body and decide on it.

@@ -2,11 +2,15 @@
 
 use crate::decision::Reason;
 use crate::finding::Finding;
+use crate::matching::MatchReport;
 use crate::rules::{EditRule, RuleSet};
 use crate::session::EditHistory;
 
 /// Reason code of an edit rule that fired.
 pub const EDIT_RULE: &str = "edit_rule";
+
+/// Reason code of a match rule that fired (a decision made with an applicant).
+pub const MATCH_RULE: &str = "match_rule";
 
 /// Price every finding and run every edit rule. Returns the reasons (findings in validation
 /// order, then fired edit rules in file order) and the total score.
@@ -19,6 +23,17 @@ pub const EDIT_RULE: &str = "edit_rule";
 pub fn score<'r>(
     findings: Vec<Finding>,
     history: Option<&EditHistory>,
+    rules: &'r RuleSet,
+) -> (Vec<Reason<'r>>, u32) {
+    score_with_match(findings, history, None, rules)
+}
+
+/// [`score`], plus the match rules when there is an identity-consistency report (a decision
+/// made with an applicant). Match rules fire when a field's score is below their `below`.
+pub fn score_with_match<'r>(
+    findings: Vec<Finding>,
+    history: Option<&EditHistory>,
+    report: Option<&MatchReport>,
     rules: &'r RuleSet,
 ) -> (Vec<Reason<'r>>, u32) {
     let mut reasons = Vec::with_capacity(findings.len() + 4);
@@ -45,6 +60,22 @@ pub fn score<'r>(
                     window: Some(rule.window),
                     observed: Some(count.into()),
                     threshold: Some(u64::from(rule.at_least)),
+                    points: points(rule.points),
+                    force: rule.force,
+                });
+            }
+        }
+    }
+    if let Some(report) = report {
+        for rule in rules.match_rules() {
+            if let Some(s) = report.score(rule.field).filter(|s| *s < rule.below) {
+                reasons.push(Reason {
+                    code: MATCH_RULE,
+                    rule_id: &rule.id,
+                    field: rule.field.as_str(),
+                    window: None,
+                    observed: Some(u64::from(s).into()),
+                    threshold: Some(u64::from(rule.below)),
                     points: points(rule.points),
                     force: rule.force,
                 });

@@ -15,6 +15,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::error::{ParseError, ParseErrorKind};
+use crate::matching::{Applicant, IdentityFields};
 
 /// One Layer `/user_account/session/get` response.
 #[derive(Default, Deserialize)]
@@ -102,6 +103,26 @@ impl<'a> Identity<'a> {
     /// The last four SSN digits under either spelling, the spec's `ssn_last_4` first.
     pub fn ssn_last_four(&self) -> Option<&str> {
         self.ssn_last_4.as_deref().or(self.ssn_last4.as_deref())
+    }
+
+    /// The identity as one side of an identity-consistency comparison.
+    pub fn fields(&self) -> IdentityFields<'_> {
+        let n = self.name.as_ref();
+        let a = self.address.as_ref();
+        IdentityFields {
+            first_name: n.and_then(|n| n.first_name.as_deref()),
+            last_name: n.and_then(|n| n.last_name.as_deref()),
+            street: a.and_then(|a| a.street.as_deref()),
+            street2: a.and_then(|a| a.street2.as_deref()),
+            city: a.and_then(|a| a.city.as_deref()),
+            region: a.and_then(|a| a.region.as_deref()),
+            postal_code: a.and_then(|a| a.postal_code.as_deref()),
+            country: a.and_then(|a| a.country.as_deref()),
+            phone_number: self.phone_number.as_deref(),
+            email: self.email.as_deref(),
+            date_of_birth: self.date_of_birth.as_deref(),
+            ..IdentityFields::default()
+        }
     }
 }
 
@@ -278,6 +299,106 @@ pub struct EditCounts {
     /// Edits ever.
     #[serde(default)]
     pub edits_all_time: Option<u32>,
+}
+
+/// One line of an export: a bare response, or an envelope
+/// `{"session": <response>, "applicant": <applicant>}` carrying what the backend already
+/// knows about the user (its sign-up form, or the bank's account owner data).
+#[derive(Debug, Default)]
+pub struct Input<'a> {
+    /// The Layer response.
+    pub session: Session<'a>,
+    /// The backend's own view of the user, if the line is an envelope with one.
+    pub applicant: Option<Applicant<'a>>,
+}
+
+/// A line read as either shape in one pass: the response's fields plus the envelope's.
+#[derive(Deserialize)]
+struct RawLine<'a> {
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
+    identity: Option<Identity<'a>>,
+    #[serde(default)]
+    items: Option<ItemCount>,
+    #[serde(default, deserialize_with = "crate::de::opt_obj")]
+    identity_edit_history: Option<EditHistory>,
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    request_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    idv_session_status: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    link_session_id: Option<Cow<'a, str>>,
+    /// `Some` when the key is present (even as null).
+    #[serde(borrow, default, deserialize_with = "present_obj")]
+    session: Option<Option<Session<'a>>>,
+    #[serde(borrow, default, deserialize_with = "present_obj")]
+    applicant: Option<Option<Applicant<'a>>>,
+}
+
+fn present_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    crate::de::opt_obj(d).map(Some)
+}
+
+impl<'a> RawLine<'a> {
+    fn into_input(self) -> Result<Input<'a>, ParseError> {
+        let bare = self.identity.is_some()
+            || self.items.is_some()
+            || self.identity_edit_history.is_some()
+            || self.request_id.is_some()
+            || self.idv_session_status.is_some()
+            || self.link_session_id.is_some();
+        match (self.session, self.applicant) {
+            (None, None) => Ok(Input {
+                session: Session {
+                    identity: self.identity,
+                    items: self.items,
+                    identity_edit_history: self.identity_edit_history,
+                    request_id: self.request_id,
+                    idv_session_status: self.idv_session_status,
+                    link_session_id: self.link_session_id,
+                },
+                applicant: None,
+            }),
+            (Some(session), applicant) if !bare => Ok(Input {
+                session: session.unwrap_or_default(),
+                applicant: applicant.flatten(),
+            }),
+            _ => Err(ParseError::new(
+                ParseErrorKind::AmbiguousEnvelope,
+                1,
+                1,
+                None,
+            )),
+        }
+    }
+}
+
+/// Parse one export line: a bare response or a `{"session", "applicant"}` envelope.
+///
+/// # Errors
+/// As [`parse_session`]; also [`ParseErrorKind::AmbiguousEnvelope`] for an `applicant`
+/// without a `session`, or an envelope that also has response fields at its top level.
+///
+/// # Example
+/// ```
+/// let line = r#"{"session": {"request_id": "r1", "items": []},
+///               "applicant": {"name": {"full_name": "Leslie Knope"}}}"#;
+/// let input = layer_risk::parse_input(line)?;
+/// assert_eq!(input.session.request_id.as_deref(), Some("r1"));
+/// assert!(input.applicant.is_some());
+/// # Ok::<(), layer_risk::ParseError>(())
+/// ```
+pub fn parse_input(json: &str) -> Result<Input<'_>, ParseError> {
+    parse_json::<RawLine<'_>>(json)?.into_input()
+}
+
+/// [`parse_input`] from bytes, checking UTF-8 first.
+///
+/// # Errors
+/// As [`parse_input`], plus [`ParseErrorKind::InvalidUtf8`].
+pub fn parse_input_bytes(bytes: &[u8]) -> Result<Input<'_>, ParseError> {
+    parse_input(utf8(bytes)?)
 }
 
 /// Parse one response from JSON text.

@@ -83,6 +83,15 @@ pub struct ApplicantAddress<'a> {
     pub country: Option<Cow<'a, str>>,
 }
 
+/// Parse an applicant from JSON bytes (UTF-8 checked; objects only; errors located and
+/// never quoting the input, like [`crate::parse_session`]).
+///
+/// # Errors
+/// A [`crate::ParseError`].
+pub fn parse_applicant_bytes(bytes: &[u8]) -> Result<Applicant<'_>, crate::ParseError> {
+    crate::session::parse_json(crate::session::utf8(bytes)?)
+}
+
 impl<'a> Applicant<'a> {
     /// The applicant as comparison input (borrows from `self`).
     pub fn fields(&self) -> IdentityFields<'_> {

@@ -29,7 +29,7 @@ mod prop_tests;
 #[cfg(test)]
 mod table_tests;
 
-pub use applicant::Applicant;
+pub use applicant::{parse_applicant_bytes, Applicant};
 
 /// One side of a comparison: plain optional strings, borrowed.
 ///
@@ -109,6 +109,24 @@ pub struct MatchReport {
     pub address: Option<AddressMatch>,
     /// Date-of-birth score and flags (not part of Identity Match; same 0-100 scale).
     pub date_of_birth: Option<DobMatch>,
+    /// Inside the Layer identity alone: the email's local part against the name (a weak
+    /// signal; see [`email_name_score`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_name: Option<ScoreOnly>,
+}
+
+impl MatchReport {
+    /// The score of one field, if both sides had it.
+    pub fn score(&self, field: MatchField) -> Option<u8> {
+        match field {
+            MatchField::LegalName => self.legal_name.map(|m| m.score),
+            MatchField::PhoneNumber => self.phone_number.map(|m| m.score),
+            MatchField::EmailAddress => self.email_address.map(|m| m.score),
+            MatchField::Address => self.address.map(|m| m.score),
+            MatchField::DateOfBirth => self.date_of_birth.map(|m| m.score),
+            MatchField::EmailName => self.email_name.map(|m| m.score),
+        }
+    }
 }
 
 /// Name score (Identity Match `NameMatchScore`).
@@ -151,8 +169,8 @@ pub struct DobMatch {
     pub is_single_digit_typo: bool,
 }
 
-/// The compared fields, for [`band`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+/// The compared fields, for [`band`] and for `match_rules` in rules files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchField {
     /// `legal_name`.
@@ -165,6 +183,22 @@ pub enum MatchField {
     Address,
     /// `date_of_birth`.
     DateOfBirth,
+    /// `email_name`: the Layer email's local part against the Layer name.
+    EmailName,
+}
+
+impl MatchField {
+    /// The name used in reports and rules files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchField::LegalName => "legal_name",
+            MatchField::PhoneNumber => "phone_number",
+            MatchField::EmailAddress => "email_address",
+            MatchField::Address => "address",
+            MatchField::DateOfBirth => "date_of_birth",
+            MatchField::EmailName => "email_name",
+        }
+    }
 }
 
 /// Plaid's interpretation band of a score. `Strong` includes a perfect 100.
@@ -187,7 +221,10 @@ pub fn band(field: MatchField, score: u8) -> Band {
     let strong_from = match field {
         MatchField::LegalName => 85,
         MatchField::Address => 90,
-        MatchField::PhoneNumber | MatchField::EmailAddress | MatchField::DateOfBirth => 100,
+        MatchField::PhoneNumber
+        | MatchField::EmailAddress
+        | MatchField::DateOfBirth
+        | MatchField::EmailName => 100,
     };
     if score >= strong_from {
         Band::Strong
@@ -248,6 +285,7 @@ pub fn compare(layer: &IdentityFields<'_>, applicant: &IdentityFields<'_>) -> Ma
             .map(|score| ScoreOnly { score }),
         address: address::compare_addresses(layer, applicant),
         date_of_birth: dob::compare_dobs(layer.date_of_birth, applicant.date_of_birth),
+        email_name: email_name_score(layer).map(|score| ScoreOnly { score }),
     }
 }
 
@@ -300,7 +338,8 @@ mod tests {
                 phone_number: None,
                 email_address: None,
                 address: None,
-                date_of_birth: None
+                date_of_birth: None,
+                email_name: None,
             }
         );
         assert_eq!(email_name_score(&e), None);

@@ -134,6 +134,7 @@ fn pick(r: &MatchReport, field: MatchField) -> Option<(u8, Vec<&'static str>)> {
             }
             d.score
         }
+        MatchField::EmailName => r.email_name?.score,
     };
     Some((score, flags))
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::finding::Code;
+use crate::matching::MatchField;
 use crate::session::{EditCounts, EditHistory};
 pub(crate) use locate::line_col;
 use locate::{locate, Seg};
@@ -301,6 +302,29 @@ pub struct EditRule {
     pub description: Option<String>,
 }
 
+/// A rule on an identity-consistency score (a decision made with an applicant): fires when
+/// the score of `field` is below `below`. Without an applicant, or when either side lacks the
+/// field, it does not fire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRule {
+    /// Stable id, unique in the file (across edit and match rules); reported in decisions.
+    pub id: String,
+    /// The compared field: `legal_name`, `phone_number`, `email_address`, `address`,
+    /// `date_of_birth`, or `email_name` (the Layer email against the Layer name).
+    pub field: MatchField,
+    /// Fires when the score is below this (1 to 100; Plaid's recommended threshold is 70).
+    pub below: u8,
+    /// Points added when it fires.
+    pub points: i64,
+    /// A tier forced when it fires, whatever the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<Outcome>,
+    /// Why the rule exists (for people; ignored by the engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
@@ -317,6 +341,8 @@ struct RulesFile {
     findings: std::collections::BTreeMap<String, Price>,
     #[serde(default, deserialize_with = "crate::de::vec_obj")]
     edit_rules: Vec<EditRule>,
+    #[serde(default, deserialize_with = "crate::de::vec_obj")]
+    match_rules: Vec<MatchRule>,
 }
 
 fn yes() -> bool {
@@ -344,6 +370,7 @@ pub struct RuleSet {
     identity_match_requires_items: bool,
     prices: Vec<Option<Price>>,
     edit_rules: Vec<EditRule>,
+    match_rules: Vec<MatchRule>,
 }
 
 /// The largest number of points one rule may carry.
@@ -380,6 +407,7 @@ impl RuleSet {
             identity_match_requires_items: file.identity_match_requires_items,
             prices: vec![None; Code::ALL.len()],
             edit_rules: file.edit_rules,
+            match_rules: file.match_rules,
         };
         check_semantics(set, file.findings, text, source)
     }
@@ -430,6 +458,11 @@ impl RuleSet {
     /// The edit rules, in file order.
     pub fn edit_rules(&self) -> &[EditRule] {
         &self.edit_rules
+    }
+
+    /// The match rules, in file order (they apply to decisions made with an applicant).
+    pub fn match_rules(&self) -> &[MatchRule] {
+        &self.match_rules
     }
 
     /// Finding codes the file does not price (they are reported with 0 points).

@@ -136,7 +136,12 @@ struct AssessArgs {
     /// Print the JSON record instead of the explanation.
     #[arg(long)]
     json: bool,
-    /// One response as JSON (pretty or compact); - for stdin.
+    /// What the backend already knows about the user (JSON shaped like the response's
+    /// `identity`, plus optional name.middle_name / name.full_name): compare it with Layer's.
+    #[arg(long, value_name = "FILE")]
+    applicant: Option<PathBuf>,
+    /// One response as JSON (pretty or compact), or a {"session", "applicant"} envelope;
+    /// - for stdin.
     input: PathBuf,
 }
 
@@ -307,25 +312,37 @@ fn score(a: ScoreArgs) -> Result<ExitCode, Fail> {
 
 fn assess(a: AssessArgs) -> Result<ExitCode, Fail> {
     let rules = load_rules(a.eval.rules.as_deref())?;
-    let mut text = Vec::new();
-    open_input(&a.input)?
-        .reader
-        .read_to_end(&mut text)
-        .context(format!("cannot read {}", a.input.display()))?;
-    let session = match layer_risk::parse_session_bytes(&text) {
-        Ok(s) => s,
-        Err(e) => {
-            if a.json {
-                let mut out = Vec::new();
-                batch::write_error(&mut out, 1, &e);
-                io::stdout().write_all(&out).map_err(Fail::from_io)?;
-            } else {
-                eprintln!("layer-risk: {}: {e}", a.input.display());
-            }
-            return Ok(ExitCode::from(1));
-        }
+    let read = |p: &Path| -> Result<Vec<u8>, Fail> {
+        let mut text = Vec::new();
+        open_input(p)?
+            .reader
+            .read_to_end(&mut text)
+            .context(format!("cannot read {}", p.display()))?;
+        Ok(text)
     };
-    let d = layer_risk::assess(&session, &rules, a.eval.as_of());
+    let text = read(&a.input)?;
+    let applicant_text = a.applicant.as_deref().map(read).transpose()?;
+    let report_error = |what: &Path, e: &layer_risk::ParseError| -> Result<ExitCode, Fail> {
+        if a.json {
+            let mut out = Vec::new();
+            batch::write_error(&mut out, 1, e);
+            io::stdout().write_all(&out).map_err(Fail::from_io)?;
+        } else {
+            eprintln!("layer-risk: {}: {e}", what.display());
+        }
+        Ok(ExitCode::from(1))
+    };
+    let mut input = match layer_risk::parse_input_bytes(&text) {
+        Ok(i) => i,
+        Err(e) => return report_error(&a.input, &e),
+    };
+    if let (Some(t), Some(p)) = (&applicant_text, &a.applicant) {
+        match layer_risk::matching::parse_applicant_bytes(t) {
+            Ok(app) => input.applicant = Some(app),
+            Err(e) => return report_error(p, &e),
+        }
+    }
+    let d = layer_risk::assess_input(&input, &rules, a.eval.as_of());
     let mut stdout = io::stdout().lock();
     if a.json {
         let json = serde_json::to_string(&d.record(1)).map_err(|e| Fail::Usage(e.to_string()))?;
@@ -343,12 +360,13 @@ fn rules_check(files: &[PathBuf]) -> Result<ExitCode, Fail> {
             Ok(r) => {
                 let id = r.id();
                 println!(
-                    "{}: ok: {} {} sha256 {} ({} edit rules)",
+                    "{}: ok: {} {} sha256 {} ({} edit rules, {} match rules)",
                     p.display(),
                     id.name,
                     id.version,
                     id.sha256,
-                    r.edit_rules().len()
+                    r.edit_rules().len(),
+                    r.match_rules().len()
                 );
                 let unpriced = r.unpriced_codes();
                 if !unpriced.is_empty() {
