@@ -1,5 +1,6 @@
 //! Integration test modules.
 
+mod batch;
 mod cli;
 mod decisions;
 mod findings;
