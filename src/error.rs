@@ -18,7 +18,7 @@ use std::fmt;
 /// assert_eq!(err.path(), Some("identity"));
 /// assert_eq!(
 ///     err.to_string(),
-///     "wrong type at `identity` (line 1, column 14): found integer, expected struct Identity"
+///     "wrong type at `identity` (line 1, column 14): found integer, expected an object"
 /// );
 /// ```
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
