@@ -73,23 +73,13 @@ fn per_line(c: &mut Criterion) {
     });
 
     g.bench_function("parse_assess_record", |b| {
-        let scorer = Scorer {
-            rules,
-            as_of: as_of(),
-        };
+        let scorer = Scorer::new(rules, as_of());
         let mut out = Vec::with_capacity(1 << 20);
         b.iter(|| {
             out.clear();
             let mut summary = Summary::default();
             for (i, l) in lines.iter().enumerate() {
-                batch::score_line(
-                    i as u64 + 1,
-                    l.as_bytes(),
-                    scorer.rules,
-                    scorer.as_of,
-                    &mut out,
-                    &mut summary,
-                );
+                scorer.score_line(i as u64 + 1, l.as_bytes(), &mut out, &mut summary);
             }
             assert_eq!(summary.decided(), lines.len() as u64);
             black_box(&out);
@@ -118,10 +108,7 @@ fn end_to_end(c: &mut Criterion) {
             b.iter_batched(
                 || Vec::with_capacity(data.len()),
                 |mut out| {
-                    let scorer = Scorer {
-                        rules,
-                        as_of: as_of(),
-                    };
+                    let scorer = Scorer::new(rules, as_of());
                     let s: Summary<'_> =
                         batch::run(&data[..], &mut out, jobs, &scorer, |_, _| {}).unwrap();
                     assert_eq!(s.records, nonempty);

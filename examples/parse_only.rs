@@ -32,7 +32,7 @@ fn main() -> io::Result<()> {
         n.0 += 1;
         let _ = writeln!(out, r#"{{"line":{line},"ok":{ok}}}"#);
     };
-    let stdout = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
+    let stdout = io::BufWriter::with_capacity(1 << 20, io::stdout());
     let n = batch::run(input, stdout, 1, &f, |_, _| {})?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::decision::Decision;
+use crate::decision::{record_tail, Decision, RecordTail};
 use crate::error::ParseError;
 use crate::rules::{Outcome, RuleSet, RuleSetId};
 use crate::session::parse_input_bytes;
@@ -50,100 +50,157 @@ pub trait Merge: Default + Send {
 /// Streams `input` to `output` through `f` on `jobs` threads (1 = this thread only).
 /// `progress(bytes_read, lines_seen)` is called after each block.
 ///
+/// With more than one job everything runs in one pool of `jobs` threads: while the pool
+/// scores block *n*, one of its threads writes the records of block *n-1* and reads block
+/// *n+1*, then helps scoring. The records are written in input order either way, so the
+/// output does not depend on `jobs`.
+///
 /// # Errors
 /// I/O errors of the reader or the writer. Bad lines are not errors: `f` writes a record.
 pub fn run<S: Merge>(
-    mut input: impl Read,
-    mut output: impl Write,
+    input: impl Read + Send,
+    mut output: impl Write + Send,
     jobs: usize,
     f: &impl LineFn<S>,
-    mut progress: impl FnMut(u64, u64),
+    mut progress: impl FnMut(u64, u64) + Send,
 ) -> io::Result<S> {
-    let pool = if jobs > 1 {
-        Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(jobs)
-                .build()
-                .map_err(io::Error::other)?,
-        )
-    } else {
-        None
-    };
+    let mut reader = BlockReader::new(input);
     let mut state = S::default();
-    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK_SIZE + (64 << 10));
     let mut next_line: u64 = 1;
-    let mut bytes_read: u64 = 0;
-    let mut eof = false;
+    let mut cur = Vec::with_capacity(BLOCK_SIZE + (64 << 10));
     let mut outs: Vec<(Vec<u8>, S)> = Vec::new();
-    while !eof || !buf.is_empty() {
-        // Fill the block: at least BLOCK_SIZE bytes, or to the end of input.
-        while !eof && buf.len() < BLOCK_SIZE {
-            let start = buf.len();
-            buf.resize(start + (BLOCK_SIZE - start).max(64 << 10), 0);
-            let n = loop {
-                match input.read(&mut buf[start..]) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        buf.truncate(start);
-                        return Err(e);
-                    }
-                }
-            };
-            buf.truncate(start + n);
-            bytes_read += n as u64;
-            if n == 0 {
-                eof = true;
-            }
+    if jobs <= 1 {
+        while reader.next_block(&mut cur)? {
+            next_line += process_block(&cur, next_line, false, f, &mut outs);
+            write_outs(&mut outs, &mut output, &mut state)?;
+            progress(reader.bytes_read, next_line - 1);
         }
-        // Cut at the last newline; at EOF the rest is the last line.
-        let cut = match buf.iter().rposition(|&b| b == b'\n') {
-            Some(i) => i + 1,
-            None if eof => buf.len(),
-            None => {
-                // One line longer than the block: read more before cutting.
-                let more = buf.len().max(BLOCK_SIZE);
-                buf.reserve(more);
-                let start = buf.len();
-                buf.resize(start + more, 0);
-                let n = input.read(&mut buf[start..])?;
-                buf.truncate(start + n);
-                bytes_read += n as u64;
-                eof = n == 0;
-                continue;
-            }
-        };
-        let block = &buf[..cut];
-        let pieces = split_pieces(block, next_line);
-        let lines_in_block: u64 = pieces.iter().map(|p| p.lines).sum();
-        outs.clear();
-        let work = |p: &Piece<'_>| {
-            let mut out = Vec::with_capacity(p.bytes.len() / 2 + 64);
-            let mut st = S::default();
-            // `take` drops the empty tail after a final newline.
-            let lines = p.bytes.split(|&b| b == b'\n').take(p.lines as usize);
-            for (line, raw) in (p.first_line..).zip(lines) {
-                let l = raw.strip_suffix(b"\r").unwrap_or(raw);
-                if !l.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
-                    f.call(line, l, &mut out, &mut st);
-                }
-            }
-            (out, st)
-        };
-        match &pool {
-            Some(pool) => pool.install(|| pieces.par_iter().map(work).collect_into_vec(&mut outs)),
-            None => outs.extend(pieces.iter().map(work)),
-        }
-        for (out, st) in outs.drain(..) {
-            output.write_all(&out)?;
-            state.merge(st);
-        }
-        next_line += lines_in_block;
-        buf.drain(..cut);
-        progress(bytes_read, next_line - 1);
+        output.flush()?;
+        return Ok(state);
     }
-    output.flush()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(io::Error::other)?;
+    pool.install(|| {
+        let mut next = Vec::with_capacity(BLOCK_SIZE + (64 << 10));
+        let mut pending: Vec<(Vec<u8>, S)> = Vec::new();
+        let mut have = reader.next_block(&mut cur)?;
+        while have {
+            let first = next_line;
+            let (io, lines) = rayon::join(
+                || -> io::Result<bool> {
+                    write_outs(&mut pending, &mut output, &mut state)?;
+                    reader.next_block(&mut next)
+                },
+                || process_block(&cur, first, true, f, &mut outs),
+            );
+            have = io?;
+            next_line += lines;
+            progress(reader.bytes_read - next.len() as u64, next_line - 1);
+            std::mem::swap(&mut pending, &mut outs);
+            std::mem::swap(&mut cur, &mut next);
+        }
+        write_outs(&mut pending, &mut output, &mut state)?;
+        output.flush()
+    })?;
     Ok(state)
+}
+
+/// Write the pieces' records in order and fold their states into `state`.
+fn write_outs<S: Merge>(
+    outs: &mut Vec<(Vec<u8>, S)>,
+    output: &mut impl Write,
+    state: &mut S,
+) -> io::Result<()> {
+    for (out, st) in outs.drain(..) {
+        output.write_all(&out)?;
+        state.merge(st);
+    }
+    Ok(())
+}
+
+/// Reads blocks of whole lines: at least [`BLOCK_SIZE`] bytes (or to the end of input), cut
+/// after the last newline; the rest of the last line is carried to the next block.
+struct BlockReader<R> {
+    input: R,
+    carry: Vec<u8>,
+    eof: bool,
+    bytes_read: u64,
+}
+
+impl<R: Read> BlockReader<R> {
+    fn new(input: R) -> Self {
+        BlockReader {
+            input,
+            carry: Vec::new(),
+            eof: false,
+            bytes_read: 0,
+        }
+    }
+
+    /// Fill `block` with the next lines; `false` when the input is exhausted.
+    fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
+        block.clear();
+        block.append(&mut self.carry);
+        while !self.eof {
+            let want = BLOCK_SIZE.saturating_sub(block.len()).max(64 << 10);
+            // read_to_end on a Take appends without zero-filling and retries on Interrupted.
+            let n = (&mut self.input).take(want as u64).read_to_end(block)?;
+            self.bytes_read += n as u64;
+            if n < want {
+                self.eof = true;
+            } else if block.len() >= BLOCK_SIZE {
+                if let Some(i) = memchr::memrchr(b'\n', block) {
+                    self.carry.extend_from_slice(&block[i + 1..]);
+                    block.truncate(i + 1);
+                    break;
+                }
+                // One line longer than a block: keep reading until it ends.
+            }
+        }
+        Ok(!block.is_empty())
+    }
+}
+
+/// Split one block into pieces, run `f` over each, collect the outputs
+/// in order into `outs` (on the current rayon pool when `parallel`). Returns the number of
+/// lines in the block.
+fn process_block<S: Merge>(
+    block: &[u8],
+    first_line: u64,
+    parallel: bool,
+    f: &impl LineFn<S>,
+    outs: &mut Vec<(Vec<u8>, S)>,
+) -> u64 {
+    let pieces = split_pieces(block, first_line);
+    let lines: u64 = pieces.iter().map(|p| p.lines).sum();
+    let work = |p: &Piece<'_>| {
+        let mut out = Vec::with_capacity(p.bytes.len() / 2 + 64);
+        let mut st = S::default();
+        let mut line = p.first_line;
+        let mut rest = p.bytes;
+        while !rest.is_empty() {
+            let (raw, next) = match memchr::memchr(b'\n', rest) {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, &rest[rest.len()..]),
+            };
+            let l = raw.strip_suffix(b"\r").unwrap_or(raw);
+            if !l.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+                f.call(line, l, &mut out, &mut st);
+            }
+            line += 1;
+            rest = next;
+        }
+        (out, st)
+    };
+    if parallel {
+        pieces.par_iter().map(work).collect_into_vec(outs);
+    } else {
+        outs.clear();
+        outs.extend(pieces.iter().map(work));
+    }
+    lines
 }
 
 struct Piece<'a> {
@@ -159,12 +216,12 @@ fn split_pieces(block: &[u8], first_line: u64) -> Vec<Piece<'_>> {
     let mut line = first_line;
     while start < block.len() {
         let target = (start + PIECE_SIZE).min(block.len());
-        let end = match block[target..].iter().position(|&b| b == b'\n') {
+        let end = match memchr::memchr(b'\n', &block[target..]) {
             Some(i) => target + i + 1,
             None => block.len(),
         };
         let bytes = &block[start..end];
-        let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
         let lines = newlines + u64::from(!bytes.ends_with(b"\n"));
         pieces.push(Piece {
             bytes,
@@ -177,41 +234,54 @@ fn split_pieces(block: &[u8], first_line: u64) -> Vec<Piece<'_>> {
     pieces
 }
 
-/// The `score` job: [`score_line`] with a rule set and an evaluation date.
-#[derive(Clone, Copy, Debug)]
+/// The `score` job: one record per line with a rule set and an evaluation date.
+#[derive(Clone, Debug)]
 pub struct Scorer<'r> {
-    /// The rule set.
-    pub rules: &'r RuleSet,
-    /// The evaluation date.
-    pub as_of: NaiveDate,
+    rules: &'r RuleSet,
+    as_of: NaiveDate,
+    tail: RecordTail,
+}
+
+impl<'r> Scorer<'r> {
+    /// A scorer for `rules` on `as_of`.
+    pub fn new(rules: &'r RuleSet, as_of: NaiveDate) -> Self {
+        Scorer {
+            rules,
+            as_of,
+            tail: record_tail(rules.id(), as_of),
+        }
+    }
+
+    /// Score one line into its record (`{"line": N, ...}` or `{"line": N, "error": {...}}`)
+    /// followed by a newline, and count it in `summary`.
+    pub fn score_line(
+        &self,
+        line: u64,
+        bytes: &[u8],
+        out: &mut Vec<u8>,
+        summary: &mut Summary<'r>,
+    ) {
+        match parse_input_bytes(bytes) {
+            Ok(input) => {
+                let d = crate::assess_input(&input, self.rules, self.as_of);
+                summary.add(&d);
+                let start = out.len();
+                if d.write_record(line, &self.tail, out).is_err() {
+                    out.truncate(start);
+                    write_json(out, &d.record(line), line);
+                }
+            }
+            Err(e) => {
+                summary.add_error(&e);
+                write_error(out, line, &e);
+            }
+        }
+    }
 }
 
 impl<'r> LineFn<Summary<'r>> for Scorer<'r> {
     fn call(&self, line: u64, bytes: &[u8], out: &mut Vec<u8>, state: &mut Summary<'r>) {
-        score_line(line, bytes, self.rules, self.as_of, out, state)
-    }
-}
-
-/// Score one line into its record (`{"line": N, ...}` or `{"line": N, "error": {...}}`),
-/// followed by a newline, and count it in `summary`.
-pub fn score_line<'r>(
-    line: u64,
-    bytes: &[u8],
-    rules: &'r RuleSet,
-    as_of: NaiveDate,
-    out: &mut Vec<u8>,
-    summary: &mut Summary<'r>,
-) {
-    match parse_input_bytes(bytes) {
-        Ok(input) => {
-            let d = crate::assess_input(&input, rules, as_of);
-            summary.add(&d);
-            write_json(out, &d.record(line), line);
-        }
-        Err(e) => {
-            summary.add_error(&e);
-            write_error(out, line, &e);
-        }
+        self.score_line(line, bytes, out, state)
     }
 }
 
@@ -256,6 +326,31 @@ fn write_json(out: &mut Vec<u8>, value: &impl Serialize, line: u64) {
     out.push(b'\n');
 }
 
+/// FNV-1a: the summary's keys are a few dozen short static strings, counted on every line;
+/// SipHash's flood resistance buys nothing there.
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A map keyed by rule ids or codes.
+pub type Counts<K> = HashMap<K, u64, std::hash::BuildHasherDefault<Fnv>>;
+
 /// Counts over a batch: decisions, reason hits, errors.
 #[derive(Clone, Debug, Default)]
 pub struct Summary<'r> {
@@ -264,11 +359,11 @@ pub struct Summary<'r> {
     /// Decisions per outcome, in [`Outcome::ALL`] order.
     pub decisions: [u64; 3],
     /// Lines where each rule id fired (a finding's rule id is its code).
-    pub rule_hits: HashMap<&'r str, u64>,
+    pub rule_hits: Counts<&'r str>,
     /// Lines where each reason code appeared.
-    pub code_hits: HashMap<&'static str, u64>,
+    pub code_hits: Counts<&'static str>,
     /// Error lines per error code.
-    pub errors: HashMap<&'static str, u64>,
+    pub errors: Counts<&'static str>,
     /// Sum of scores, for the mean.
     pub score_sum: u64,
 }

@@ -193,12 +193,14 @@ impl Serialize for Code {
 
 /// An observed value in a reason. Never an identity value: a count, an age, a region, a part
 /// name such as `first_name`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Observed {
     /// A count or an age.
     Number(u64),
-    /// A label: a region code, a field part, a window pair.
+    /// A label: a field part, a window pair, a country.
     Label(Cow<'static, str>),
+    /// A phone number's region (`GB`, or `001` for non-geographic numbers).
+    Region(crate::validate::phone::Region),
 }
 
 impl Serialize for Observed {
@@ -206,6 +208,7 @@ impl Serialize for Observed {
         match self {
             Observed::Number(n) => s.serialize_u64(*n),
             Observed::Label(l) => s.serialize_str(l),
+            Observed::Region(r) => s.serialize_str(r.as_str()),
         }
     }
 }
@@ -215,6 +218,7 @@ impl fmt::Display for Observed {
         match self {
             Observed::Number(n) => write!(f, "{n}"),
             Observed::Label(l) => f.write_str(l),
+            Observed::Region(r) => f.write_str(r.as_str()),
         }
     }
 }

@@ -12,7 +12,7 @@ pub mod ssn;
 
 use chrono::NaiveDate;
 
-use crate::finding::{Code, Finding};
+use crate::finding::{Code, Finding, Observed};
 use crate::rules::{AgeBounds, EditField, Window};
 use crate::session::{EditCounts, Session};
 
@@ -71,7 +71,7 @@ fn phone_finding(raw: Option<&str>, out: &mut Vec<Finding>) {
             country_code: 1, ..
         } => {}
         PhoneVerdict::Valid { region, .. } => {
-            out.push(Finding::new(Code::PhoneOutsideNanp).observed(region.as_str().to_owned()))
+            out.push(Finding::new(Code::PhoneOutsideNanp).observed(Observed::Region(region)))
         }
         PhoneVerdict::NotE164 => out.push(Finding::new(Code::PhoneNotE164)),
         PhoneVerdict::UnknownCountryCode => out.push(Finding::new(Code::PhoneInvalid)),
@@ -97,8 +97,7 @@ fn history(session: &Session<'_>, out: &mut Vec<Finding>) {
 }
 
 fn counts(field: EditField, c: &EditCounts, out: &mut Vec<Finding>) {
-    let values = Window::ALL.map(|w| c.get(w));
-    let missing = values.iter().filter(|v| v.is_none()).count();
+    let missing = Window::ALL.iter().filter(|w| c.get(**w).is_none()).count();
     if missing > 0 {
         out.push(
             Finding::new(Code::EditWindowsMissing)
@@ -107,18 +106,39 @@ fn counts(field: EditField, c: &EditCounts, out: &mut Vec<Finding>) {
         );
     }
     // Compare each present window with the next present wider one.
-    let present: Vec<(Window, u32)> = Window::ALL
-        .iter()
-        .zip(values)
-        .filter_map(|(w, v)| Some((*w, v?)))
-        .collect();
-    if let Some(pair) = present.windows(2).find(|p| p[0].1 > p[1].1) {
-        let label = format!("{}>{}", pair[0].0.as_str(), pair[1].0.as_str());
-        out.push(
-            Finding::new(Code::EditWindowsNotNested)
-                .subject(field)
-                .observed(label),
-        );
+    let mut prev: Option<(Window, u32)> = None;
+    for w in Window::ALL {
+        let Some(n) = c.get(w) else { continue };
+        if let Some((pw, pn)) = prev {
+            if pn > n {
+                let label = nesting_label(pw, w);
+                out.push(
+                    Finding::new(Code::EditWindowsNotNested)
+                        .subject(field)
+                        .observed(label),
+                );
+                return;
+            }
+        }
+        prev = Some((w, n));
+    }
+}
+
+/// `narrow>wide`, as a static label (no allocation on the hot path).
+fn nesting_label(narrow: Window, wide: Window) -> &'static str {
+    use Window::*;
+    match (narrow, wide) {
+        (Current, Day) => "current>1d",
+        (Current, Month) => "current>30d",
+        (Current, Year) => "current>365d",
+        (Current, AllTime) => "current>all_time",
+        (Day, Month) => "1d>30d",
+        (Day, Year) => "1d>365d",
+        (Day, AllTime) => "1d>all_time",
+        (Month, Year) => "30d>365d",
+        (Month, AllTime) => "30d>all_time",
+        (Year, AllTime) => "365d>all_time",
+        _ => "not_nested",
     }
 }
 

@@ -33,10 +33,7 @@ fn export(count: u64, seed: u64, corrupt: f64) -> (Vec<u8>, String, layer_risk::
 fn score(data: &[u8], jobs: usize) -> (Vec<u8>, u64, u64) {
     let rules = RuleSet::embedded_default();
     let mut out = Vec::new();
-    let scorer = Scorer {
-        rules,
-        as_of: util::as_of(),
-    };
+    let scorer = Scorer::new(rules, util::as_of());
     let s: Summary<'_> = batch::run(data, &mut out, jobs, &scorer, |_, _| {}).unwrap();
     (out, s.records, s.error_count())
 }
@@ -156,10 +153,7 @@ fn precision_and_recall_match_a_hand_count() {
     // Hand count from the plain score output of each rule set.
     let hand = |rules: &RuleSet| {
         let mut out = Vec::new();
-        let scorer = Scorer {
-            rules,
-            as_of: util::as_of(),
-        };
+        let scorer = Scorer::new(rules, util::as_of());
         let _: Summary<'_> = batch::run(&data[..], &mut out, 1, &scorer, |_, _| {}).unwrap();
         let (mut tp, mut fp, mut fraud) = (0u64, 0u64, 0u64);
         for l in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {

@@ -1,7 +1,7 @@
 //! PII never leaks: no identity value or access token in a decision (serialized, Debug,
 //! Display), in the Debug of a parsed Session, in a batch record, or in a ParseError.
 
-use layer_risk::batch::{score_line, Summary};
+use layer_risk::batch::{Scorer, Summary};
 use layer_risk::{assess, parse_session, RuleSet};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -138,7 +138,7 @@ proptest! {
             assert_clean("Display of Decision", &d.to_string(), &s)?;
             let mut out = Vec::new();
             let mut summary = Summary::default();
-            score_line(1, text.as_bytes(), rules, as_of(), &mut out, &mut summary);
+            Scorer::new(rules, as_of()).score_line(1, text.as_bytes(), &mut out, &mut summary);
             assert_clean("batch record", &String::from_utf8(out).unwrap(), &s)?;
             let report = summary.report(rules.id());
             assert_clean("summary", &serde_json::to_string(&report).unwrap(), &s)?;
@@ -174,7 +174,7 @@ proptest! {
         assert_clean("ParseError Debug", &format!("{e:?}"), &s)?;
         assert_clean("ParseError path", e.path().unwrap_or(""), &s)?;
         let mut out = Vec::new();
-        score_line(1, text.as_bytes(), RuleSet::embedded_default(), as_of(), &mut out, &mut Summary::default());
+        Scorer::new(RuleSet::embedded_default(), as_of()).score_line(1, text.as_bytes(), &mut out, &mut Summary::default());
         assert_clean("error record", &String::from_utf8(out).unwrap(), &s)?;
     }
 }

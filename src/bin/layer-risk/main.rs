@@ -4,7 +4,7 @@
 //! input-file or rules-file errors. Records go to stdout, everything for people to stderr.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -225,21 +225,28 @@ fn open_input(path: &Path) -> Result<Input, Fail> {
         let size = f.metadata().ok().map(|m| m.len());
         (Box::new(f), size)
     };
-    let mut buffered = BufReader::with_capacity(
-        1 << 20,
-        Counting {
-            inner: raw,
-            count: count.clone(),
-        },
-    );
-    let gzip = buffered
-        .fill_buf()
-        .context(format!("cannot read {}", path.display()))?
-        .starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn Read + Send> = if gzip {
+    // Sniff the gzip magic without a BufReader in the way, so plain input is read straight
+    // into the batch engine's blocks (one copy fewer).
+    let mut counting = Counting {
+        inner: raw,
+        count: count.clone(),
+    };
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        match counting.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Fail::Usage(format!("cannot read {}: {e}", path.display()))),
+        }
+    }
+    let head = io::Cursor::new(magic[..got].to_vec());
+    let reader: Box<dyn Read + Send> = if magic[..got] == [0x1f, 0x8b] {
+        let buffered = BufReader::with_capacity(1 << 20, head.chain(counting));
         Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
     } else {
-        Box::new(buffered)
+        Box::new(head.chain(counting))
     };
     Ok(Input {
         reader,
@@ -280,12 +287,8 @@ fn score(a: ScoreArgs) -> Result<ExitCode, Fail> {
     let bar = progress_bar(a.quiet, input.size);
     let started = Instant::now();
     let raw_read = input.raw_read.clone();
-    let stdout = io::stdout().lock();
-    let out = io::BufWriter::with_capacity(1 << 20, stdout);
-    let scorer = batch::Scorer {
-        rules: &rules,
-        as_of,
-    };
+    let out = io::BufWriter::with_capacity(1 << 20, io::stdout());
+    let scorer = batch::Scorer::new(&rules, as_of);
     let summary: Summary<'_> = batch::run(input.reader, out, jobs(a.jobs), &scorer, |_, lines| {
         if let Some(bar) = &bar {
             bar.set_position(raw_read.load(std::sync::atomic::Ordering::Relaxed));
