@@ -56,7 +56,8 @@ pub trait Merge: Default + Send {
 /// output does not depend on `jobs`.
 ///
 /// # Errors
-/// I/O errors of the reader or the writer. Bad lines are not errors: `f` writes a record.
+/// I/O errors of the writer; an error of the reader after every line read before it got its
+/// record (the message says after which line). Bad lines are not errors: `f` writes a record.
 pub fn run<S: Merge>(
     input: impl Read + Send,
     mut output: impl Write + Send,
@@ -76,7 +77,7 @@ pub fn run<S: Merge>(
             progress(reader.bytes_read, next_line - 1);
         }
         output.flush()?;
-        return Ok(state);
+        return reader.finish(next_line - 1).map(|()| state);
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -104,7 +105,7 @@ pub fn run<S: Merge>(
         write_outs(&mut pending, &mut output, &mut state)?;
         output.flush()
     })?;
-    Ok(state)
+    reader.finish(next_line - 1).map(|()| state)
 }
 
 /// Write the pieces' records in order and fold their states into `state`.
@@ -122,31 +123,61 @@ fn write_outs<S: Merge>(
 
 /// Reads blocks of whole lines: at least [`BLOCK_SIZE`] bytes (or to the end of input), cut
 /// after the last newline; the rest of the last line is carried to the next block.
+///
+/// A read error ends the input: what was read before it (including a partial last line,
+/// which then gets an error record) is still returned, and the error is kept for the end.
 struct BlockReader<R> {
     input: R,
     carry: Vec<u8>,
     eof: bool,
     bytes_read: u64,
+    error: Option<io::Error>,
 }
 
 impl<R: Read> BlockReader<R> {
+    /// The kept read error, if any, saying how far the input got.
+    fn finish(&mut self, last_line: u64) -> io::Result<()> {
+        match self.error.take() {
+            None => Ok(()),
+            Some(e) => Err(io::Error::new(
+                e.kind(),
+                format!("reading the input failed after line {last_line} (every line up to it has its record): {e}"),
+            )),
+        }
+    }
+
     fn new(input: R) -> Self {
         BlockReader {
             input,
             carry: Vec::new(),
             eof: false,
             bytes_read: 0,
+            error: None,
         }
     }
 
     /// Fill `block` with the next lines; `false` when the input is exhausted.
     fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
+        if self.eof && self.carry.is_empty() {
+            block.clear();
+            return Ok(false);
+        }
         block.clear();
         block.append(&mut self.carry);
         while !self.eof {
             let want = BLOCK_SIZE.saturating_sub(block.len()).max(64 << 10);
-            // read_to_end on a Take appends without zero-filling and retries on Interrupted.
-            let n = (&mut self.input).take(want as u64).read_to_end(block)?;
+            // read_to_end on a Take appends without zero-filling and retries on Interrupted;
+            // on an error it keeps what it read.
+            let before = block.len();
+            let n = match (&mut self.input).take(want as u64).read_to_end(block) {
+                Ok(n) => n,
+                Err(e) => {
+                    self.bytes_read += (block.len() - before) as u64;
+                    self.error = Some(e);
+                    self.eof = true;
+                    break;
+                }
+            };
             self.bytes_read += n as u64;
             if n < want {
                 self.eof = true;
@@ -304,7 +335,7 @@ pub fn write_error(out: &mut Vec<u8>, line: u64, e: &ParseError) {
         line,
         error: ErrorBody {
             code: e.code(),
-            message: e.to_string(),
+            message: e.describe(),
             column: e.column(),
             path: e.path(),
         },

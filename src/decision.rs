@@ -51,7 +51,8 @@ pub struct Decision<'r> {
     pub outcome: Outcome,
     /// Sum of the reasons' points.
     pub score: u32,
-    /// Every finding and fired rule, heaviest first (ties keep validation then file order).
+    /// Every finding and fired rule, heaviest first; among equal points, reasons that force a
+    /// stricter tier first, then validation order, then rule-file order.
     pub reasons: Vec<Reason<'r>>,
     /// Identity-consistency scores and flags, when the decision was made with an applicant.
     pub matching: Option<MatchReport>,
@@ -99,7 +100,8 @@ pub(crate) fn decide<'r>(
             force: Some(Outcome::IdentityVerification),
         });
     }
-    // Heaviest first; a stable sort keeps validation order, then rule-file order, on ties.
+    // Heaviest first, then stricter forced tier; a stable sort keeps validation order, then
+    // rule-file order, on the remaining ties.
     reasons.sort_by(|a, b| b.points.cmp(&a.points).then(b.force.cmp(&a.force)));
     Decision {
         request_id: request_id.map(str::to_owned),
@@ -115,8 +117,11 @@ pub(crate) fn decide<'r>(
 
 /// `YYYY-MM-DD` without allocating (years 0 to 9999; others are clamped, which the
 /// evaluation dates of a real run never are).
-fn ymd(d: NaiveDate, buf: &mut [u8; 10]) -> &str {
+fn ymd(d: NaiveDate, buf: &mut [u8; 10]) -> std::borrow::Cow<'_, str> {
     use chrono::Datelike;
+    if !(0..=9999).contains(&d.year()) {
+        return std::borrow::Cow::Owned(d.to_string()); // chrono's own form (+10000-01-01)
+    }
     let y = d.year().clamp(0, 9999) as u32;
     let digits = [
         y / 1000,
@@ -133,7 +138,7 @@ fn ymd(d: NaiveDate, buf: &mut [u8; 10]) -> &str {
     for (b, v) in buf.iter_mut().zip(digits) {
         *b = if v == 10 { b'-' } else { b'0' + v as u8 };
     }
-    std::str::from_utf8(buf).unwrap_or("0000-00-00")
+    std::borrow::Cow::Borrowed(std::str::from_utf8(buf).unwrap_or("0000-00-00"))
 }
 
 impl Decision<'_> {
@@ -146,7 +151,7 @@ impl Decision<'_> {
             map.serialize_entry("match", m)?;
         }
         map.serialize_entry("rules", self.rules)?;
-        map.serialize_entry("as_of", ymd(self.as_of, &mut [0; 10]))?;
+        map.serialize_entry("as_of", &ymd(self.as_of, &mut [0; 10]))?;
         map.serialize_entry("phone_metadata", self.phone_metadata)
     }
 
@@ -211,7 +216,7 @@ pub fn record_tail(rules: &RuleSetId, as_of: NaiveDate) -> RecordTail {
     let mut buf = [0; 10];
     let tail = Tail {
         rules,
-        as_of: ymd(as_of, &mut buf),
+        as_of: &ymd(as_of, &mut buf),
         phone_metadata: crate::validate::phone::metadata_version(),
     };
     // `{"rules":...}` -> `,"rules":...}`: serializing a struct of strings cannot fail.
@@ -298,7 +303,10 @@ impl fmt::Display for Decision<'_> {
             "{} (score {}) for request {}",
             self.outcome,
             self.score,
-            self.request_id.as_deref().unwrap_or("<none>")
+            // Escaped: a request id comes from the input and may hold control characters.
+            self.request_id
+                .as_deref()
+                .map_or_else(|| "<none>".to_owned(), |r| r.escape_debug().to_string())
         )?;
         writeln!(
             f,
@@ -374,6 +382,7 @@ mod tests {
         for s in ["2026-11-22", "0001-01-01", "1999-12-31", "2000-02-29"] {
             let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
             assert_eq!(ymd(d, &mut [0; 10]), s);
+            assert_eq!(ymd(d, &mut [0; 10]), d.to_string());
         }
     }
 }

@@ -122,6 +122,17 @@ impl ParseError {
         }
     }
 
+    /// The message without its position, for records that carry the line and column in
+    /// fields of their own (batch error records): `truncated JSON at `identity.name``.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}{}{}",
+            self.kind,
+            at(self.path.as_deref()),
+            detail(&self.kind)
+        )
+    }
+
     /// A stable, machine-readable code: `invalid_utf8`, `truncated`, `invalid_json`,
     /// `wrong_type`, `invalid_value`, `duplicate_field`, `not_an_object`, `ambiguous_envelope`
     /// or `invalid_data`.

@@ -48,7 +48,13 @@ impl fmt::Debug for Session<'_> {
             .field("items", &self.items)
             .field("identity_edit_history", &self.identity_edit_history)
             .field("request_id", &self.request_id)
-            .field("idv_session_status", &self.idv_session_status)
+            .field(
+                "idv_session_status",
+                &self
+                    .idv_session_status
+                    .as_deref()
+                    .map(crate::validate::idv_label),
+            )
             .field(
                 "link_session_id",
                 &self.link_session_id.as_ref().map(|_| Redacted),
@@ -192,7 +198,17 @@ impl fmt::Debug for Address<'_> {
             .field("city", &present(&self.city))
             .field("region", &present(&self.region))
             .field("postal_code", &present(&self.postal_code))
-            .field("country", &self.country) // a country code is not identifying
+            // A real country code is not identifying; anything else the user typed is.
+            .field(
+                "country",
+                &self.country.as_deref().map(|c| {
+                    if crate::validate::address::is_iso_country(c) {
+                        c
+                    } else {
+                        "<redacted>"
+                    }
+                }),
+            )
             .finish()
     }
 }

@@ -60,12 +60,21 @@ fn is_suffix_number(long: &str, short: &str) -> bool {
         && long.ends_with(short)
 }
 
+/// At most `MAX_LEN` bytes, cut at a character boundary.
+fn clip(s: &str) -> &str {
+    let mut end = s.len().min(MAX_LEN);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// Compares the phone numbers of two sides; `None` when either side has no digit.
 pub(crate) fn compare_phones(x: &IdentityFields<'_>, y: &IdentityFields<'_>) -> Option<u8> {
     let ra = x.phone_number?.trim();
     let rb = y.phone_number?.trim();
-    let ra = ra.get(..MAX_LEN).unwrap_or(ra);
-    let rb = rb.get(..MAX_LEN).unwrap_or(rb);
+    let ra = clip(ra);
+    let rb = clip(rb);
     if !ra.bytes().any(|b| b.is_ascii_digit()) || !rb.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }

@@ -338,6 +338,7 @@ struct RulesFile {
     age: AgeBounds,
     #[serde(default = "yes")]
     identity_match_requires_items: bool,
+    #[serde(deserialize_with = "unique_findings")]
     findings: std::collections::BTreeMap<String, Price>,
     #[serde(default, deserialize_with = "crate::de::vec_obj")]
     edit_rules: Vec<EditRule>,
@@ -393,7 +394,10 @@ impl RuleSet {
     /// assert!(err.to_string().contains("did you mean `identity_verification`?"));
     /// ```
     pub fn from_json(text: &str, source: &str) -> Result<RuleSet, RulesError> {
-        let file = parse_file(text, source)?;
+        // A byte-order mark (some Windows editors write one) is not part of the JSON; the
+        // hash still covers the file's bytes as given.
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let file = parse_file(body, source)?;
         let sha256 = hex(&Sha256::digest(text.as_bytes()));
         let set = RuleSet {
             id: RuleSetId {
@@ -409,7 +413,7 @@ impl RuleSet {
             edit_rules: file.edit_rules,
             match_rules: file.match_rules,
         };
-        check_semantics(set, file.findings, text, source)
+        check_semantics(set, file.findings, body, source)
     }
 
     /// The embedded default rule set (`rules/default.json`), parsed once.
@@ -678,7 +682,96 @@ fn check_semantics(
             ));
         }
     }
+    for (i, rule) in set.match_rules.iter().enumerate() {
+        let at = |k| [Seg::Key("match_rules"), Seg::Index(i), Seg::Key(k)];
+        if rule.id.trim().is_empty() {
+            return Err(err(&at("id"), "rule id must not be empty".into()));
+        }
+        if seen.contains_key(rule.id.as_str())
+            || set.match_rules[..i].iter().any(|r| r.id == rule.id)
+        {
+            return Err(err(
+                &at("id"),
+                format!("duplicate rule id `{}` (rule ids are unique across edit_rules and match_rules)", rule.id),
+            ));
+        }
+        if !(1..=100).contains(&rule.below) {
+            return Err(err(
+                &at("below"),
+                format!("below must be between 1 and 100 (got {})", rule.below),
+            ));
+        }
+        if !points_ok(rule.points) {
+            return Err(err(
+                &at("points"),
+                format!(
+                    "points must be between 0 and {MAX_POINTS} (got {})",
+                    rule.points
+                ),
+            ));
+        }
+        if rule.force == Some(Outcome::Trust) {
+            return Err(err(
+                &at("force"),
+                "a match rule cannot force trust; only idv_passed may".into(),
+            ));
+        }
+    }
+    // A rule id that is also a reason code would merge with it in summaries and diffs.
+    let rule_ids = set
+        .edit_rules
+        .iter()
+        .map(|r| ("edit_rules", &r.id))
+        .chain(set.match_rules.iter().map(|r| ("match_rules", &r.id)));
+    for (i, (section, id)) in rule_ids.enumerate() {
+        let reserved = Code::from_name(id).is_some()
+            || [
+                crate::score::EDIT_RULE,
+                crate::score::MATCH_RULE,
+                crate::decision::IDENTITY_MATCH_UNAVAILABLE,
+            ]
+            .contains(&id.as_str());
+        if reserved {
+            let index = if section == "edit_rules" {
+                i
+            } else {
+                i - set.edit_rules.len()
+            };
+            return Err(err(
+                &[Seg::Key(section), Seg::Index(index), Seg::Key("id")],
+                format!("rule id `{id}` is a reason code; choose another id"),
+            ));
+        }
+    }
     Ok(set)
+}
+
+/// The `findings` map, refusing a code listed twice (a JSON object may repeat a key, and the
+/// last one would silently win).
+fn unique_findings<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, Price>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = std::collections::BTreeMap<String, Price>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of finding code -> price")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = std::collections::BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let price: Price = map.next_value()?;
+                if out.contains_key(&key) {
+                    return Err(de::Error::custom(format!(
+                        "finding code `{key}` is listed twice"
+                    )));
+                }
+                out.insert(key, price);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(V)
 }
 
 fn path_string(path: &[Seg<'_>]) -> String {

@@ -62,7 +62,7 @@ pub fn validate(session: &Session<'_>, as_of: NaiveDate, ages: AgeBounds) -> Vec
 
 fn phone_finding(raw: Option<&str>, out: &mut Vec<Finding>) {
     use phone::PhoneVerdict;
-    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+    let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
         out.push(Finding::new(Code::PhoneMissing));
         return;
     };
@@ -142,20 +142,24 @@ fn nesting_label(narrow: Window, wide: Window) -> &'static str {
     }
 }
 
-fn idv(status: Option<&str>, out: &mut Vec<Finding>) {
+/// The known `idv_session_status` values as static labels; anything else is `unknown`.
+pub(crate) fn idv_label(status: &str) -> &'static str {
     match status {
+        "success" => "success",
+        "failed" => "failed",
+        "active" => "active",
+        "pending_review" => "pending_review",
+        "expired" => "expired",
+        "canceled" => "canceled",
+        _ => "unknown",
+    }
+}
+
+fn idv(status: Option<&str>, out: &mut Vec<Finding>) {
+    match status.map(idv_label) {
         None => {}
         Some("success") => out.push(Finding::new(Code::IdvPassed)),
         Some("failed") => out.push(Finding::new(Code::IdvFailed)),
-        Some(other) => {
-            let label = match other {
-                "active" => "active",
-                "pending_review" => "pending_review",
-                "expired" => "expired",
-                "canceled" => "canceled",
-                _ => "unknown",
-            };
-            out.push(Finding::new(Code::IdvNotCompleted).observed(label))
-        }
+        Some(label) => out.push(Finding::new(Code::IdvNotCompleted).observed(label)),
     }
 }

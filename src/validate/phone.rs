@@ -308,7 +308,10 @@ pub fn to_e164(raw: &str, country: Option<&str>) -> Option<String> {
     }
 
     let id = country_meta.and_then(|m| m.id().parse::<phonenumber::country::Id>().ok());
-    let parsed = phonenumber::parse(id, raw).ok()?;
+    // The crate's parser has panicked on malformed input before (rust-phonenumber issues 32
+    // and 43); a panic there must not take down a batch, so it counts as "not a number".
+    let parse = std::panic::AssertUnwindSafe(|| phonenumber::parse(id, raw));
+    let parsed = std::panic::catch_unwind(parse).ok()?.ok()?;
     valid_e164(format!("+{}{}", parsed.code().value(), parsed.national()))
 }
 

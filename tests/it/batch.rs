@@ -268,3 +268,39 @@ fn cli_gen_is_deterministic_and_diff_reads_labels() {
         assert!(text.contains(want), "missing {want:?} in:\n{text}");
     }
 }
+
+/// A reader that fails part-way: every line read before the failure gets its record (the
+/// partial last one an error record), then the error says after which line it happened.
+#[test]
+fn a_failing_input_keeps_every_record_read_before_it() {
+    struct Failing<'a>(&'a [u8]);
+    impl std::io::Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("disk on fire"));
+            }
+            let n = buf.len().min(self.0.len()).min(1000);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let good = util::base().to_string();
+    let data = format!("{good}\n{good}\n{}", &good[..good.len() / 2]);
+    for jobs in [1, 2] {
+        let mut out = Vec::new();
+        let rules = RuleSet::embedded_default();
+        let scorer = Scorer::new(rules, util::as_of());
+        let err = batch::run(Failing(data.as_bytes()), &mut out, jobs, &scorer, |_, _| {})
+            .map(|_: Summary<'_>| ())
+            .unwrap_err();
+        assert!(err.to_string().contains("after line 3"), "{err}");
+        let recs: Vec<Value> = out
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        assert_eq!(recs.len(), 3, "jobs {jobs}");
+        assert_eq!(recs[2]["error"]["code"], "truncated");
+    }
+}

@@ -328,6 +328,7 @@ fn rules_codes_lists_every_code() {
     let mut want: Vec<&str> = layer_risk::Code::ALL.iter().map(|c| c.as_str()).collect();
     want.extend([
         layer_risk::EDIT_RULE,
+        layer_risk::MATCH_RULE,
         layer_risk::IDENTITY_MATCH_UNAVAILABLE,
     ]);
     assert_eq!(first_words, want);

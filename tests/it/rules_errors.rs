@@ -223,3 +223,82 @@ fn price_accepts_points_or_object() {
     let p = r.price(Code::PhoneMissing).unwrap();
     assert_eq!((p.points, p.force), (30, None));
 }
+
+/// rules/README.md documents every reason code and every parse error code, so a new code
+/// cannot ship undocumented.
+#[test]
+fn rules_readme_documents_every_code() {
+    let readme = std::fs::read_to_string(super::util::root().join("rules/README.md")).unwrap();
+    let mut codes: Vec<&str> = layer_risk::Code::ALL.iter().map(|c| c.as_str()).collect();
+    codes.extend([
+        layer_risk::EDIT_RULE,
+        layer_risk::MATCH_RULE,
+        layer_risk::IDENTITY_MATCH_UNAVAILABLE,
+    ]);
+    codes.extend([
+        "invalid_utf8",
+        "truncated",
+        "invalid_json",
+        "wrong_type",
+        "invalid_value",
+        "duplicate_field",
+        "not_an_object",
+        "ambiguous_envelope",
+        "invalid_data",
+    ]);
+    for code in codes {
+        assert!(
+            readme.contains(&format!("`{code}`")),
+            "rules/README.md does not document `{code}`"
+        );
+    }
+}
+
+/// Semantic checks on match rules, duplicate finding codes, ids that are reason codes, and a
+/// byte-order mark: (rules text, expected message tail).
+#[test]
+fn match_rules_and_duplicates_are_checked() {
+    let base = |extra: &str| {
+        format!(
+            "{{\"name\": \"t\", \"version\": \"1\",\n \"tiers\": {{\"identity_match\": 10, \"identity_verification\": 20}},\n \"findings\": {{}},\n {extra}\n}}"
+        )
+    };
+    let rule = |id: &str, below: i64, points: i64, force: &str| {
+        format!("{{\"id\": \"{id}\", \"field\": \"legal_name\", \"below\": {below}, \"points\": {points}{force}}}")
+    };
+    let cases: Vec<(String, &str)> = vec![
+        (base(&format!("\"match_rules\": [{}]", rule("m", 0, 1, ""))), "4:: match_rules[0].below: below must be between 1 and 100 (got 0)"),
+        (base(&format!("\"match_rules\": [{}]", rule("m", 101, 1, ""))), "4:: match_rules[0].below: below must be between 1 and 100 (got 101)"),
+        (base(&format!("\"match_rules\": [{}]", rule("m", 70, -5, ""))), "4:: match_rules[0].points: points must be between 0 and 1000000 (got -5)"),
+        (
+            base(&format!("\"match_rules\": [{}]", rule("m", 70, 5, ", \"force\": \"trust\""))),
+            "4:: match_rules[0].force: a match rule cannot force trust; only idv_passed may",
+        ),
+        (
+            base(&format!(
+                "\"edit_rules\": [{{\"id\": \"x\", \"field\": \"ssn\", \"window\": \"current\", \"at_least\": 1, \"points\": 1}}],\n \"match_rules\": [{}]",
+                rule("x", 70, 5, "")
+            )),
+            "5:: match_rules[0].id: duplicate rule id `x` (rule ids are unique across edit_rules and match_rules)",
+        ),
+        (base(&format!("\"match_rules\": [{}]", rule("ssn_missing", 70, 5, ""))), "4:: match_rules[0].id: rule id `ssn_missing` is a reason code; choose another id"),
+        (
+            "{\"name\": \"t\", \"version\": \"1\", \"tiers\": {\"identity_match\": 10, \"identity_verification\": 20},\n \"findings\": {\"ssn_missing\": 5, \"ssn_missing\": 0}}".to_owned(),
+            "findings: finding code `ssn_missing` is listed twice",
+        ),
+    ];
+    for (text, want) in cases {
+        let err = RuleSet::from_json(&text, "t.json").unwrap_err().to_string();
+        // `L:: message` checks the line and the message; columns are checked elsewhere.
+        let ok = match want.split_once(":: ") {
+            Some((line, msg)) => err.starts_with(&format!("t.json:{line}:")) && err.ends_with(msg),
+            None => err.starts_with("t.json:") && err.ends_with(want),
+        };
+        assert!(ok, "got {err}\nwant {want}");
+    }
+    let bom = format!("\u{feff}{}", base("\"edit_rules\": []"));
+    assert!(
+        RuleSet::from_json(&bom, "bom.json").is_ok(),
+        "a byte-order mark is accepted"
+    );
+}

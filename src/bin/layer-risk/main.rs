@@ -23,7 +23,7 @@ Examples:
   layer-risk score examples/export.jsonl                  # default rules, today
   layer-risk score --rules rules/lending.json --as-of 2026-11-22 export.jsonl.gz > decisions.jsonl
   zcat export.jsonl.gz | layer-risk score --summary summary.json - > decisions.jsonl
-  layer-risk assess examples/session.json
+  layer-risk assess tests/fixtures/seed_api_reference.json
   layer-risk diff --rules rules/default.json --rules rules/lending.json --labels labels.csv export.jsonl
   layer-risk rules check rules/*.json
   layer-risk gen --count 100000 --seed 7 --corrupt 0.01 --labels labels.csv > export.jsonl
@@ -328,7 +328,8 @@ fn assess(a: AssessArgs) -> Result<ExitCode, Fail> {
     let report_error = |what: &Path, e: &layer_risk::ParseError| -> Result<ExitCode, Fail> {
         if a.json {
             let mut out = Vec::new();
-            batch::write_error(&mut out, 1, e);
+            // The line of the error within the file (a saved response is pretty-printed).
+            batch::write_error(&mut out, e.line() as u64, e);
             io::stdout().write_all(&out).map_err(Fail::from_io)?;
         } else {
             eprintln!("layer-risk: {}: {e}", what.display());
@@ -411,6 +412,13 @@ fn rules_codes() -> Result<ExitCode, Fail> {
         out,
         "{:<28} {:<22} an edit rule of the rules file fired (rule_id says which)",
         layer_risk::EDIT_RULE,
+        "(rule's field)"
+    )
+    .map_err(Fail::from_io)?;
+    writeln!(
+        out,
+        "{:<28} {:<22} a match rule fired: an identity-consistency score below its `below`",
+        layer_risk::MATCH_RULE,
         "(rule's field)"
     )
     .map_err(Fail::from_io)?;
