@@ -157,3 +157,8 @@ pub fn assess_json<'r>(
 ) -> Result<Decision<'r>, ParseError> {
     Ok(assess(&parse_session(json)?, rules, as_of))
 }
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
