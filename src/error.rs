@@ -222,6 +222,10 @@ fn classify_data(message: &str) -> ParseErrorKind {
             }
         }
         let expected = match rest.rfind(", expected ") {
+            // Edit counts are u32: say it the way a person reads it.
+            Some(i) if &rest[i + ", expected ".len()..] == "u32" => {
+                "a whole number from 0 to 4294967295".to_owned()
+            }
             Some(i) => clip(&rest[i + ", expected ".len()..], 120),
             None => "something else".to_owned(),
         };

@@ -430,7 +430,7 @@ fn a_bad_as_of_date_is_a_usage_error() {
         assert_eq!(status(&o), 2, "{bad:?}");
         assert_eq!(stdout(&o), "");
         assert!(
-            stderr(&o).contains("is not a date of the form YYYY-MM-DD"),
+            stderr(&o).contains("is not a calendar date written YYYY-MM-DD"),
             "{bad:?}: {}",
             stderr(&o)
         );

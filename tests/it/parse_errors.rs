@@ -80,7 +80,7 @@ const CASES: &[Case] = &[
     Case {
         name: "string edit count",
         input: br#"{"identity_edit_history": {"name": {"edits_1d": "3"}}}"#,
-        message: "wrong type at `identity_edit_history.name.edits_1d` (line 1, column 51): found string, expected u32",
+        message: "wrong type at `identity_edit_history.name.edits_1d` (line 1, column 51): found string, expected a whole number from 0 to 4294967295",
         code: "wrong_type",
         path: Some("identity_edit_history.name.edits_1d"),
         secret: "\"3\"",
@@ -88,7 +88,7 @@ const CASES: &[Case] = &[
     Case {
         name: "negative edit count",
         input: br#"{"identity_edit_history": {"address": {"edits_30d": -17}}}"#,
-        message: "invalid value at `identity_edit_history.address.edits_30d` (line 1, column 55): found integer, expected u32",
+        message: "invalid value at `identity_edit_history.address.edits_30d` (line 1, column 55): found integer, expected a whole number from 0 to 4294967295",
         code: "invalid_value",
         path: Some("identity_edit_history.address.edits_30d"),
         secret: "17",
@@ -96,7 +96,7 @@ const CASES: &[Case] = &[
     Case {
         name: "float edit count",
         input: br#"{"identity_edit_history": {"email": {"edits_current": 2.5}}}"#,
-        message: "wrong type at `identity_edit_history.email.edits_current` (line 1, column 57): found floating point, expected u32",
+        message: "wrong type at `identity_edit_history.email.edits_current` (line 1, column 57): found floating point, expected a whole number from 0 to 4294967295",
         code: "wrong_type",
         path: Some("identity_edit_history.email.edits_current"),
         secret: "2.5",
@@ -104,7 +104,7 @@ const CASES: &[Case] = &[
     Case {
         name: "huge edit count",
         input: br#"{"identity_edit_history": {"official_document": {"ssn": {"edits_all_time": 98765432109}}}}"#,
-        message: "invalid value at `identity_edit_history.official_document.ssn.edits_all_time` (line 1, column 86): found integer, expected u32",
+        message: "invalid value at `identity_edit_history.official_document.ssn.edits_all_time` (line 1, column 86): found integer, expected a whole number from 0 to 4294967295",
         code: "invalid_value",
         path: Some("identity_edit_history.official_document.ssn.edits_all_time"),
         secret: "98765432109",
@@ -200,7 +200,7 @@ fn kinds_and_positions() {
         e.kind(),
         &ParseErrorKind::InvalidValue {
             found: "integer".into(),
-            expected: "u32".into()
+            expected: "a whole number from 0 to 4294967295".into()
         }
     );
     assert_eq!((e.line(), e.column()), (1, 50));
@@ -229,7 +229,10 @@ fn found_kinds_never_echo_values_even_with_decoy_text() {
     )
     .unwrap_err();
     let msg = e.to_string();
-    assert!(msg.ends_with("found string, expected u32"), "{msg}");
+    assert!(
+        msg.ends_with("found string, expected a whole number from 0 to 4294967295"),
+        "{msg}"
+    );
     assert!(
         !msg.contains("Knope") && !msg.contains("987654321"),
         "{msg}"

@@ -149,7 +149,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
         .filter(|_| s.len() == 10)
-        .ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD"))
+        .ok_or_else(|| format!("`{s}` is not a calendar date written YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
