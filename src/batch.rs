@@ -442,26 +442,21 @@ impl<'r> Summary<'r> {
                 round6(n as f64 / decided as f64)
             }
         };
-        let mut rules_hits: Vec<Hit> = self
-            .rule_hits
-            .iter()
-            .map(|(k, v)| Hit {
-                id: (*k).to_owned(),
-                hits: *v,
-                rate: share(*v),
-            })
-            .collect();
-        rules_hits.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.id.cmp(&b.id)));
-        let mut codes: Vec<Hit> = self
-            .code_hits
-            .iter()
-            .map(|(k, v)| Hit {
-                id: (*k).to_owned(),
-                hits: *v,
-                rate: share(*v),
-            })
-            .collect();
-        codes.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.id.cmp(&b.id)));
+        // Most hits first, then by id, so the report is the same bytes every time.
+        let sorted = |counts: Vec<(&str, u64)>| {
+            let mut hits: Vec<Hit> = counts
+                .into_iter()
+                .map(|(k, v)| Hit {
+                    id: k.to_owned(),
+                    hits: v,
+                    rate: share(v),
+                })
+                .collect();
+            hits.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.id.cmp(&b.id)));
+            hits
+        };
+        let rules_hits = sorted(self.rule_hits.iter().map(|(k, v)| (*k, *v)).collect());
+        let codes = sorted(self.code_hits.iter().map(|(k, v)| (*k, *v)).collect());
         let mut errors: Vec<(String, u64)> = self
             .errors
             .iter()

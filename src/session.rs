@@ -18,7 +18,7 @@ use crate::error::{ParseError, ParseErrorKind};
 use crate::matching::{Applicant, IdentityFields};
 
 /// One Layer `/user_account/session/get` response.
-#[derive(Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 pub struct Session<'a> {
     /// The user-submitted identity; `None` when `null` or missing.
     #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
@@ -77,7 +77,7 @@ fn present<T>(v: &Option<T>) -> Option<Redacted> {
 }
 
 /// The identity block. All values are user-submitted and unverified.
-#[derive(Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 pub struct Identity<'a> {
     /// First and last name.
     #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
@@ -148,7 +148,7 @@ impl fmt::Debug for Identity<'_> {
 }
 
 /// A person's name.
-#[derive(Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 pub struct Name<'a> {
     /// First name.
     #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
@@ -168,7 +168,7 @@ impl fmt::Debug for Name<'_> {
 }
 
 /// A postal address.
-#[derive(Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 pub struct Address<'a> {
     /// Street line, e.g. `564 Main Street, APT 15`.
     #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]

@@ -60,28 +60,8 @@ pub struct ApplicantName<'a> {
     pub full_name: Option<Cow<'a, str>>,
 }
 
-/// `identity.address` of an applicant.
-#[derive(Clone, Default, Deserialize)]
-pub struct ApplicantAddress<'a> {
-    /// Street line.
-    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    pub street: Option<Cow<'a, str>>,
-    /// Second street line.
-    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    pub street2: Option<Cow<'a, str>>,
-    /// City.
-    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    pub city: Option<Cow<'a, str>>,
-    /// Region / state.
-    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    pub region: Option<Cow<'a, str>>,
-    /// Postal code.
-    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    pub postal_code: Option<Cow<'a, str>>,
-    /// Country (ISO 3166-1 alpha-2).
-    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    pub country: Option<Cow<'a, str>>,
-}
+/// `identity.address` of an applicant: the same shape as the response's address.
+pub type ApplicantAddress<'a> = crate::session::Address<'a>;
 
 /// Parse an applicant from JSON bytes (UTF-8 checked; objects only; errors located and
 /// never quoting the input, like [`crate::parse_session`]).
@@ -133,18 +113,6 @@ impl fmt::Debug for ApplicantName<'_> {
     }
 }
 
-impl fmt::Debug for ApplicantAddress<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApplicantAddress")
-            .field("street", &self.street.is_some())
-            .field("street2", &self.street2.is_some())
-            .field("city", &self.city.is_some())
-            .field("region", &self.region.is_some())
-            .field("postal_code", &self.postal_code.is_some())
-            .field("country", &self.country.is_some())
-            .finish()
-    }
-}
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

@@ -645,85 +645,31 @@ fn check_semantics(
         }
         set.prices[code as usize] = Some(*price);
     }
-    let mut seen = std::collections::HashMap::new();
-    for (i, rule) in set.edit_rules.iter().enumerate() {
-        let at = |k| [Seg::Key("edit_rules"), Seg::Index(i), Seg::Key(k)];
-        if rule.id.trim().is_empty() {
-            return Err(err(&at("id"), "rule id must not be empty".into()));
-        }
-        if let Some(first) = seen.insert(rule.id.as_str(), i) {
-            return Err(err(
-                &at("id"),
-                format!(
-                    "duplicate rule id `{}` (first used by edit_rules[{first}])",
-                    rule.id
-                ),
-            ));
-        }
-        if rule.at_least == 0 {
-            return Err(err(
-                &at("at_least"),
-                "at_least must be 1 or more (0 would fire on every session)".into(),
-            ));
-        }
-        if !points_ok(rule.points) {
-            return Err(err(
-                &at("points"),
-                format!(
-                    "points must be between 0 and {MAX_POINTS} (got {})",
-                    rule.points
-                ),
-            ));
-        }
-        if rule.force == Some(Outcome::Trust) {
-            return Err(err(
-                &at("force"),
-                "an edit rule cannot force trust; only idv_passed may".into(),
-            ));
-        }
-    }
-    for (i, rule) in set.match_rules.iter().enumerate() {
-        let at = |k| [Seg::Key("match_rules"), Seg::Index(i), Seg::Key(k)];
-        if rule.id.trim().is_empty() {
-            return Err(err(&at("id"), "rule id must not be empty".into()));
-        }
-        if seen.contains_key(rule.id.as_str())
-            || set.match_rules[..i].iter().any(|r| r.id == rule.id)
-        {
-            return Err(err(
-                &at("id"),
-                format!("duplicate rule id `{}` (rule ids are unique across edit_rules and match_rules)", rule.id),
-            ));
-        }
-        if !(1..=100).contains(&rule.below) {
-            return Err(err(
-                &at("below"),
-                format!("below must be between 1 and 100 (got {})", rule.below),
-            ));
-        }
-        if !points_ok(rule.points) {
-            return Err(err(
-                &at("points"),
-                format!(
-                    "points must be between 0 and {MAX_POINTS} (got {})",
-                    rule.points
-                ),
-            ));
-        }
-        if rule.force == Some(Outcome::Trust) {
-            return Err(err(
-                &at("force"),
-                "a match rule cannot force trust; only idv_passed may".into(),
-            ));
-        }
-    }
-    // A rule id that is also a reason code would merge with it in summaries and diffs.
-    let rule_ids = set
+    // Edit and match rules share the checks on ids, points and forced tiers.
+    let views = set
         .edit_rules
         .iter()
-        .map(|r| ("edit_rules", &r.id))
-        .chain(set.match_rules.iter().map(|r| ("match_rules", &r.id)));
-    for (i, (section, id)) in rule_ids.enumerate() {
+        .enumerate()
+        .map(|(i, r)| ("edit_rules", "an edit rule", i, &r.id, r.points, r.force));
+    let views = views.chain(
+        set.match_rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ("match_rules", "a match rule", i, &r.id, r.points, r.force)),
+    );
+    let mut seen = std::collections::HashMap::new();
+    for (section, noun, i, id, points, force) in views {
+        let at = |k| [Seg::Key(section), Seg::Index(i), Seg::Key(k)];
+        if id.trim().is_empty() {
+            return Err(err(&at("id"), "rule id must not be empty".into()));
+        }
+        if let Some((first_section, first)) = seen.insert(id.as_str(), (section, i)) {
+            return Err(err(
+                &at("id"),
+                format!("duplicate rule id `{id}` (first used by {first_section}[{first}])"),
+            ));
+        }
+        // A rule id that is also a reason code would merge with it in summaries and diffs.
         let reserved = Code::from_name(id).is_some()
             || [
                 crate::score::EDIT_RULE,
@@ -732,14 +678,37 @@ fn check_semantics(
             ]
             .contains(&id.as_str());
         if reserved {
-            let index = if section == "edit_rules" {
-                i
-            } else {
-                i - set.edit_rules.len()
-            };
             return Err(err(
-                &[Seg::Key(section), Seg::Index(index), Seg::Key("id")],
+                &at("id"),
                 format!("rule id `{id}` is a reason code; choose another id"),
+            ));
+        }
+        match section {
+            "edit_rules" if set.edit_rules[i].at_least == 0 => {
+                return Err(err(
+                    &at("at_least"),
+                    "at_least must be 1 or more (0 would fire on every session)".into(),
+                ));
+            }
+            "match_rules" if !(1..=100).contains(&set.match_rules[i].below) => {
+                let below = set.match_rules[i].below;
+                return Err(err(
+                    &at("below"),
+                    format!("below must be between 1 and 100 (got {below})"),
+                ));
+            }
+            _ => {}
+        }
+        if !points_ok(points) {
+            return Err(err(
+                &at("points"),
+                format!("points must be between 0 and {MAX_POINTS} (got {points})"),
+            ));
+        }
+        if force == Some(Outcome::Trust) {
+            return Err(err(
+                &at("force"),
+                format!("{noun} cannot force trust; only idv_passed may"),
             ));
         }
     }

@@ -279,7 +279,7 @@ fn match_rules_and_duplicates_are_checked() {
                 "\"edit_rules\": [{{\"id\": \"x\", \"field\": \"ssn\", \"window\": \"current\", \"at_least\": 1, \"points\": 1}}],\n \"match_rules\": [{}]",
                 rule("x", 70, 5, "")
             )),
-            "5:: match_rules[0].id: duplicate rule id `x` (rule ids are unique across edit_rules and match_rules)",
+            "5:: match_rules[0].id: duplicate rule id `x` (first used by edit_rules[0])",
         ),
         (base(&format!("\"match_rules\": [{}]", rule("ssn_missing", 70, 5, ""))), "4:: match_rules[0].id: rule id `ssn_missing` is a reason code; choose another id"),
         (
