@@ -406,7 +406,17 @@ impl<'a> RawLine<'a> {
 /// # Ok::<(), layer_risk::ParseError>(())
 /// ```
 pub fn parse_input(json: &str) -> Result<Input<'_>, ParseError> {
-    parse_json::<RawLine<'_>>(json)?.into_input()
+    parse_json::<RawLine<'_>>(json)?.into_input().map_err(|e| {
+        // Point at the key that makes the line ambiguous.
+        use crate::rules::{locate_path, PathSeg};
+        let at = ["applicant", "session"]
+            .iter()
+            .find_map(|k| locate_path(json, &[PathSeg::Key(k)]));
+        match at {
+            Some((line, column)) => ParseError::new(e.kind().clone(), line, column, None),
+            None => e,
+        }
+    })
 }
 
 /// [`parse_input`] from bytes, checking UTF-8 first.

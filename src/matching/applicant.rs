@@ -113,7 +113,6 @@ impl fmt::Debug for ApplicantName<'_> {
     }
 }
 
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

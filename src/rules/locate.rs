@@ -61,11 +61,12 @@ pub(crate) fn locate(text: &str, path: &[Seg<'_>]) -> Option<(usize, usize)> {
     Some(line_col(text, pos))
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// 1-based line and column of a byte offset. Columns count bytes, as serde_json's do, so
+/// every error of the crate uses one unit.
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = 1 + before.matches('\n').count();
-    let col = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let line = 1 + memchr::memchr_iter(b'\n', before).count();
+    let col = 1 + before.len() - memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
     (line, col)
 }
 

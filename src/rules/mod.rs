@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::finding::Code;
 use crate::matching::MatchField;
 use crate::session::{EditCounts, EditHistory};
-pub(crate) use locate::line_col;
+pub(crate) use locate::{line_col, locate as locate_path, Seg as PathSeg};
 use locate::{locate, Seg};
 
 /// The default rules (`rules/default.json`), embedded in the library.

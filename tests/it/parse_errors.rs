@@ -322,3 +322,24 @@ fn arrays_are_not_objects() {
     let e = parse_session(r#"{"identity": [null, null, "+14157452130"]}"#).err();
     assert_eq!(e.map(|e| e.code()), Some("wrong_type"));
 }
+
+/// An ambiguous envelope is located at the key that makes it so; columns count bytes, as
+/// serde_json's do (the accented name is two bytes a letter).
+#[test]
+fn ambiguous_envelopes_are_located_and_columns_count_bytes() {
+    let e = layer_risk::parse_input("{\"request_id\": \"r\",\n \"session\": {}}").unwrap_err();
+    assert_eq!(
+        (e.code(), e.line(), e.column()),
+        ("ambiguous_envelope", 2, 2)
+    );
+    let e =
+        layer_risk::parse_input(r#"{"applicant": {"name": {"full_name": "Zoë"}}}"#).unwrap_err();
+    assert_eq!(
+        (e.code(), e.line(), e.column()),
+        ("ambiguous_envelope", 1, 2)
+    );
+    let rules = "{\"name\": \"é\", \"version\": \"1\", \"tiers\": {\"identity_match\": 0, \"identity_verification\": 5}, \"findings\": {}}";
+    let err = layer_risk::RuleSet::from_json(rules, "r.json").unwrap_err();
+    // `"identity_match"` starts at byte 41 (0-based): column 42 in bytes, 41 in characters.
+    assert_eq!((err.line, err.column), (1, 42), "{err}");
+}
