@@ -420,21 +420,11 @@ impl<const N: usize> Small<N> {
     }
     fn push_num(&mut self, v: u64, width: usize) {
         let mut tmp = [b'0'; 20];
-        let mut i = 20;
-        let mut v = v;
-        loop {
-            i -= 1;
-            tmp[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        let digits = 20 - i;
-        for _ in digits..width {
+        let d = digits(v, &mut tmp);
+        for _ in d.len()..width {
             self.push(b'0');
         }
-        for &c in &tmp[i..] {
+        for &c in d {
             self.push(c);
         }
     }
@@ -1594,9 +1584,18 @@ fn write_u64(buf: &mut Vec<u8>, v: u64) {
 }
 
 /// Writes a decimal number left-padded with zeros to `width` digits.
-fn write_pad(buf: &mut Vec<u8>, mut v: u64, width: usize) {
+fn write_pad(buf: &mut Vec<u8>, v: u64, width: usize) {
     let mut tmp = [b'0'; 20];
-    let mut i = 20;
+    let d = digits(v, &mut tmp);
+    for _ in d.len()..width {
+        buf.push(b'0');
+    }
+    buf.extend_from_slice(d);
+}
+
+/// The decimal digits of `v`, written at the end of `tmp` (a u64 has at most 20).
+fn digits(mut v: u64, tmp: &mut [u8; 20]) -> &[u8] {
+    let mut i = tmp.len();
     loop {
         i -= 1;
         tmp[i] = b'0' + (v % 10) as u8;
@@ -1605,11 +1604,7 @@ fn write_pad(buf: &mut Vec<u8>, mut v: u64, width: usize) {
             break;
         }
     }
-    let digits = 20 - i;
-    for _ in digits..width {
-        buf.push(b'0');
-    }
-    buf.extend_from_slice(&tmp[i..]);
+    &tmp[i..]
 }
 
 /// Appends `s` escaped as the inside of a JSON string.
