@@ -51,7 +51,7 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use data::{
     CITIES, COMMON_FOREIGN, FIRST_NAMES, GARBAGE, IMPOSSIBLE_DOBS, LAST_NAMES, MALFORMED_PHONES,
-    MALFORMED_ZIPS, NICKNAMES, OTHER_COUNTRIES, PROVIDERS, STATES, STREETS, SUFFIXES, US_NPAS,
+    MALFORMED_ZIPS, NICKNAMES, OTHER_COUNTRIES, PROVIDERS, STREETS, SUFFIXES, US_NPAS,
 };
 
 /// Settings of a generated export.
@@ -1035,7 +1035,9 @@ impl Generator {
             buf.extend_from_slice(b"\",\"region\":\"");
             let r = rng.unit();
             if r < 0.03 {
-                let full = STATES.iter().find(|s| s.0 == state).map_or(state, |s| s.1);
+                // Plaid's own docs sample writes the full name (`"region": "Indiana"`).
+                let regions = crate::validate::address::US_REGIONS;
+                let full = regions.iter().find(|s| s.0 == state).map_or(state, |s| s.1);
                 escape_into(buf, full);
             } else if r < 0.035 {
                 buf.extend(state.bytes().map(|b| b.to_ascii_lowercase()));
