@@ -114,20 +114,13 @@ impl<'a> Identity<'a> {
     /// The identity as one side of an identity-consistency comparison.
     pub fn fields(&self) -> IdentityFields<'_> {
         let n = self.name.as_ref();
-        let a = self.address.as_ref();
         IdentityFields {
             first_name: n.and_then(|n| n.first_name.as_deref()),
             last_name: n.and_then(|n| n.last_name.as_deref()),
-            street: a.and_then(|a| a.street.as_deref()),
-            street2: a.and_then(|a| a.street2.as_deref()),
-            city: a.and_then(|a| a.city.as_deref()),
-            region: a.and_then(|a| a.region.as_deref()),
-            postal_code: a.and_then(|a| a.postal_code.as_deref()),
-            country: a.and_then(|a| a.country.as_deref()),
             phone_number: self.phone_number.as_deref(),
             email: self.email.as_deref(),
             date_of_birth: self.date_of_birth.as_deref(),
-            ..IdentityFields::default()
+            ..Address::fields(self.address.as_ref())
         }
     }
 }
@@ -210,6 +203,22 @@ impl fmt::Debug for Address<'_> {
                 }),
             )
             .finish()
+    }
+}
+
+impl Address<'_> {
+    /// The address parts of a comparison side (every other field `None`). Shared by the
+    /// response's identity and the applicant, whose addresses have the same shape.
+    pub(crate) fn fields<'s>(a: Option<&'s Address<'_>>) -> IdentityFields<'s> {
+        IdentityFields {
+            street: a.and_then(|a| a.street.as_deref()),
+            street2: a.and_then(|a| a.street2.as_deref()),
+            city: a.and_then(|a| a.city.as_deref()),
+            region: a.and_then(|a| a.region.as_deref()),
+            postal_code: a.and_then(|a| a.postal_code.as_deref()),
+            country: a.and_then(|a| a.country.as_deref()),
+            ..IdentityFields::default()
+        }
     }
 }
 

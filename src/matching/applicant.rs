@@ -76,21 +76,15 @@ impl<'a> Applicant<'a> {
     /// The applicant as comparison input (borrows from `self`).
     pub fn fields(&self) -> IdentityFields<'_> {
         let n = self.name.as_ref();
-        let a = self.address.as_ref();
         IdentityFields {
             first_name: n.and_then(|n| n.first_name.as_deref()),
             middle_name: n.and_then(|n| n.middle_name.as_deref()),
             last_name: n.and_then(|n| n.last_name.as_deref()),
             full_name: n.and_then(|n| n.full_name.as_deref()),
-            street: a.and_then(|a| a.street.as_deref()),
-            street2: a.and_then(|a| a.street2.as_deref()),
-            city: a.and_then(|a| a.city.as_deref()),
-            region: a.and_then(|a| a.region.as_deref()),
-            postal_code: a.and_then(|a| a.postal_code.as_deref()),
-            country: a.and_then(|a| a.country.as_deref()),
             phone_number: self.phone_number.as_deref(),
             email: self.email.as_deref(),
             date_of_birth: self.date_of_birth.as_deref(),
+            ..ApplicantAddress::fields(self.address.as_ref())
         }
     }
 }
