@@ -124,7 +124,19 @@ pub fn assess_with<'r>(
     rules: &'r RuleSet,
     as_of: NaiveDate,
 ) -> Decision<'r> {
-    let findings = validate(session, as_of, rules.ages());
+    let (findings, report) = observe(session, applicant, as_of, rules.ages());
+    price(session, findings, report, rules, as_of)
+}
+
+/// What validation and matching see, before any rule set prices it: it depends on the
+/// rule set only through its age bounds.
+fn observe(
+    session: &Session<'_>,
+    applicant: Option<&matching::IdentityFields<'_>>,
+    as_of: NaiveDate,
+    ages: AgeBounds,
+) -> (Vec<Finding>, Option<matching::MatchReport>) {
+    let findings = validate(session, as_of, ages);
     let report = applicant.map(|a| {
         let layer = session
             .identity
@@ -133,11 +145,40 @@ pub fn assess_with<'r>(
             .unwrap_or_default();
         matching::compare(&layer, a)
     });
+    (findings, report)
+}
+
+/// Score observations with `rules` and resolve the outcome.
+fn price<'r>(
+    session: &Session<'_>,
+    findings: Vec<Finding>,
+    report: Option<matching::MatchReport>,
+    rules: &'r RuleSet,
+    as_of: NaiveDate,
+) -> Decision<'r> {
     let history = session.identity_edit_history.as_ref();
     let (reasons, total) = score::score_with_match(findings, history, report.as_ref(), rules);
     let has_items = session.items.is_some_and(|n| n.0 > 0);
     let request_id = session.request_id.as_deref();
     decision::decide(request_id, reasons, total, has_items, report, rules, as_of)
+}
+
+/// The same line decided under two rule sets (the what-if of [`diff`]): validated and
+/// matched once when both sets have the same age bounds, as they usually do. Equal to two
+/// [`assess_input`] calls.
+pub(crate) fn assess_input_twice<'r>(
+    input: &Input<'_>,
+    a: &'r RuleSet,
+    b: &'r RuleSet,
+    as_of: NaiveDate,
+) -> (Decision<'r>, Decision<'r>) {
+    if a.ages() != b.ages() {
+        return (assess_input(input, a, as_of), assess_input(input, b, as_of));
+    }
+    let applicant = input.applicant.as_ref().map(|x| x.fields());
+    let (findings, report) = observe(&input.session, applicant.as_ref(), as_of, a.ages());
+    let da = price(&input.session, findings.clone(), report.clone(), a, as_of);
+    (da, price(&input.session, findings, report, b, as_of))
 }
 
 /// Decide on one export line (bare response or envelope with an applicant).
@@ -162,3 +203,47 @@ pub fn assess_json<'r>(
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Observing once and pricing twice gives exactly what two full assessments give,
+    /// whether the age bounds agree (shared path) or not (separate path).
+    #[test]
+    fn assess_input_twice_equals_two_assessments() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
+        let lending = RuleSet::from_json(include_str!("../rules/lending.json"), "lending").unwrap();
+        let payments =
+            RuleSet::from_json(include_str!("../rules/payments.json"), "payments").unwrap();
+        let default = RuleSet::embedded_default();
+        let lines = [
+            r#"{"identity": {"name": {"first_name": "William", "last_name": "Knope"}, "date_of_birth": "1910-01-01", "phone_number": "+442079460958"}, "items": [], "request_id": "r1"}"#,
+            r#"{"session": {"identity": {"name": {"first_name": "William", "last_name": "Knope"}, "date_of_birth": "1975-01-18"}, "request_id": "r2"}, "applicant": {"name": {"full_name": "Bob Smith"}, "date_of_birth": "1975-18-01"}}"#,
+        ];
+        for line in lines {
+            let input = parse_input(line).unwrap_or_default();
+            for (a, b) in [
+                (default, &lending),
+                (&lending, default),
+                (default, &payments),
+                (&payments, default),
+            ] {
+                let (da, db) = assess_input_twice(&input, a, b, as_of);
+                assert_eq!(da, assess_input(&input, a, as_of));
+                assert_eq!(db, assess_input(&input, b, as_of));
+            }
+        }
+        assert_ne!(
+            default.ages(),
+            lending.ages(),
+            "default/lending take the separate path"
+        );
+        assert_eq!(
+            default.ages(),
+            payments.ages(),
+            "default/payments take the shared path"
+        );
+    }
+}
