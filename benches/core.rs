@@ -8,9 +8,10 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use layer_risk::batch::{self, Scorer, Summary};
+use layer_risk::batch::{self, Summary};
 use layer_risk::gen::{GenConfig, Generator};
 use layer_risk::{assess, parse_session, RuleSet};
+use layer_risk::{LineResult, Scorer};
 
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -73,13 +74,17 @@ fn per_line(c: &mut Criterion) {
     });
 
     g.bench_function("parse_assess_record", |b| {
-        let scorer = Scorer::new(rules, as_of());
+        let scorer = Scorer::new(rules.clone(), as_of());
         let mut out = Vec::with_capacity(1 << 20);
         b.iter(|| {
             out.clear();
             let mut summary = Summary::default();
             for (i, l) in lines.iter().enumerate() {
-                scorer.score_line(i as u64 + 1, l.as_bytes(), &mut out, &mut summary);
+                if let LineResult::Decided(d) =
+                    scorer.record(Some(i as u64 + 1), l.as_bytes(), &mut out)
+                {
+                    summary.add(&d);
+                }
             }
             assert_eq!(summary.decided(), lines.len() as u64);
             black_box(&out);
@@ -108,10 +113,10 @@ fn end_to_end(c: &mut Criterion) {
             b.iter_batched(
                 || Vec::with_capacity(data.len()),
                 |mut out| {
-                    let scorer = Scorer::new(rules, as_of());
+                    let scorer = Scorer::new(rules.clone(), as_of());
                     let s: Summary<'_> =
-                        batch::run(&data[..], &mut out, jobs, &scorer, |_, _| {}).unwrap();
-                    assert_eq!(s.records, nonempty);
+                        batch::score(&data[..], &mut out, &scorer, jobs, |_, _| {}).unwrap();
+                    assert_eq!(s.records(), nonempty);
                     assert!(s.error_count() > 0);
                     out
                 },

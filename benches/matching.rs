@@ -3,7 +3,7 @@
 #![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use layer_risk::matching::{compare, email_name_score, IdentityFields};
+use layer_risk::{compare, email_name_score, IdentityFields};
 use std::hint::black_box;
 
 fn layer() -> IdentityFields<'static> {

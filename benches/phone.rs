@@ -16,7 +16,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use layer_risk::validate::phone::{check, prepare};
+use layer_risk::phone::{check, prepare};
 use phonenumber::metadata::DATABASE;
 
 /// Area codes that are US geographic codes in libphonenumber's fixed-line pattern.

@@ -11,14 +11,14 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read, Write};
 
-use chrono::NaiveDate;
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::decision::{record_tail, Decision, RecordTail};
+use crate::api::{line_body, LineResult, Scorer};
+use crate::decision::Decision;
 use crate::error::ParseError;
-use crate::rules::{Outcome, RuleSet, RuleSetId};
-use crate::session::parse_input_bytes;
+use crate::rules::{Outcome, RuleSetId};
 
 /// How big a block the engine reads at once (bytes). Lines longer than this still work: the
 /// block grows to hold one whole line.
@@ -70,15 +70,37 @@ pub fn run<S: Merge>(
     let mut next_line: u64 = 1;
     let mut cur = Vec::with_capacity(BLOCK_SIZE + (64 << 10));
     let mut outs: Vec<(Vec<u8>, S)> = Vec::new();
-    if jobs <= 1 {
-        while reader.next_block(&mut cur)? {
-            next_line += process_block(&cur, next_line, false, f, &mut outs);
-            write_outs(&mut outs, &mut output, &mut state)?;
-            progress(reader.bytes_read, next_line - 1);
-        }
-        output.flush()?;
-        return reader.finish(next_line - 1).map(|()| state);
+    #[cfg(feature = "parallel")]
+    if jobs > 1 {
+        return run_parallel(
+            reader, output, jobs, f, progress, state, next_line, cur, outs,
+        );
     }
+    #[cfg(not(feature = "parallel"))]
+    let _ = jobs;
+    while reader.next_block(&mut cur)? {
+        next_line += process_block(&cur, next_line, false, f, &mut outs);
+        write_outs(&mut outs, &mut output, &mut state)?;
+        progress(reader.bytes_read, next_line - 1);
+    }
+    output.flush()?;
+    reader.finish(next_line - 1).map(|()| state)
+}
+
+/// [`run`] with `jobs` threads.
+#[cfg(feature = "parallel")]
+#[allow(clippy::too_many_arguments)]
+fn run_parallel<S: Merge>(
+    mut reader: BlockReader<impl Read + Send>,
+    mut output: impl Write + Send,
+    jobs: usize,
+    f: &impl LineFn<S>,
+    mut progress: impl FnMut(u64, u64) + Send,
+    mut state: S,
+    mut next_line: u64,
+    mut cur: Vec<u8>,
+    mut outs: Vec<(Vec<u8>, S)>,
+) -> io::Result<S> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
@@ -216,18 +238,22 @@ fn process_block<S: Merge>(
                 Some(i) => (&rest[..i], &rest[i + 1..]),
                 None => (rest, &rest[rest.len()..]),
             };
-            let l = raw.strip_suffix(b"\r").unwrap_or(raw);
-            if !l.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
-                f.call(line, l, &mut out, &mut st);
+            if let Some(body) = line_body(raw) {
+                f.call(line, body, &mut out, &mut st);
             }
             line += 1;
             rest = next;
         }
         (out, st)
     };
+    #[cfg(feature = "parallel")]
     if parallel {
         pieces.par_iter().map(work).collect_into_vec(outs);
-    } else {
+        return lines;
+    }
+    #[cfg(not(feature = "parallel"))]
+    let _ = parallel;
+    {
         outs.clear();
         outs.extend(pieces.iter().map(work));
     }
@@ -265,102 +291,45 @@ fn split_pieces(block: &[u8], first_line: u64) -> Vec<Piece<'_>> {
     pieces
 }
 
-/// The `score` job: one record per line with a rule set and an evaluation date.
-#[derive(Clone, Debug)]
-pub struct Scorer<'r> {
-    rules: &'r RuleSet,
-    as_of: NaiveDate,
-    tail: RecordTail,
-}
-
-impl<'r> Scorer<'r> {
-    /// A scorer for `rules` on `as_of`.
-    pub fn new(rules: &'r RuleSet, as_of: NaiveDate) -> Self {
-        Scorer {
-            rules,
-            as_of,
-            tail: record_tail(rules.id(), as_of),
-        }
-    }
-
-    /// Score one line into its record (`{"line": N, ...}` or `{"line": N, "error": {...}}`)
-    /// followed by a newline, and count it in `summary`.
-    pub fn score_line(
-        &self,
-        line: u64,
-        bytes: &[u8],
-        out: &mut Vec<u8>,
-        summary: &mut Summary<'r>,
-    ) {
-        match parse_input_bytes(bytes) {
-            Ok(input) => {
-                let d = crate::assess_input(&input, self.rules, self.as_of);
-                summary.add(&d);
-                let start = out.len();
-                if d.write_record(line, &self.tail, out).is_err() {
-                    out.truncate(start);
-                    write_json(out, &d.record(line), line);
-                }
-            }
-            Err(e) => {
-                summary.add_error(&e);
-                write_error(out, line, &e);
-            }
-        }
-    }
-}
-
-impl<'r> LineFn<Summary<'r>> for Scorer<'r> {
-    fn call(&self, line: u64, bytes: &[u8], out: &mut Vec<u8>, state: &mut Summary<'r>) {
-        self.score_line(line, bytes, out, state)
-    }
-}
-
-/// Write `{"line": N, "error": {"code", "message", "column", "path"}}` and a newline.
-pub fn write_error(out: &mut Vec<u8>, line: u64, e: &ParseError) {
-    #[derive(Serialize)]
-    struct ErrorBody<'e> {
-        code: &'static str,
-        message: String,
-        column: usize,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        path: Option<&'e str>,
-    }
-    #[derive(Serialize)]
-    struct ErrorRecord<'e> {
-        line: u64,
-        error: ErrorBody<'e>,
-    }
-    let rec = ErrorRecord {
-        line,
-        error: ErrorBody {
-            code: e.code(),
-            message: e.describe(),
-            column: e.column(),
-            path: e.path(),
-        },
+/// Score a JSONL export with `scorer`: one record per non-blank line, in input order, on
+/// `jobs` threads (the output does not depend on `jobs`; without the `parallel` feature
+/// everything runs on this thread). Returns the batch's [`Summary`].
+///
+/// # Errors
+/// As [`run`].
+///
+/// # Example
+/// ```
+/// use layer_risk::{batch, RuleSet, Scorer};
+/// let scorer = Scorer::new(RuleSet::embedded_default().clone(), chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+/// let input = b"{\"identity\": null, \"request_id\": \"r1\"}\n\n{\"identity\":\n";
+/// let mut out = Vec::new();
+/// let summary = batch::score(&input[..], &mut out, &scorer, 1, |_, _| {})?;
+/// assert_eq!((summary.records(), summary.decided(), summary.error_count()), (2, 1, 1));
+/// assert!(String::from_utf8_lossy(&out).lines().nth(1).unwrap().starts_with(r#"{"line":3,"error""#));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn score<'s>(
+    input: impl Read + Send,
+    output: impl Write + Send,
+    scorer: &'s Scorer,
+    jobs: usize,
+    progress: impl FnMut(u64, u64) + Send,
+) -> io::Result<Summary<'s>> {
+    let f = |line: u64, body: &[u8], out: &mut Vec<u8>, summary: &mut Summary<'s>| match scorer
+        .record_body(Some(line), body, out)
+    {
+        LineResult::Decided(d) => summary.add(&d),
+        LineResult::Error(e) => summary.add_error(&e),
+        LineResult::Blank => {}
     };
-    write_json(out, &rec, line);
-}
-
-/// Serialize one record and a newline. Serializing our own records cannot fail (no maps
-/// with non-string keys, no I/O into a Vec); if it ever did, the line still gets a record.
-fn write_json(out: &mut Vec<u8>, value: &impl Serialize, line: u64) {
-    let start = out.len();
-    if serde_json::to_writer(&mut *out, value).is_err() {
-        out.truncate(start);
-        out.extend_from_slice(
-            format!(r#"{{"line":{line},"error":{{"code":"internal","message":"record could not be serialized"}}}}"#)
-                .as_bytes(),
-        );
-    }
-    out.push(b'\n');
+    run(input, output, jobs, &f, progress)
 }
 
 /// FNV-1a: the summary's keys are a few dozen short static strings, counted on every line;
 /// SipHash's flood resistance buys nothing there.
 #[derive(Clone, Copy, Debug)]
-pub struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -380,23 +349,23 @@ impl std::hash::Hasher for Fnv {
 }
 
 /// A map keyed by rule ids or codes.
-pub type Counts<K> = HashMap<K, u64, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) type Counts<K> = HashMap<K, u64, std::hash::BuildHasherDefault<Fnv>>;
 
 /// Counts over a batch: decisions, reason hits, errors.
 #[derive(Clone, Debug, Default)]
 pub struct Summary<'r> {
     /// Lines that got a record (decisions + errors).
-    pub records: u64,
+    records: u64,
     /// Decisions per outcome, in [`Outcome::ALL`] order.
-    pub decisions: [u64; 3],
+    decisions: [u64; 3],
     /// Lines where each rule id fired (a finding's rule id is its code).
-    pub rule_hits: Counts<&'r str>,
+    rule_hits: Counts<&'r str>,
     /// Lines where each reason code appeared.
-    pub code_hits: Counts<&'static str>,
+    code_hits: Counts<&'static str>,
     /// Error lines per error code.
-    pub errors: Counts<&'static str>,
+    errors: Counts<&'static str>,
     /// Sum of scores, for the mean.
-    pub score_sum: u64,
+    score_sum: u64,
 }
 
 impl<'r> Summary<'r> {
@@ -411,7 +380,7 @@ impl<'r> Summary<'r> {
                 *self.rule_hits.entry(r.rule_id).or_default() += 1;
             }
             if !d.reasons[..i].iter().any(|p| p.code == r.code) {
-                *self.code_hits.entry(r.code).or_default() += 1;
+                *self.code_hits.entry(r.code.as_str()).or_default() += 1;
             }
         }
     }
@@ -420,6 +389,16 @@ impl<'r> Summary<'r> {
     pub fn add_error(&mut self, e: &ParseError) {
         self.records += 1;
         *self.errors.entry(e.code()).or_default() += 1;
+    }
+
+    /// Lines that got a record (decisions and errors).
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Decisions with `outcome`.
+    pub fn count(&self, outcome: Outcome) -> u64 {
+        self.decisions[outcome as usize]
     }
 
     /// Lines with a decision.

@@ -6,38 +6,11 @@ use chrono::NaiveDate;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::finding::Observed;
+use crate::error::ParseError;
+use crate::finding::{ReasonCode, IDENTITY_MATCH_UNAVAILABLE};
 use crate::matching::MatchReport;
-use crate::rules::{Outcome, RuleSet, RuleSetId, Window};
-
-/// Reason code added when an `identity_match` outcome is raised to `identity_verification`
-/// because the response has no linked Item for Identity Match to compare with.
-pub const IDENTITY_MATCH_UNAVAILABLE: &str = "identity_match_unavailable";
-
-/// Why a decision came out as it did: one finding or one fired rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Reason<'r> {
-    /// Stable reason code (`rules/README.md` lists them all).
-    pub code: &'static str,
-    /// The rule that priced it: the edit rule's id, or the finding code for findings.
-    pub rule_id: &'r str,
-    /// The field it is about.
-    pub field: &'static str,
-    /// For edit rules: the window counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub window: Option<Window>,
-    /// What was observed (a count, an age, a region): never an identity value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub observed: Option<Observed>,
-    /// The bound it was held against.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<u64>,
-    /// Points it added to the score.
-    pub points: u32,
-    /// A tier it forced, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub force: Option<Outcome>,
-}
+use crate::rules::{Outcome, RuleSet, RuleSetId};
+use crate::score::Reason;
 
 /// An explained decision on one Layer response.
 ///
@@ -90,7 +63,7 @@ pub(crate) fn decide<'r>(
     if outcome == Outcome::IdentityMatch && !has_items && rules.identity_match_requires_items() {
         outcome = Outcome::IdentityVerification;
         reasons.push(Reason {
-            code: IDENTITY_MATCH_UNAVAILABLE,
+            code: ReasonCode::IdentityMatchUnavailable,
             rule_id: IDENTITY_MATCH_UNAVAILABLE,
             field: "items",
             window: None,
@@ -155,20 +128,36 @@ impl Decision<'_> {
         map.serialize_entry("phone_metadata", self.phone_metadata)
     }
 
-    /// Append the batch record for `line` and a newline to `out`, the same bytes as
-    /// serializing [`Decision::record`], but with the constant part (`rules`, `as_of`,
-    /// `phone_metadata`) taken from `tail`, which [`record_tail`] made once per batch.
-    ///
-    /// # Errors
-    /// Only if serde_json fails on our own types, which it does not; `out` is then partial.
-    pub fn write_record(
+    /// Append the record for input line `line` (no `line` field with `None`) and a newline
+    /// to `out`: the same bytes as serializing [`Decision::record`] (or the decision itself),
+    /// but with the constant part (`rules`, `as_of`, `phone_metadata`) taken from `tail`,
+    /// which [`record_tail`] made once per batch.
+    pub(crate) fn write_record(&self, line: Option<u64>, tail: &RecordTail, out: &mut Vec<u8>) {
+        let start = out.len();
+        if self.write_record_fast(line, tail, out).is_err() {
+            // serde_json does not fail on our own types; if it ever did, the line still gets
+            // its record, serialized the slow way.
+            out.truncate(start);
+            match line {
+                Some(n) => write_json(out, &self.record(n), line),
+                None => write_json(out, self, line),
+            }
+        }
+    }
+
+    fn write_record_fast(
         &self,
-        line: u64,
+        line: Option<u64>,
         tail: &RecordTail,
         out: &mut Vec<u8>,
     ) -> serde_json::Result<()> {
         use std::io::Write as _;
-        let _ = write!(out, "{{\"line\":{line},\"request_id\":");
+        match line {
+            Some(n) => {
+                let _ = write!(out, "{{\"line\":{n},\"request_id\":");
+            }
+            None => out.extend_from_slice(b"{\"request_id\":"),
+        }
         serde_json::to_writer(&mut *out, &self.request_id)?;
         out.extend_from_slice(b",\"decision\":\"");
         out.extend_from_slice(self.outcome.as_str().as_bytes());
@@ -203,10 +192,10 @@ impl Serialize for Decision<'_> {
 /// The end of every record of one batch (`,"rules":{...},"as_of":...,"phone_metadata":...}`),
 /// serialized once: see [`Decision::write_record`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecordTail(Vec<u8>);
+pub(crate) struct RecordTail(Vec<u8>);
 
 /// The record tail for decisions made with `rules` on `as_of`.
-pub fn record_tail(rules: &RuleSetId, as_of: NaiveDate) -> RecordTail {
+pub(crate) fn record_tail(rules: &RuleSetId, as_of: NaiveDate) -> RecordTail {
     #[derive(Serialize)]
     struct Tail<'a> {
         rules: &'a RuleSetId,
@@ -243,6 +232,62 @@ impl Serialize for Record<'_, '_> {
         self.decision.write_fields(&mut map)?;
         map.end()
     }
+}
+
+/// Append `{"line": N, "error": {"code", "message", "column", "path"}}` (no `line` with
+/// `None`) and a newline: the record of a line that is not a response.
+pub(crate) fn write_error_record(out: &mut Vec<u8>, line: Option<u64>, e: &ParseError) {
+    #[derive(Serialize)]
+    struct ErrorBody<'e> {
+        code: &'static str,
+        message: String,
+        column: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        path: Option<&'e str>,
+    }
+    #[derive(Serialize)]
+    struct ErrorRecord<'e> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line: Option<u64>,
+        error: ErrorBody<'e>,
+    }
+    let rec = ErrorRecord {
+        line,
+        error: ErrorBody {
+            code: e.code(),
+            message: e.describe(),
+            column: e.column(),
+            path: e.path(),
+        },
+    };
+    write_json(out, &rec, line);
+}
+
+impl ParseError {
+    /// Append the error record of a line that is not a response, as `layer-risk score`
+    /// writes it: `{"line": N, "error": {"code", "message", "column", "path"}}` and a newline
+    /// (no `line` field with `None`). Like the error itself, it quotes no input.
+    pub fn write_record(&self, line: Option<u64>, out: &mut Vec<u8>) {
+        write_error_record(out, line, self);
+    }
+}
+
+/// Serialize one record and a newline. Serializing our own records cannot fail (no maps
+/// with non-string keys, no I/O into a Vec); if it ever did, the line still gets a record.
+fn write_json(out: &mut Vec<u8>, value: &impl Serialize, line: Option<u64>) {
+    let start = out.len();
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.truncate(start);
+        if let Some(n) = line {
+            out.extend_from_slice(format!("{{\"line\":{n},").as_bytes());
+        } else {
+            out.push(b'{');
+        }
+        out.extend_from_slice(
+            br#""error":{"code":"internal","message":"record could not be serialized"}}"#,
+        );
+    }
+    out.push(b'\n');
 }
 
 /// One line of match scores with their flags, for people.
@@ -321,7 +366,7 @@ impl fmt::Display for Decision<'_> {
         }
         for r in &self.reasons {
             write!(f, "  {:>+5}  {}", r.points, r.code)?;
-            if r.rule_id != r.code {
+            if r.rule_id != r.code.as_str() {
                 write!(f, " [{}]", r.rule_id)?;
             }
             write!(f, " on {}", r.field)?;
@@ -345,37 +390,6 @@ impl fmt::Display for Decision<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn write_record_equals_serde() {
-        let rules = RuleSet::embedded_default();
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
-        let tail = record_tail(rules.id(), as_of);
-        for body in [
-            r#"{"identity": null, "request_id": "r\"1"}"#,
-            r#"{"identity": {"phone_number": "+442079460958"}, "items": [{}], "request_id": null}"#,
-        ] {
-            let input = crate::parse_input(body).unwrap_or_default();
-            let d = crate::assess_input(&input, rules, as_of);
-            let mut fast = Vec::new();
-            d.write_record(7, &tail, &mut fast).unwrap_or_default();
-            let mut slow = serde_json::to_vec(&d.record(7)).unwrap_or_default();
-            slow.push(b'\n');
-            assert_eq!(
-                String::from_utf8_lossy(&fast),
-                String::from_utf8_lossy(&slow)
-            );
-        }
-        let app = r#"{"session": {"identity": {"name": {"first_name": "A", "last_name": "B"}}}, "applicant": {"name": {"full_name": "A B"}}}"#;
-        let input = crate::parse_input(app).unwrap_or_default();
-        let d = crate::assess_input(&input, rules, as_of);
-        assert!(d.matching.is_some());
-        let mut fast = Vec::new();
-        d.write_record(1, &tail, &mut fast).unwrap_or_default();
-        let mut slow = serde_json::to_vec(&d.record(1)).unwrap_or_default();
-        slow.push(b'\n');
-        assert_eq!(fast, slow);
-    }
 
     #[test]
     fn ymd_matches_chrono() {

@@ -1,4 +1,5 @@
-//! The error types: parse errors for Layer responses, and load errors for rules files.
+//! The error types: parse errors for Layer responses ([`ParseError`]), and load errors for
+//! rules files ([`RulesError`]).
 //!
 //! Error messages are part of the interface. They say where (line, column, field path) and
 //! what was expected, and they never quote a value from the input: a Layer response carries an
@@ -254,4 +255,87 @@ fn clip(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}…", &s[..end])
+}
+
+/// A rules file that could not be loaded: where, and why.
+///
+/// Displays as `FILE:LINE:COLUMN: PATH: MESSAGE`, the form editors and CI annotate. Opaque:
+/// read it through its accessors.
+///
+/// # Example
+/// ```
+/// use layer_risk::{RuleSet, RulesErrorKind};
+/// let err = RuleSet::from_json("{\"name\": \"t\",\n \"versoin\": \"1\"}", "t.json").unwrap_err();
+/// assert_eq!((err.source_name(), err.line(), err.column()), ("t.json", 2, 10));
+/// assert_eq!(err.kind(), RulesErrorKind::Schema);
+/// assert!(err.message().contains("did you mean `version`?"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{source_name}:{line}:{column}: {}{message}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
+pub struct RulesError {
+    pub(crate) source_name: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) path: String,
+    pub(crate) message: String,
+    pub(crate) kind: RulesErrorKind,
+}
+
+impl RulesError {
+    /// A rules file that could not be read at all (`kind` [`RulesErrorKind::Io`], line and
+    /// column 1): for callers that read files themselves.
+    pub fn io(source_name: &str, message: impl Into<String>) -> Self {
+        RulesError {
+            source_name: source_name.to_owned(),
+            line: 1,
+            column: 1,
+            path: String::new(),
+            message: message.into(),
+            kind: RulesErrorKind::Io,
+        }
+    }
+
+    /// The file, as given to [`crate::RuleSet::from_json`].
+    pub fn source_name(&self) -> &str {
+        &self.source_name
+    }
+
+    /// 1-based line.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column, in bytes as serde_json counts them.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// Field path such as `edit_rules[2].window`; empty for the document itself.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong, with a did-you-mean where a key or value looks misspelt.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Which check refused the file.
+    pub fn kind(&self) -> RulesErrorKind {
+        self.kind
+    }
+}
+
+/// Which check refused a rules file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RulesErrorKind {
+    /// Not JSON.
+    Syntax,
+    /// JSON of the wrong shape: unknown key, wrong type, unknown value.
+    Schema,
+    /// Well-formed but meaningless: duplicate ids, tiers out of order, negative points.
+    Semantic,
+    /// The file could not be read (set by callers that read files).
+    Io,
 }

@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::fields::EditField;
+
 macro_rules! codes {
     ($( $(#[$doc:meta])* $variant:ident = $name:literal, $field:ident, $desc:literal; )*) => {
         /// A stable reason code for a validation finding.
@@ -120,6 +122,98 @@ codes! {
     NoLinkedAccounts = "no_linked_accounts", Items, "items is empty or missing: no linked bank account (Extended Autofill), so Identity Match has nothing to check against";
 }
 
+/// Reason code of an edit rule that fired.
+pub const EDIT_RULE: &str = "edit_rule";
+
+/// Reason code of a match rule that fired (a decision made with an applicant).
+pub const MATCH_RULE: &str = "match_rule";
+
+/// Reason code added when an `identity_match` outcome is raised to `identity_verification`
+/// because the response has no linked Item for Identity Match to compare with.
+pub const IDENTITY_MATCH_UNAVAILABLE: &str = "identity_match_unavailable";
+
+/// The stable code of one reason in a decision: a finding's [`Code`], or the code of a rule
+/// kind. Serializes as its name (`ssn_impossible`, `edit_rule`); compares equal to it.
+///
+/// # Example
+/// ```
+/// use layer_risk::{Code, ReasonCode};
+/// assert_eq!(ReasonCode::Finding(Code::SsnImpossible), "ssn_impossible");
+/// assert_eq!(ReasonCode::EditRule.as_str(), layer_risk::EDIT_RULE);
+/// assert_eq!(ReasonCode::from_name("match_rule"), Some(ReasonCode::MatchRule));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ReasonCode {
+    /// A validation finding.
+    Finding(Code),
+    /// An edit rule fired (`edit_rule`); the reason's `rule_id` names it.
+    EditRule,
+    /// A match rule fired (`match_rule`); the reason's `rule_id` names it.
+    MatchRule,
+    /// `identity_match` was raised to `identity_verification`: no linked Item to match with.
+    IdentityMatchUnavailable,
+}
+
+impl ReasonCode {
+    /// Every rule-kind code (the codes that are not findings).
+    pub const RULE_CODES: [ReasonCode; 3] = [
+        ReasonCode::EditRule,
+        ReasonCode::MatchRule,
+        ReasonCode::IdentityMatchUnavailable,
+    ];
+
+    /// The code as written in decisions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::Finding(c) => c.as_str(),
+            ReasonCode::EditRule => EDIT_RULE,
+            ReasonCode::MatchRule => MATCH_RULE,
+            ReasonCode::IdentityMatchUnavailable => IDENTITY_MATCH_UNAVAILABLE,
+        }
+    }
+
+    /// The reason code with this name, if any.
+    pub fn from_name(name: &str) -> Option<ReasonCode> {
+        match name {
+            EDIT_RULE => Some(ReasonCode::EditRule),
+            MATCH_RULE => Some(ReasonCode::MatchRule),
+            IDENTITY_MATCH_UNAVAILABLE => Some(ReasonCode::IdentityMatchUnavailable),
+            other => Code::from_name(other).map(ReasonCode::Finding),
+        }
+    }
+}
+
+impl From<Code> for ReasonCode {
+    fn from(c: Code) -> Self {
+        ReasonCode::Finding(c)
+    }
+}
+
+impl fmt::Display for ReasonCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ReasonCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for ReasonCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ReasonCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// What part of the response a reason is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
@@ -200,7 +294,7 @@ pub enum Observed {
     /// A label: a field part, a window pair, a country.
     Label(Cow<'static, str>),
     /// A phone number's region (`GB`, or `001` for non-geographic numbers).
-    Region(crate::validate::phone::Region),
+    Region(Region),
 }
 
 impl Serialize for Observed {
@@ -229,7 +323,7 @@ pub struct Finding {
     /// The reason code.
     pub code: Code,
     /// For edit-history findings: which identity field (`name`, `ssn`, ...).
-    pub subject: Option<crate::rules::EditField>,
+    pub subject: Option<EditField>,
     /// What was observed, if a number or label says more than the code.
     pub observed: Option<Observed>,
     /// The bound the observation was held against (ages).
@@ -256,7 +350,7 @@ impl Finding {
         self
     }
 
-    pub(crate) fn subject(mut self, f: crate::rules::EditField) -> Self {
+    pub(crate) fn subject(mut self, f: EditField) -> Self {
         self.subject = Some(f);
         self
     }
@@ -283,5 +377,69 @@ impl From<&'static str> for Observed {
 impl From<String> for Observed {
     fn from(s: String) -> Self {
         Observed::Label(Cow::Owned(s))
+    }
+}
+
+/// A region code from the phone metadata.
+///
+/// Geographic regions are two-letter CLDR codes (`"US"`, `"GB"`, `"KZ"` ...).
+/// Non-geographic entities (international toll-free `+800`, shared-cost `+808`,
+/// Inmarsat `+870`, Global Mobile Satellite System `+881`, ... ) use libphonenumber's
+/// convention, the UN M.49 code for "World": `"001"`
+/// (see [`Region::is_non_geographic`]). The country calling code in
+/// `PhoneVerdict::Valid` tells those entities apart.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Region {
+    bytes: [u8; 3],
+    len: u8,
+}
+
+impl Region {
+    /// The region code as a string, e.g. `"US"` or `"001"`.
+    pub fn as_str(&self) -> &str {
+        let len = usize::from(self.len).min(self.bytes.len());
+        // Always ASCII by construction (see `Region::from_id`).
+        std::str::from_utf8(&self.bytes[..len]).unwrap_or("")
+    }
+
+    /// Whether this is libphonenumber's `"001"` pseudo-region of non-geographic
+    /// country calling codes (`+800`, `+808`, `+870`, `+878`, `+881`, `+882`, `+883`,
+    /// `+888`, `+979`).
+    pub fn is_non_geographic(&self) -> bool {
+        self.as_str() == "001"
+    }
+
+    /// Accepts two ASCII uppercase letters or `"001"`.
+    pub(crate) fn from_id(id: &str) -> Option<Region> {
+        let b = id.as_bytes();
+        match b {
+            [x, y] if x.is_ascii_uppercase() && y.is_ascii_uppercase() => Some(Region {
+                bytes: [*x, *y, 0],
+                len: 2,
+            }),
+            b"001" => Some(Region {
+                bytes: *b"001",
+                len: 3,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Region({:?})", self.as_str())
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Region {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }

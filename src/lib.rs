@@ -11,7 +11,34 @@
 //!
 //! One way through, all pure (no clock, no I/O, no globals: the evaluation date and the rules
 //! are arguments): [`parse_session`] -> [`validate()`] -> [`score()`] -> decide, wrapped by
-//! [`assess`] and [`assess_json`].
+//! [`assess`] and [`assess_json`] for one response and by the owning [`Scorer`] for many.
+//!
+//! # Layers
+//! The modules form one stack; each imports only from the layers above it in this list (a
+//! test, `tests/it/layers.rs`, reads the sources and fails on an upward import):
+//! 1. base: `error` (error types), `pos` (JSON positions), `de` (serde helpers), `fields`
+//!    (edit fields, windows, age bounds), `geo` (country and US-region tables), `finding`
+//!    (finding and reason codes);
+//! 2. `session`: the tolerant serde model of a response, an export line and an applicant;
+//! 3. `validate`: raw strings to findings;
+//! 4. `matching`: identity consistency scores;
+//! 5. `rules`: the rule-set model, loader and checks;
+//! 6. `score`: findings and counts priced into reasons;
+//! 7. `decision`: the outcome and its record;
+//! 8. `api`: [`assess`] and friends, and the [`Scorer`];
+//! 9. [`batch`] and [`diff`]: JSONL exports;
+//! 10. `gen`: the synthetic export generator (feature `gen`);
+//! 11. the `layer-risk` binary (feature `cli`).
+//!
+//! # Features
+//! - `cli` (default): the `layer-risk` binary and what only it needs (clap, indicatif,
+//!   flate2); implies `parallel` and `gen`.
+//! - `parallel`: batch scoring on several threads (rayon).
+//! - `gen`: the synthetic export generator, [`gen`].
+//!
+//! A backend that decides one response per request depends on
+//! `layer-risk = { version = "0.1", default-features = false }`: parse, validate, match,
+//! score and decide, with none of the CLI's crates.
 //!
 //! # Example: right after the session fetch
 //! ```
@@ -54,196 +81,66 @@
 //! ```
 
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 
-pub mod batch;
+// Layer 1: base types.
 mod de;
-mod decision;
-pub mod diff;
 mod error;
+mod fields;
 mod finding;
-pub mod gen;
-pub mod matching;
-pub mod rules;
-mod score;
+mod geo;
+mod pos;
+// Layer 2: the serde model.
 mod session;
-pub mod validate;
+// Layer 3: validation.
+mod validate;
+// Layer 4: identity consistency.
+mod matching;
+// Layer 5: rule sets.
+mod rules;
+// Layer 6: scoring.
+mod score;
+// Layer 7: the decision and its record.
+mod decision;
+// Layer 8: the public way through.
+mod api;
+// Layer 9: exports.
+pub mod batch;
+pub mod diff;
+// Layer 10: tools.
+#[cfg(feature = "gen")]
+pub mod gen;
 
-pub use decision::{Decision, Reason, Record, IDENTITY_MATCH_UNAVAILABLE};
-pub use error::{ParseError, ParseErrorKind};
-pub use finding::{Code, Field, Finding, Observed};
-pub use rules::{
-    AgeBounds, EditField, EditRule, Outcome, Price, RuleSet, RuleSetId, RulesError, RulesErrorKind,
-    Tiers, Window,
+pub use api::{assess, assess_input, assess_json, assess_with, LineResult, Scorer};
+pub use decision::{Decision, Record};
+pub use error::{ParseError, ParseErrorKind, RulesError, RulesErrorKind};
+pub use fields::{AgeBounds, EditField, Window};
+pub use finding::{
+    Code, Field, Finding, Observed, ReasonCode, EDIT_RULE, IDENTITY_MATCH_UNAVAILABLE, MATCH_RULE,
 };
-pub use score::{score, score_with_match, EDIT_RULE, MATCH_RULE};
+pub use matching::{
+    band, compare, email_name_score, AddressMatch, Band, DobMatch, MatchField, MatchReport,
+    NameMatch, ScoreOnly,
+};
+pub use rules::{
+    EditRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers, DEFAULT_RULES_JSON, MAX_POINTS,
+};
+pub use score::{score, score_with_match, Reason};
 pub use session::{
-    parse_input, parse_input_bytes, parse_session, parse_session_bytes, Address, EditCounts,
-    EditHistory, Identity, Input, ItemCount, Name, OfficialDocument, Session,
+    parse_applicant_bytes, parse_input, parse_input_bytes, parse_session, parse_session_bytes,
+    Address, Applicant, ApplicantName, EditCounts, EditHistory, Identity, IdentityFields, Input,
+    ItemCount, Name, OfficialDocument, Session,
 };
 pub use validate::validate;
 
-use chrono::NaiveDate;
-
-/// Decide on one parsed response: validate, score with `rules`, resolve the outcome.
-/// Pure: the same session, rules and date give the same decision.
-///
-/// # Example
-/// ```
-/// use layer_risk::{assess, parse_session, Outcome, RuleSet};
-/// let s = parse_session(r#"{"identity": null, "items": [], "request_id": "r1"}"#)?;
-/// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-/// let d = assess(&s, RuleSet::embedded_default(), as_of);
-/// assert_eq!(d.outcome, Outcome::IdentityVerification);
-/// assert_eq!(d.reasons[0].code, "identity_missing");
-/// # Ok::<(), layer_risk::ParseError>(())
-/// ```
-pub fn assess<'r>(session: &Session<'_>, rules: &'r RuleSet, as_of: NaiveDate) -> Decision<'r> {
-    assess_with(session, None, rules, as_of)
-}
-
-/// [`assess`] with what the backend already knows about the user: the Layer identity is
-/// compared with `applicant` field by field (scores and flags in the spirit of Identity
-/// Match, in [`Decision::matching`]) and the rule set's `match_rules` price the scores.
-/// With `None` this is exactly [`assess`].
-///
-/// # Example
-/// ```
-/// use layer_risk::{assess_with, matching::IdentityFields, parse_session, RuleSet};
-/// let s = parse_session(r#"{"identity": {"name": {"first_name": "William", "last_name": "Knope"}},
-///                          "items": [], "request_id": "r1"}"#)?;
-/// let form = IdentityFields { full_name: Some("Bill Knope"), ..Default::default() };
-/// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-/// let d = assess_with(&s, Some(&form), RuleSet::embedded_default(), as_of);
-/// let name = d.matching.unwrap().legal_name.unwrap();
-/// assert!(name.is_nickname_match && name.score >= 85);
-/// # Ok::<(), layer_risk::ParseError>(())
-/// ```
-pub fn assess_with<'r>(
-    session: &Session<'_>,
-    applicant: Option<&matching::IdentityFields<'_>>,
-    rules: &'r RuleSet,
-    as_of: NaiveDate,
-) -> Decision<'r> {
-    let (findings, report) = observe(session, applicant, as_of, rules.ages());
-    price(session, findings, report, rules, as_of)
-}
-
-/// What validation and matching see, before any rule set prices it: it depends on the
-/// rule set only through its age bounds.
-fn observe(
-    session: &Session<'_>,
-    applicant: Option<&matching::IdentityFields<'_>>,
-    as_of: NaiveDate,
-    ages: AgeBounds,
-) -> (Vec<Finding>, Option<matching::MatchReport>) {
-    let findings = validate(session, as_of, ages);
-    let report = applicant.map(|a| {
-        let layer = session
-            .identity
-            .as_ref()
-            .map(Identity::fields)
-            .unwrap_or_default();
-        matching::compare(&layer, a)
-    });
-    (findings, report)
-}
-
-/// Score observations with `rules` and resolve the outcome.
-fn price<'r>(
-    session: &Session<'_>,
-    findings: Vec<Finding>,
-    report: Option<matching::MatchReport>,
-    rules: &'r RuleSet,
-    as_of: NaiveDate,
-) -> Decision<'r> {
-    let history = session.identity_edit_history.as_ref();
-    let (reasons, total) = score::score_with_match(findings, history, report.as_ref(), rules);
-    let has_items = session.items.is_some_and(|n| n.0 > 0);
-    let request_id = session.request_id.as_deref();
-    decision::decide(request_id, reasons, total, has_items, report, rules, as_of)
-}
-
-/// The same line decided under two rule sets (the what-if of [`diff`]): validated and
-/// matched once when both sets have the same age bounds, as they usually do. Equal to two
-/// [`assess_input`] calls.
-pub(crate) fn assess_input_twice<'r>(
-    input: &Input<'_>,
-    a: &'r RuleSet,
-    b: &'r RuleSet,
-    as_of: NaiveDate,
-) -> (Decision<'r>, Decision<'r>) {
-    if a.ages() != b.ages() {
-        return (assess_input(input, a, as_of), assess_input(input, b, as_of));
-    }
-    let applicant = input.applicant.as_ref().map(|x| x.fields());
-    let (findings, report) = observe(&input.session, applicant.as_ref(), as_of, a.ages());
-    let da = price(&input.session, findings.clone(), report.clone(), a, as_of);
-    (da, price(&input.session, findings, report, b, as_of))
-}
-
-/// Decide on one export line (bare response or envelope with an applicant).
-pub fn assess_input<'r>(input: &Input<'_>, rules: &'r RuleSet, as_of: NaiveDate) -> Decision<'r> {
-    let applicant = input.applicant.as_ref().map(|a| a.fields());
-    assess_with(&input.session, applicant.as_ref(), rules, as_of)
-}
-
-/// Parse a response body and decide on it.
-///
-/// # Errors
-/// A [`ParseError`] when the body is not a response (see [`parse_session`]).
-pub fn assess_json<'r>(
-    json: &str,
-    rules: &'r RuleSet,
-    as_of: NaiveDate,
-) -> Result<Decision<'r>, ParseError> {
-    Ok(assess(&parse_session(json)?, rules, as_of))
+/// The phone check behind the `phone_*` findings, for callers that want it directly: strict
+/// E.164 with libphonenumber's validity rules, compiled once.
+pub mod phone {
+    pub use crate::finding::Region;
+    pub use crate::validate::phone::{check, metadata_version, prepare, to_e164, PhoneVerdict};
 }
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    /// Observing once and pricing twice gives exactly what two full assessments give,
-    /// whether the age bounds agree (shared path) or not (separate path).
-    #[test]
-    fn assess_input_twice_equals_two_assessments() {
-        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
-        let lending = RuleSet::from_json(include_str!("../rules/lending.json"), "lending").unwrap();
-        let payments =
-            RuleSet::from_json(include_str!("../rules/payments.json"), "payments").unwrap();
-        let default = RuleSet::embedded_default();
-        let lines = [
-            r#"{"identity": {"name": {"first_name": "William", "last_name": "Knope"}, "date_of_birth": "1910-01-01", "phone_number": "+442079460958"}, "items": [], "request_id": "r1"}"#,
-            r#"{"session": {"identity": {"name": {"first_name": "William", "last_name": "Knope"}, "date_of_birth": "1975-01-18"}, "request_id": "r2"}, "applicant": {"name": {"full_name": "Bob Smith"}, "date_of_birth": "1975-18-01"}}"#,
-        ];
-        for line in lines {
-            let input = parse_input(line).unwrap_or_default();
-            for (a, b) in [
-                (default, &lending),
-                (&lending, default),
-                (default, &payments),
-                (&payments, default),
-            ] {
-                let (da, db) = assess_input_twice(&input, a, b, as_of);
-                assert_eq!(da, assess_input(&input, a, as_of));
-                assert_eq!(db, assess_input(&input, b, as_of));
-            }
-        }
-        assert_ne!(
-            default.ages(),
-            lending.ages(),
-            "default/lending take the separate path"
-        );
-        assert_eq!(
-            default.ages(),
-            payments.ages(),
-            "default/payments take the shared path"
-        );
-    }
-}

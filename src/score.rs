@@ -1,16 +1,37 @@
 //! Scoring: findings and edit counts, priced by a rule set, into reasons. Pure.
 
-use crate::decision::Reason;
-use crate::finding::Finding;
+use serde::Serialize;
+
+use crate::fields::Window;
+use crate::finding::{Finding, Observed, ReasonCode};
 use crate::matching::MatchReport;
-use crate::rules::{EditRule, RuleSet};
+use crate::rules::{EditRule, Outcome, RuleSet};
 use crate::session::EditHistory;
 
-/// Reason code of an edit rule that fired.
-pub const EDIT_RULE: &str = "edit_rule";
-
-/// Reason code of a match rule that fired (a decision made with an applicant).
-pub const MATCH_RULE: &str = "match_rule";
+/// Why a decision came out as it did: one finding or one fired rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason<'r> {
+    /// Stable reason code (`rules/README.md` lists them all).
+    pub code: ReasonCode,
+    /// The rule that priced it: the edit rule's id, or the finding code for findings.
+    pub rule_id: &'r str,
+    /// The field it is about.
+    pub field: &'static str,
+    /// For edit rules: the window counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+    /// What was observed (a count, an age, a region): never an identity value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed: Option<Observed>,
+    /// The bound it was held against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<u64>,
+    /// Points it added to the score.
+    pub points: u32,
+    /// A tier it forced, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force: Option<Outcome>,
+}
 
 /// Price every finding and run every edit rule. Returns the reasons (findings in validation
 /// order, then fired edit rules in file order) and the total score.
@@ -40,7 +61,7 @@ pub fn score_with_match<'r>(
     for f in findings {
         let price = rules.price(f.code).unwrap_or_default();
         reasons.push(Reason {
-            code: f.code.as_str(),
+            code: ReasonCode::Finding(f.code),
             rule_id: f.code.as_str(),
             field: f.subject.map_or(f.code.field().as_str(), |s| s.as_str()),
             window: None,
@@ -54,7 +75,7 @@ pub fn score_with_match<'r>(
         for rule in rules.edit_rules() {
             if let Some(count) = fires(rule, h) {
                 reasons.push(Reason {
-                    code: EDIT_RULE,
+                    code: ReasonCode::EditRule,
                     rule_id: &rule.id,
                     field: rule.field.as_str(),
                     window: Some(rule.window),
@@ -70,7 +91,7 @@ pub fn score_with_match<'r>(
         for rule in rules.match_rules() {
             if let Some(s) = report.score(rule.field).filter(|s| *s < rule.below) {
                 reasons.push(Reason {
-                    code: MATCH_RULE,
+                    code: ReasonCode::MatchRule,
                     rule_id: &rule.id,
                     field: rule.field.as_str(),
                     window: None,
@@ -88,7 +109,7 @@ pub fn score_with_match<'r>(
 
 /// The observed count when the rule fires. Rules read [`EditCounts::cumulative`] counts.
 ///
-/// [`EditCounts::cumulative`]: crate::EditCounts::cumulative
+/// [`EditCounts::cumulative`]: crate::session::EditCounts::cumulative
 fn fires(rule: &EditRule, h: &EditHistory) -> Option<u32> {
     let count = h.counts(rule.field)?.cumulative(rule.window)?;
     (count >= rule.at_least).then_some(count)

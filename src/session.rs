@@ -3,7 +3,7 @@
 //! Every field may be `null` or missing and unknown fields are accepted, because Plaid adds
 //! fields (`additionalProperties: true` everywhere in the spec). Strings borrow from the input
 //! when they hold no escapes. `ssn_last4`, the spelling of Plaid's Layer guide sample, is read
-//! beside the spec's `ssn_last_4`. Nothing here judges the data: that is [`crate::validate`].
+//! beside the spec's `ssn_last_4`. Nothing here judges the data: that is validation's job.
 //!
 //! No `Debug` output in this module shows an identity value or a token: it shows which fields
 //! are present.
@@ -15,30 +15,64 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::error::{ParseError, ParseErrorKind};
-use crate::matching::{Applicant, IdentityFields};
+use crate::fields::{EditField, Window};
+use crate::pos::{line_col, locate, Seg};
 
-/// One Layer `/user_account/session/get` response.
-#[derive(Clone, Default, Deserialize)]
-pub struct Session<'a> {
+/// Declares the response's top-level fields once, for [`Session`] and for the one-pass line
+/// model (`RawLine`, which adds the envelope's keys), with their key list.
+macro_rules! response_fields {
+    ($( $(#[$attr:meta])* $field:ident: $ty:ty, )*) => {
+        /// One Layer `/user_account/session/get` response.
+        #[derive(Clone, Default, Deserialize)]
+        pub struct Session<'a> {
+            $( $(#[$attr])* pub $field: $ty, )*
+        }
+
+        /// A line read as either shape in one pass: the response's fields plus the envelope's.
+        #[derive(Deserialize)]
+        struct RawLine<'a> {
+            $( $(#[$attr])* $field: $ty, )*
+            /// `Some` when the key is present (even as null).
+            #[serde(borrow, default, deserialize_with = "present_obj")]
+            session: Option<Option<Session<'a>>>,
+            #[serde(borrow, default, deserialize_with = "present_obj")]
+            applicant: Option<Option<Applicant<'a>>>,
+        }
+
+        /// The response's top-level keys.
+        const RESPONSE_KEYS: &[&str] = &[$( stringify!($field), )*];
+
+        impl<'a> RawLine<'a> {
+            /// The response part, whether any of its keys was present, and the envelope part.
+            #[allow(clippy::type_complexity)]
+            fn split(self) -> (Session<'a>, bool, Option<Option<Session<'a>>>, Option<Option<Applicant<'a>>>) {
+                let bare = false $( || self.$field.is_some() )*;
+                (Session { $( $field: self.$field, )* }, bare, self.session, self.applicant)
+            }
+        }
+    };
+}
+
+response_fields! {
     /// The user-submitted identity; `None` when `null` or missing.
     #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
-    pub identity: Option<Identity<'a>>,
+    identity: Option<Identity<'a>>,
     /// How many Items (linked bank connections) the response carries; `None` when `items` is
     /// `null` or missing. Only the count is kept: access tokens are secrets.
     #[serde(default)]
-    pub items: Option<ItemCount>,
+    items: Option<ItemCount>,
     /// Edit statistics of the identity fields; `None` when `null` or missing.
     #[serde(default, deserialize_with = "crate::de::opt_obj")]
-    pub identity_edit_history: Option<EditHistory>,
+    identity_edit_history: Option<EditHistory>,
     /// Plaid's request id: not PII, carried into decisions.
     #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    pub request_id: Option<Cow<'a, str>>,
+    request_id: Option<Cow<'a, str>>,
     /// Identity Verification status, in newer responses (`success`, `failed`, ...).
     #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    pub idv_session_status: Option<Cow<'a, str>>,
+    idv_session_status: Option<Cow<'a, str>>,
     /// Link session id, in newer responses.
     #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    pub link_session_id: Option<Cow<'a, str>>,
+    link_session_id: Option<Cow<'a, str>>,
 }
 
 impl fmt::Debug for Session<'_> {
@@ -50,10 +84,7 @@ impl fmt::Debug for Session<'_> {
             .field("request_id", &self.request_id)
             .field(
                 "idv_session_status",
-                &self
-                    .idv_session_status
-                    .as_deref()
-                    .map(crate::validate::idv_label),
+                &self.idv_session_status.as_deref().map(idv_label),
             )
             .field(
                 "link_session_id",
@@ -195,7 +226,7 @@ impl fmt::Debug for Address<'_> {
             .field(
                 "country",
                 &self.country.as_deref().map(|c| {
-                    if crate::validate::address::is_iso_country(c) {
+                    if crate::geo::is_iso_country(c) {
                         c
                     } else {
                         "<redacted>"
@@ -326,6 +357,218 @@ pub struct EditCounts {
     pub edits_all_time: Option<u32>,
 }
 
+impl EditCounts {
+    /// The count for one window, if present.
+    pub fn get(&self, w: Window) -> Option<u32> {
+        match w {
+            Window::Current => self.edits_current,
+            Window::Day => self.edits_1d,
+            Window::Month => self.edits_30d,
+            Window::Year => self.edits_365d,
+            Window::AllTime => self.edits_all_time,
+        }
+    }
+
+    /// The count a rule reads for window `w`: the largest count of `w` and every narrower
+    /// window, since an edit in this session is also an edit today, this month and so on.
+    /// On nested data this is the window's own count; on windows that do not nest it never
+    /// reads less than a narrower window says. `None` when neither `w` nor a narrower window
+    /// has a count.
+    pub fn cumulative(&self, w: Window) -> Option<u32> {
+        Window::ALL
+            .iter()
+            .take_while(|x| **x <= w)
+            .filter_map(|x| self.get(*x))
+            .max()
+    }
+
+    /// Mutable access to one window's count.
+    pub fn get_mut(&mut self, w: Window) -> &mut Option<u32> {
+        match w {
+            Window::Current => &mut self.edits_current,
+            Window::Day => &mut self.edits_1d,
+            Window::Month => &mut self.edits_30d,
+            Window::Year => &mut self.edits_365d,
+            Window::AllTime => &mut self.edits_all_time,
+        }
+    }
+}
+
+impl EditHistory {
+    /// The counts of one field (`ssn` lives under `official_document`).
+    pub fn counts(&self, f: EditField) -> Option<&EditCounts> {
+        match f {
+            EditField::Name => self.name.as_ref(),
+            EditField::Address => self.address.as_ref(),
+            EditField::Email => self.email.as_ref(),
+            EditField::DateOfBirth => self.date_of_birth.as_ref(),
+            EditField::Ssn => self.official_document.as_ref().and_then(|d| d.ssn.as_ref()),
+        }
+    }
+}
+
+/// One side of a comparison: plain optional strings, borrowed.
+///
+/// `Debug` is redacting: it only prints which fields are present.
+#[derive(Clone, Copy, Default)]
+pub struct IdentityFields<'a> {
+    /// Given name.
+    pub first_name: Option<&'a str>,
+    /// Middle name(s) or initial(s).
+    pub middle_name: Option<&'a str>,
+    /// Family name (may hold several surnames).
+    pub last_name: Option<&'a str>,
+    /// The whole name as one string, for sources that do not split names
+    /// (`"John Q. Public"` or `"Public, John Q."`). Used only when first and last are absent.
+    pub full_name: Option<&'a str>,
+    /// Street line (may include the unit, e.g. `"564 Main Street, APT 15"`).
+    pub street: Option<&'a str>,
+    /// Second street line (unit).
+    pub street2: Option<&'a str>,
+    /// City.
+    pub city: Option<&'a str>,
+    /// Region or state, as a code (`"IN"`) or a name (`"Indiana"`).
+    pub region: Option<&'a str>,
+    /// Postal code (ZIP, ZIP+4 or a foreign code).
+    pub postal_code: Option<&'a str>,
+    /// Country, ISO 3166-1 alpha-2 (a few common names are understood).
+    pub country: Option<&'a str>,
+    /// Phone number, E.164 or as a person types it (read in the side's `country`, default US).
+    pub phone_number: Option<&'a str>,
+    /// Email address.
+    pub email: Option<&'a str>,
+    /// Date of birth, `YYYY-MM-DD` (also `YYYY/MM/DD`, or an RFC 3339 date-time whose date is used).
+    pub date_of_birth: Option<&'a str>,
+}
+
+impl fmt::Debug for IdentityFields<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let present: [(&str, bool); 13] = [
+            ("first_name", self.first_name.is_some()),
+            ("middle_name", self.middle_name.is_some()),
+            ("last_name", self.last_name.is_some()),
+            ("full_name", self.full_name.is_some()),
+            ("street", self.street.is_some()),
+            ("street2", self.street2.is_some()),
+            ("city", self.city.is_some()),
+            ("region", self.region.is_some()),
+            ("postal_code", self.postal_code.is_some()),
+            ("country", self.country.is_some()),
+            ("phone_number", self.phone_number.is_some()),
+            ("email", self.email.is_some()),
+            ("date_of_birth", self.date_of_birth.is_some()),
+        ];
+        f.write_str("IdentityFields { present: [")?;
+        let mut sep = "";
+        for (k, p) in present {
+            if p {
+                f.write_str(sep)?;
+                f.write_str(k)?;
+                sep = ", ";
+            }
+        }
+        f.write_str("] }")
+    }
+}
+
+/// An applicant as JSON, same shape as Layer's `identity`:
+/// `{"name": {"first_name", "middle_name", "last_name", "full_name"}, "address": {"street",
+/// "street2", "city", "region", "postal_code", "country"}, "phone_number", "email",
+/// "date_of_birth"}`. Every field may be missing or `null`; unknown fields are ignored; strings
+/// are borrowed from the input when they contain no escape.
+///
+/// `Debug` is redacting (prints which fields are present, never a value).
+///
+/// # Example
+/// ```
+/// use layer_risk::{compare, Applicant, IdentityFields};
+///
+/// let json = r#"{"name": {"first_name": "Leslie", "last_name": "Knope"},
+///                "email": null, "extra": 1}"#;
+/// let a: Applicant<'_> = serde_json::from_str(json).unwrap();
+/// let layer = IdentityFields { full_name: Some("Leslie Knope"), ..Default::default() };
+/// assert_eq!(compare(&layer, &a.fields()).legal_name.unwrap().score, 100);
+/// ```
+#[derive(Clone, Default, Deserialize)]
+pub struct Applicant<'a> {
+    /// Name parts.
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
+    pub name: Option<ApplicantName<'a>>,
+    /// Postal address.
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
+    pub address: Option<Address<'a>>,
+    /// Phone number as typed or E.164.
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    pub phone_number: Option<Cow<'a, str>>,
+    /// Email address.
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    pub email: Option<Cow<'a, str>>,
+    /// Date of birth, `YYYY-MM-DD`.
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    pub date_of_birth: Option<Cow<'a, str>>,
+}
+
+/// `identity.name` of an applicant.
+#[derive(Clone, Default, Deserialize)]
+pub struct ApplicantName<'a> {
+    /// Given name.
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    pub first_name: Option<Cow<'a, str>>,
+    /// Middle name(s).
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    pub middle_name: Option<Cow<'a, str>>,
+    /// Family name.
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    pub last_name: Option<Cow<'a, str>>,
+    /// Whole name in one string.
+    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
+    pub full_name: Option<Cow<'a, str>>,
+}
+
+/// Parse an applicant from JSON bytes (UTF-8 checked; objects only; errors located and
+/// never quoting the input, like [`crate::parse_session`]).
+///
+/// # Errors
+/// A [`crate::ParseError`].
+pub fn parse_applicant_bytes(bytes: &[u8]) -> Result<Applicant<'_>, crate::ParseError> {
+    parse_json(utf8(bytes)?)
+}
+
+impl<'a> Applicant<'a> {
+    /// The applicant as comparison input (borrows from `self`).
+    pub fn fields(&self) -> IdentityFields<'_> {
+        let n = self.name.as_ref();
+        IdentityFields {
+            first_name: n.and_then(|n| n.first_name.as_deref()),
+            middle_name: n.and_then(|n| n.middle_name.as_deref()),
+            last_name: n.and_then(|n| n.last_name.as_deref()),
+            full_name: n.and_then(|n| n.full_name.as_deref()),
+            phone_number: self.phone_number.as_deref(),
+            email: self.email.as_deref(),
+            date_of_birth: self.date_of_birth.as_deref(),
+            ..Address::fields(self.address.as_ref())
+        }
+    }
+}
+
+impl fmt::Debug for Applicant<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Same redaction as IdentityFields: field presence only.
+        write!(f, "Applicant{:?}", self.fields())
+    }
+}
+
+impl fmt::Debug for ApplicantName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApplicantName")
+            .field("first_name", &self.first_name.is_some())
+            .field("middle_name", &self.middle_name.is_some())
+            .field("last_name", &self.last_name.is_some())
+            .field("full_name", &self.full_name.is_some())
+            .finish()
+    }
+}
+
 /// One line of an export: a bare response, or an envelope
 /// `{"session": <response>, "applicant": <applicant>}` carrying what the backend already
 /// knows about the user (its sign-up form, or the bank's account owner data).
@@ -337,28 +580,6 @@ pub struct Input<'a> {
     pub applicant: Option<Applicant<'a>>,
 }
 
-/// A line read as either shape in one pass: the response's fields plus the envelope's.
-#[derive(Deserialize)]
-struct RawLine<'a> {
-    #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
-    identity: Option<Identity<'a>>,
-    #[serde(default)]
-    items: Option<ItemCount>,
-    #[serde(default, deserialize_with = "crate::de::opt_obj")]
-    identity_edit_history: Option<EditHistory>,
-    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    request_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    idv_session_status: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
-    link_session_id: Option<Cow<'a, str>>,
-    /// `Some` when the key is present (even as null).
-    #[serde(borrow, default, deserialize_with = "present_obj")]
-    session: Option<Option<Session<'a>>>,
-    #[serde(borrow, default, deserialize_with = "present_obj")]
-    applicant: Option<Option<Applicant<'a>>>,
-}
-
 fn present_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<Option<T>>, D::Error> {
@@ -367,22 +588,10 @@ fn present_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 impl<'a> RawLine<'a> {
     fn into_input(self) -> Result<Input<'a>, ParseError> {
-        let bare = self.identity.is_some()
-            || self.items.is_some()
-            || self.identity_edit_history.is_some()
-            || self.request_id.is_some()
-            || self.idv_session_status.is_some()
-            || self.link_session_id.is_some();
-        match (self.session, self.applicant) {
+        let (response, bare, session, applicant) = self.split();
+        match (session, applicant) {
             (None, None) => Ok(Input {
-                session: Session {
-                    identity: self.identity,
-                    items: self.items,
-                    identity_edit_history: self.identity_edit_history,
-                    request_id: self.request_id,
-                    idv_session_status: self.idv_session_status,
-                    link_session_id: self.link_session_id,
-                },
+                session: response,
                 applicant: None,
             }),
             (Some(session), applicant) if !bare => Ok(Input {
@@ -417,10 +626,9 @@ impl<'a> RawLine<'a> {
 pub fn parse_input(json: &str) -> Result<Input<'_>, ParseError> {
     parse_json::<RawLine<'_>>(json)?.into_input().map_err(|e| {
         // Point at the key that makes the line ambiguous.
-        use crate::rules::{locate_path, PathSeg};
         let at = ["applicant", "session"]
             .iter()
-            .find_map(|k| locate_path(json, &[PathSeg::Key(k)]));
+            .find_map(|k| locate(json, &[Seg::Key(k)]));
         match at {
             Some((line, column)) => ParseError::new(e.kind().clone(), line, column, None),
             None => e,
@@ -481,7 +689,7 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
 pub(crate) fn parse_json<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, ParseError> {
     let body = json.trim_start_matches([' ', '\t', '\n', '\r']);
     if !body.is_empty() && !body.starts_with('{') {
-        let (line, column) = crate::rules::line_col(json, json.len() - body.len());
+        let (line, column) = line_col(json, json.len() - body.len());
         return Err(ParseError::new(
             ParseErrorKind::NotAnObject,
             line,
@@ -502,15 +710,10 @@ pub(crate) fn parse_json<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, Par
     }
 }
 
-/// Every key of the response, envelope and applicant models: the only keys an error path
-/// may show (an unknown key is input text, and could be anything).
+/// Every key of the response's nested objects, the envelope and the applicant beside
+/// [`RESPONSE_KEYS`]: the only keys an error path may show (an unknown key is input text,
+/// and could be anything).
 const KNOWN_KEYS: &[&str] = &[
-    "identity",
-    "items",
-    "identity_edit_history",
-    "request_id",
-    "idv_session_status",
-    "link_session_id",
     "name",
     "address",
     "phone_number",
@@ -549,7 +752,9 @@ fn safe_path(path: &serde_path_to_error::Path) -> Option<String> {
     for seg in path.iter() {
         match seg {
             Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } if KNOWN_KEYS.contains(&key.as_str()) => {
+            Segment::Map { key }
+                if RESPONSE_KEYS.contains(&key.as_str()) || KNOWN_KEYS.contains(&key.as_str()) =>
+            {
                 if !out.is_empty() {
                     out.push('.');
                 }
@@ -566,4 +771,83 @@ fn safe_path(path: &serde_path_to_error::Path) -> Option<String> {
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// The known `idv_session_status` values as static labels; anything else is `unknown`.
+pub(crate) fn idv_label(status: &str) -> &'static str {
+    match status {
+        "success" => "success",
+        "failed" => "failed",
+        "active" => "active",
+        "pending_review" => "pending_review",
+        "expired" => "expired",
+        "canceled" => "canceled",
+        _ => "unknown",
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod applicant_tests {
+    use super::*;
+
+    const FULL: &str = r#"{
+        "name": {"first_name": "Leslie", "last_name": "Kn\u00f6pe", "middle_name": null},
+        "address": {"street": "123 Main St.", "street2": "", "city": "Pawnee", "region": "IN",
+                    "postal_code": "41006", "country": "US", "unknown": [1, 2]},
+        "phone_number": "+14157452130",
+        "email": "leslie@knope.com",
+        "date_of_birth": "1975-01-18",
+        "ssn": "987654321"
+    }"#;
+
+    #[test]
+    fn reads_layer_shaped_json_and_borrows() {
+        let a: Applicant<'_> = serde_json::from_str(FULL).unwrap();
+        let n = a.name.as_ref().unwrap();
+        assert!(matches!(n.first_name, Some(Cow::Borrowed("Leslie"))));
+        // escaped string can't be borrowed
+        assert!(matches!(n.last_name, Some(Cow::Owned(_))));
+        assert!(n.middle_name.is_none());
+        let f = a.fields();
+        assert_eq!(f.street, Some("123 Main St."));
+        assert_eq!(f.street2, Some(""));
+        assert_eq!(f.phone_number, Some("+14157452130"));
+        assert_eq!(f.date_of_birth, Some("1975-01-18"));
+        assert_eq!(f.full_name, None);
+    }
+
+    #[test]
+    fn everything_optional() {
+        for j in [
+            "{}",
+            r#"{"name": null, "address": null}"#,
+            r#"{"name": {}, "address": {}, "email": null}"#,
+        ] {
+            let a: Applicant<'_> = serde_json::from_str(j).unwrap();
+            let f = a.fields();
+            assert!(f.first_name.is_none() && f.street.is_none() && f.email.is_none());
+        }
+    }
+
+    #[test]
+    fn wrong_types_are_errors() {
+        assert!(serde_json::from_str::<Applicant<'_>>(r#"{"email": 5}"#).is_err());
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let a: Applicant<'_> = serde_json::from_str(FULL).unwrap();
+        let d = format!("{a:?} {:?} {:?}", a.name, a.address);
+        for secret in [
+            "Leslie",
+            "Main",
+            "4157452130",
+            "knope.com",
+            "1975",
+            "Pawnee",
+        ] {
+            assert!(!d.contains(secret), "{d}");
+        }
+    }
 }

@@ -1036,7 +1036,7 @@ impl Generator {
             let r = rng.unit();
             if r < 0.03 {
                 // Plaid's own docs sample writes the full name (`"region": "Indiana"`).
-                let regions = crate::validate::address::US_REGIONS;
+                let regions = crate::geo::US_REGIONS;
                 let full = regions.iter().find(|s| s.0 == state).map_or(state, |s| s.1);
                 escape_into(buf, full);
             } else if r < 0.035 {

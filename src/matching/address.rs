@@ -240,71 +240,6 @@ fn is_optional_word(w: &str) -> bool {
     )
 }
 
-/// US states, DC, territories and military "states": (code, folded name). Sorted by name.
-const REGIONS: &[(&str, &str)] = &[
-    ("al", "alabama"),
-    ("ak", "alaska"),
-    ("as", "american samoa"),
-    ("az", "arizona"),
-    ("ar", "arkansas"),
-    ("aa", "armed forces americas"),
-    ("ae", "armed forces europe"),
-    ("ap", "armed forces pacific"),
-    ("ca", "california"),
-    ("co", "colorado"),
-    ("ct", "connecticut"),
-    ("de", "delaware"),
-    ("dc", "district of columbia"),
-    ("fl", "florida"),
-    ("ga", "georgia"),
-    ("gu", "guam"),
-    ("hi", "hawaii"),
-    ("id", "idaho"),
-    ("il", "illinois"),
-    ("in", "indiana"),
-    ("ia", "iowa"),
-    ("ks", "kansas"),
-    ("ky", "kentucky"),
-    ("la", "louisiana"),
-    ("me", "maine"),
-    ("md", "maryland"),
-    ("ma", "massachusetts"),
-    ("mi", "michigan"),
-    ("mn", "minnesota"),
-    ("ms", "mississippi"),
-    ("mo", "missouri"),
-    ("mt", "montana"),
-    ("ne", "nebraska"),
-    ("nv", "nevada"),
-    ("nh", "new hampshire"),
-    ("nj", "new jersey"),
-    ("nm", "new mexico"),
-    ("ny", "new york"),
-    ("nc", "north carolina"),
-    ("nd", "north dakota"),
-    ("mp", "northern mariana islands"),
-    ("oh", "ohio"),
-    ("ok", "oklahoma"),
-    ("or", "oregon"),
-    ("pa", "pennsylvania"),
-    ("pr", "puerto rico"),
-    ("ri", "rhode island"),
-    ("sc", "south carolina"),
-    ("sd", "south dakota"),
-    ("tn", "tennessee"),
-    ("tx", "texas"),
-    ("um", "us minor outlying islands"),
-    ("vi", "us virgin islands"),
-    ("ut", "utah"),
-    ("vt", "vermont"),
-    ("vi", "virgin islands"),
-    ("va", "virginia"),
-    ("wa", "washington"),
-    ("wv", "west virginia"),
-    ("wi", "wisconsin"),
-    ("wy", "wyoming"),
-];
-
 /// Country spellings -> ISO alpha-2 (folded). Two-letter input is taken as a code. Sorted by key.
 const COUNTRIES: &[(&str, &str)] = &[
     ("america", "us"),
@@ -474,17 +409,9 @@ impl AddrBuf {
         }
         if !self.region().is_empty() {
             let r = self.region();
-            let code = if r.len() == 2 {
-                Some(r)
-            } else {
-                let name = r.strip_prefix("state of ").unwrap_or(r);
-                REGIONS
-                    .binary_search_by(|(_, n)| (*n).cmp(name))
-                    .ok()
-                    .and_then(|i| REGIONS.get(i))
-                    .map(|(c, _)| *c)
-            };
-            v.region = Some(code.unwrap_or(r));
+            // A US code (any case) or name becomes its USPS code, from the one region table.
+            let name = r.strip_prefix("state of ").unwrap_or(r);
+            v.region = Some(crate::geo::us_region_code(name).unwrap_or(r));
         }
         if !self.country().is_empty() {
             let c = self.country();
@@ -500,8 +427,9 @@ impl AddrBuf {
     }
 }
 
+/// Is `code` a USPS state or territory code (as [`crate::geo::us_region_code`] writes it)?
 fn lookup_region_name(code: &str) -> bool {
-    REGIONS.iter().any(|(c, _)| *c == code)
+    crate::geo::US_REGIONS.iter().any(|(c, _)| *c == code)
 }
 
 /// Postal code used for the comparison and the flag: the first 5 digits of a US ZIP, else the
@@ -723,7 +651,6 @@ mod tests {
         for t in [STREET_WORDS, UNIT_WORDS, COUNTRIES] {
             assert!(t.windows(2).all(|w| w[0].0 < w[1].0));
         }
-        assert!(REGIONS.windows(2).all(|w| w[0].1 < w[1].1));
         assert_eq!(lookup(STREET_WORDS, "street"), Some("st"));
         assert_eq!(lookup(STREET_WORDS, "main"), None);
     }

@@ -13,10 +13,8 @@
 //! Pure: no I/O, no clock, no allocation-heavy work; the nickname table is built once.
 
 use serde::Serialize;
-use std::fmt;
 
 mod address;
-pub mod applicant;
 mod dob;
 mod email;
 mod fold;
@@ -29,71 +27,7 @@ mod prop_tests;
 #[cfg(test)]
 mod table_tests;
 
-pub use applicant::{parse_applicant_bytes, Applicant};
-
-/// One side of a comparison: plain optional strings, borrowed.
-///
-/// `Debug` is redacting: it only prints which fields are present.
-#[derive(Clone, Copy, Default)]
-pub struct IdentityFields<'a> {
-    /// Given name.
-    pub first_name: Option<&'a str>,
-    /// Middle name(s) or initial(s).
-    pub middle_name: Option<&'a str>,
-    /// Family name (may hold several surnames).
-    pub last_name: Option<&'a str>,
-    /// The whole name as one string, for sources that do not split names
-    /// (`"John Q. Public"` or `"Public, John Q."`). Used only when first and last are absent.
-    pub full_name: Option<&'a str>,
-    /// Street line (may include the unit, e.g. `"564 Main Street, APT 15"`).
-    pub street: Option<&'a str>,
-    /// Second street line (unit).
-    pub street2: Option<&'a str>,
-    /// City.
-    pub city: Option<&'a str>,
-    /// Region or state, as a code (`"IN"`) or a name (`"Indiana"`).
-    pub region: Option<&'a str>,
-    /// Postal code (ZIP, ZIP+4 or a foreign code).
-    pub postal_code: Option<&'a str>,
-    /// Country, ISO 3166-1 alpha-2 (a few common names are understood).
-    pub country: Option<&'a str>,
-    /// Phone number, E.164 or as a person types it (read in the side's `country`, default US).
-    pub phone_number: Option<&'a str>,
-    /// Email address.
-    pub email: Option<&'a str>,
-    /// Date of birth, `YYYY-MM-DD` (also `YYYY/MM/DD`, or an RFC 3339 date-time whose date is used).
-    pub date_of_birth: Option<&'a str>,
-}
-
-impl fmt::Debug for IdentityFields<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let present: [(&str, bool); 13] = [
-            ("first_name", self.first_name.is_some()),
-            ("middle_name", self.middle_name.is_some()),
-            ("last_name", self.last_name.is_some()),
-            ("full_name", self.full_name.is_some()),
-            ("street", self.street.is_some()),
-            ("street2", self.street2.is_some()),
-            ("city", self.city.is_some()),
-            ("region", self.region.is_some()),
-            ("postal_code", self.postal_code.is_some()),
-            ("country", self.country.is_some()),
-            ("phone_number", self.phone_number.is_some()),
-            ("email", self.email.is_some()),
-            ("date_of_birth", self.date_of_birth.is_some()),
-        ];
-        f.write_str("IdentityFields { present: [")?;
-        let mut sep = "";
-        for (k, p) in present {
-            if p {
-                f.write_str(sep)?;
-                f.write_str(k)?;
-                sep = ", ";
-            }
-        }
-        f.write_str("] }")
-    }
-}
+use crate::session::IdentityFields;
 
 /// Per-field scores, named exactly as Plaid Identity Match names them.
 /// Each is `None` when the field is missing on either side.
@@ -242,7 +176,7 @@ pub fn band(field: MatchField, score: u8) -> Band {
 ///
 /// # Example
 /// ```
-/// use layer_risk::matching::{band, compare, Band, IdentityFields, MatchField};
+/// use layer_risk::{band, compare, Band, IdentityFields, MatchField};
 ///
 /// let layer = IdentityFields {
 ///     first_name: Some("William"),

@@ -1,133 +1,11 @@
 //! Address: ISO 3166-1 alpha-2 country; for US, a ZIP or ZIP+4 and a state or territory.
 
 use crate::finding::{Code, Finding};
+use crate::geo::{country_label, is_iso_country, us_region_code};
 use crate::session::Address;
 
-/// ISO 3166-1 alpha-2 codes officially assigned (249), sorted for binary search.
-const ISO_ALPHA2: &[&str] = &[
-    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
-    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
-    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
-    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
-    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
-    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
-    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
-    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
-    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
-    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
-    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
-    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
-    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
-    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
-    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
-    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
-];
-
-/// US states, DC, territories and the military "states", as (USPS code, name), sorted by code.
-pub const US_REGIONS: &[(&str, &str)] = &[
-    ("AA", "Armed Forces Americas"),
-    ("AE", "Armed Forces Europe"),
-    ("AK", "Alaska"),
-    ("AL", "Alabama"),
-    ("AP", "Armed Forces Pacific"),
-    ("AR", "Arkansas"),
-    ("AS", "American Samoa"),
-    ("AZ", "Arizona"),
-    ("CA", "California"),
-    ("CO", "Colorado"),
-    ("CT", "Connecticut"),
-    ("DC", "District of Columbia"),
-    ("DE", "Delaware"),
-    ("FL", "Florida"),
-    ("FM", "Federated States of Micronesia"),
-    ("GA", "Georgia"),
-    ("GU", "Guam"),
-    ("HI", "Hawaii"),
-    ("IA", "Iowa"),
-    ("ID", "Idaho"),
-    ("IL", "Illinois"),
-    ("IN", "Indiana"),
-    ("KS", "Kansas"),
-    ("KY", "Kentucky"),
-    ("LA", "Louisiana"),
-    ("MA", "Massachusetts"),
-    ("MD", "Maryland"),
-    ("ME", "Maine"),
-    ("MH", "Marshall Islands"),
-    ("MI", "Michigan"),
-    ("MN", "Minnesota"),
-    ("MO", "Missouri"),
-    ("MP", "Northern Mariana Islands"),
-    ("MS", "Mississippi"),
-    ("MT", "Montana"),
-    ("NC", "North Carolina"),
-    ("ND", "North Dakota"),
-    ("NE", "Nebraska"),
-    ("NH", "New Hampshire"),
-    ("NJ", "New Jersey"),
-    ("NM", "New Mexico"),
-    ("NV", "Nevada"),
-    ("NY", "New York"),
-    ("OH", "Ohio"),
-    ("OK", "Oklahoma"),
-    ("OR", "Oregon"),
-    ("PA", "Pennsylvania"),
-    ("PR", "Puerto Rico"),
-    ("PW", "Palau"),
-    ("RI", "Rhode Island"),
-    ("SC", "South Carolina"),
-    ("SD", "South Dakota"),
-    ("TN", "Tennessee"),
-    ("TX", "Texas"),
-    ("UM", "United States Minor Outlying Islands"),
-    ("UT", "Utah"),
-    ("VA", "Virginia"),
-    ("VI", "U.S. Virgin Islands"),
-    ("VT", "Vermont"),
-    ("WA", "Washington"),
-    ("WI", "Wisconsin"),
-    ("WV", "West Virginia"),
-    ("WY", "Wyoming"),
-];
-
-/// Is `code` an assigned ISO 3166-1 alpha-2 country code (upper case, as the spec writes it)?
-pub fn is_iso_country(code: &str) -> bool {
-    ISO_ALPHA2.binary_search(&code).is_ok()
-}
-
-/// The USPS code of a US state or territory given as a code (any case) or a full name
-/// (any case, surrounding spaces ignored; "Virgin Islands" and "Washington DC" too).
-pub fn us_region_code(region: &str) -> Option<&'static str> {
-    let r = region.trim();
-    if r.len() == 2 {
-        let up = r.to_ascii_uppercase();
-        return US_REGIONS.iter().find(|(c, _)| *c == up).map(|(c, _)| *c);
-    }
-    let folded: String = r
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == ' ')
-        .collect();
-    let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
-    let alias = match folded.to_ascii_lowercase().as_str() {
-        "virgin islands" | "us virgin islands" => Some("VI"),
-        "washington dc" | "washington d c" => Some("DC"),
-        _ => None,
-    };
-    alias.or_else(|| {
-        US_REGIONS
-            .iter()
-            .find(|(_, n)| {
-                n.chars()
-                    .filter(|c| c.is_alphanumeric() || *c == ' ')
-                    .collect::<String>()
-                    .eq_ignore_ascii_case(&folded)
-            })
-            .map(|(c, _)| *c)
-    })
-}
-
 /// Is this a US ZIP (`12345`) or ZIP+4 (`12345-6789` or `123456789`)?
-pub fn is_us_zip(zip: &str) -> bool {
+pub(crate) fn is_us_zip(zip: &str) -> bool {
     let b = zip.as_bytes();
     let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
     match b.len() {
@@ -198,36 +76,9 @@ pub(crate) fn check(address: Option<&Address<'_>>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The static label of a valid country code (so decisions hold no input text).
-fn country_label(c: &str) -> &'static str {
-    ISO_ALPHA2.binary_search(&c).map_or("??", |i| ISO_ALPHA2[i])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tables_are_sorted_and_complete() {
-        assert!(ISO_ALPHA2.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(ISO_ALPHA2.len(), 249);
-        assert!(US_REGIONS.windows(2).all(|w| w[0].0 < w[1].0));
-        assert_eq!(US_REGIONS.len(), 63);
-    }
-
-    #[test]
-    fn regions() {
-        assert_eq!(us_region_code("IN"), Some("IN"));
-        assert_eq!(us_region_code("in"), Some("IN"));
-        assert_eq!(us_region_code("Indiana"), Some("IN"));
-        assert_eq!(us_region_code(" new  york "), Some("NY"));
-        assert_eq!(us_region_code("District of Columbia"), Some("DC"));
-        assert_eq!(us_region_code("Washington, D.C."), Some("DC"));
-        assert_eq!(us_region_code("Puerto Rico"), Some("PR"));
-        assert_eq!(us_region_code("XX"), None);
-        assert_eq!(us_region_code("Indianna"), None);
-        assert_eq!(us_region_code(""), None);
-    }
 
     #[test]
     fn zips() {

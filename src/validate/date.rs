@@ -2,12 +2,12 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::fields::AgeBounds;
 use crate::finding::{Code, Finding};
-use crate::rules::AgeBounds;
 
 /// Parse a strict `YYYY-MM-DD` date. `Err(code)` says whether the text is malformed or
 /// names a day that does not exist.
-pub fn parse_ymd(raw: &str) -> Result<NaiveDate, Code> {
+pub(crate) fn parse_ymd(raw: &str) -> Result<NaiveDate, Code> {
     let b = raw.as_bytes();
     let shape_ok = b.len() == 10
         && b[4] == b'-'
@@ -27,7 +27,7 @@ pub fn parse_ymd(raw: &str) -> Result<NaiveDate, Code> {
 
 /// Whole years from `dob` to `as_of` (birthday-aware; 29 February birthdays turn a year older
 /// on 1 March in common years).
-pub fn age_on(dob: NaiveDate, as_of: NaiveDate) -> u32 {
+pub(crate) fn age_on(dob: NaiveDate, as_of: NaiveDate) -> u32 {
     let mut years = as_of.year() - dob.year();
     if (as_of.month(), as_of.day()) < (dob.month(), dob.day()) {
         years -= 1;

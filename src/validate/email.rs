@@ -4,7 +4,7 @@ use crate::finding::{Code, Finding};
 
 /// A deliberately simple shape check (RFC 5321 lengths, one `@`, a dotted domain, no spaces
 /// or control characters). Deliverability is not judged.
-pub fn well_formed(email: &str) -> bool {
+pub(crate) fn well_formed(email: &str) -> bool {
     if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }

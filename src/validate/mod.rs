@@ -3,18 +3,18 @@
 //! Each submodule checks one field and exposes its building blocks (`phone::check`,
 //! `date::parse_ymd`, `ssn::impossible_part`, ...) for callers that want them directly.
 
-pub mod address;
-pub mod date;
-pub mod email;
-pub mod name;
-pub mod phone;
-pub mod ssn;
+pub(crate) mod address;
+pub(crate) mod date;
+pub(crate) mod email;
+pub(crate) mod name;
+pub(crate) mod phone;
+pub(crate) mod ssn;
 
 use chrono::NaiveDate;
 
+use crate::fields::{AgeBounds, EditField, Window};
 use crate::finding::{Code, Finding, Observed};
-use crate::rules::{AgeBounds, EditField, Window};
-use crate::session::{EditCounts, Session};
+use crate::session::{idv_label, EditCounts, Session};
 
 /// All findings for one response, in a fixed order (identity fields, edit history, IDV, items).
 ///
@@ -139,19 +139,6 @@ fn nesting_label(narrow: Window, wide: Window) -> &'static str {
         (Month, AllTime) => "30d>all_time",
         (Year, AllTime) => "365d>all_time",
         _ => "not_nested",
-    }
-}
-
-/// The known `idv_session_status` values as static labels; anything else is `unknown`.
-pub(crate) fn idv_label(status: &str) -> &'static str {
-    match status {
-        "success" => "success",
-        "failed" => "failed",
-        "active" => "active",
-        "pending_review" => "pending_review",
-        "expired" => "expired",
-        "canceled" => "canceled",
-        _ => "unknown",
     }
 }
 

@@ -6,7 +6,7 @@ use crate::session::Name;
 /// Why a name part is implausible, if it is: digits, symbols other than the ones names use
 /// (space, hyphen, apostrophe, period, comma), control characters, no letter at all, a run of
 /// four or more of the same letter, or over 100 characters.
-pub fn implausible(part: &str) -> bool {
+pub(crate) fn implausible(part: &str) -> bool {
     if part.chars().count() > 100 || !part.chars().any(char::is_alphabetic) {
         return true;
     }

@@ -50,7 +50,6 @@
 //! `+4402079460958` [`PhoneVerdict::Invalid`] because it is not an E.164 string of
 //! a valid number. [`to_e164`] is the lenient entry point for human-typed input.
 
-use std::fmt;
 use std::sync::OnceLock;
 
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
@@ -78,69 +77,7 @@ const NO_MATCHER: u8 = u8::MAX;
 /// fails if the two drift apart after a dependency update.
 const METADATA_VERSION: &str = "9.0.33";
 
-/// A region code from the phone metadata.
-///
-/// Geographic regions are two-letter CLDR codes (`"US"`, `"GB"`, `"KZ"` ...).
-/// Non-geographic entities (international toll-free `+800`, shared-cost `+808`,
-/// Inmarsat `+870`, Global Mobile Satellite System `+881`, ... ) use libphonenumber's
-/// convention, the UN M.49 code for "World": `"001"`
-/// (see [`Region::is_non_geographic`]). The country calling code in
-/// [`PhoneVerdict::Valid`] tells those entities apart.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Region {
-    bytes: [u8; 3],
-    len: u8,
-}
-
-impl Region {
-    /// The region code as a string, e.g. `"US"` or `"001"`.
-    pub fn as_str(&self) -> &str {
-        let len = usize::from(self.len).min(self.bytes.len());
-        // Always ASCII by construction (see `Region::from_id`).
-        std::str::from_utf8(&self.bytes[..len]).unwrap_or("")
-    }
-
-    /// Whether this is libphonenumber's `"001"` pseudo-region of non-geographic
-    /// country calling codes (`+800`, `+808`, `+870`, `+878`, `+881`, `+882`, `+883`,
-    /// `+888`, `+979`).
-    pub fn is_non_geographic(&self) -> bool {
-        self.as_str() == "001"
-    }
-
-    /// Accepts two ASCII uppercase letters or `"001"`.
-    fn from_id(id: &str) -> Option<Region> {
-        let b = id.as_bytes();
-        match b {
-            [x, y] if x.is_ascii_uppercase() && y.is_ascii_uppercase() => Some(Region {
-                bytes: [*x, *y, 0],
-                len: 2,
-            }),
-            b"001" => Some(Region {
-                bytes: *b"001",
-                len: 3,
-            }),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Debug for Region {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Region({:?})", self.as_str())
-    }
-}
-
-impl fmt::Display for Region {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Region {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+pub(crate) use crate::finding::Region;
 
 /// Verdict of a strict E.164 check. Never contains the number itself.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -188,7 +125,7 @@ impl PhoneVerdict {
 /// # Example
 ///
 /// ```
-/// use layer_risk::validate::phone::{check, PhoneVerdict};
+/// use layer_risk::phone::{check, PhoneVerdict};
 ///
 /// match check("+14155552671") {
 ///     PhoneVerdict::Valid { country_code, region } => {
@@ -278,7 +215,7 @@ pub fn prepare() {
 /// # Example
 ///
 /// ```
-/// use layer_risk::validate::phone::to_e164;
+/// use layer_risk::phone::to_e164;
 ///
 /// assert_eq!(to_e164("(415) 555-2671", None).as_deref(), Some("+14155552671"));
 /// assert_eq!(to_e164("+44 20 7946 0958", Some("US")).as_deref(), Some("+442079460958"));

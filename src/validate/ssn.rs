@@ -6,7 +6,7 @@ use crate::finding::{Code, Finding};
 ///
 /// The SSA never issues area 000, 666 or 900-999 (the 9xx range is used by ITINs), group 00
 /// or serial 0000.
-pub fn impossible_part(ssn: &[u8; 9]) -> Option<&'static str> {
+pub(crate) fn impossible_part(ssn: &[u8; 9]) -> Option<&'static str> {
     let area = &ssn[0..3];
     if area == b"000" || area == b"666" || area[0] == b'9' {
         Some("area")

@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::process::Command;
 
-use layer_risk::batch::{self, Scorer, Summary};
+use layer_risk::batch::{self, Summary};
 use layer_risk::diff::{parse_labels, DiffSetup, DiffStats, Label};
 use layer_risk::gen::{write_export, GenConfig};
 use layer_risk::RuleSet;
+use layer_risk::Scorer;
 use serde_json::Value;
 
 use super::util;
@@ -33,9 +34,9 @@ fn export(count: u64, seed: u64, corrupt: f64) -> (Vec<u8>, String, layer_risk::
 fn score(data: &[u8], jobs: usize) -> (Vec<u8>, u64, u64) {
     let rules = RuleSet::embedded_default();
     let mut out = Vec::new();
-    let scorer = Scorer::new(rules, util::as_of());
-    let s: Summary<'_> = batch::run(data, &mut out, jobs, &scorer, |_, _| {}).unwrap();
-    (out, s.records, s.error_count())
+    let scorer = Scorer::new(rules.clone(), util::as_of());
+    let s: Summary<'_> = batch::score(data, &mut out, &scorer, jobs, |_, _| {}).unwrap();
+    (out, s.records(), s.error_count())
 }
 
 #[test]
@@ -153,8 +154,8 @@ fn precision_and_recall_match_a_hand_count() {
     // Hand count from the plain score output of each rule set.
     let hand = |rules: &RuleSet| {
         let mut out = Vec::new();
-        let scorer = Scorer::new(rules, util::as_of());
-        let _: Summary<'_> = batch::run(&data[..], &mut out, 1, &scorer, |_, _| {}).unwrap();
+        let scorer = Scorer::new(rules.clone(), util::as_of());
+        let _: Summary<'_> = batch::score(&data[..], &mut out, &scorer, 1, |_, _| {}).unwrap();
         let (mut tp, mut fp, mut fraud) = (0u64, 0u64, 0u64);
         for l in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
             let rec: Value = serde_json::from_slice(l).unwrap();
@@ -290,8 +291,8 @@ fn a_failing_input_keeps_every_record_read_before_it() {
     for jobs in [1, 2] {
         let mut out = Vec::new();
         let rules = RuleSet::embedded_default();
-        let scorer = Scorer::new(rules, util::as_of());
-        let err = batch::run(Failing(data.as_bytes()), &mut out, jobs, &scorer, |_, _| {})
+        let scorer = Scorer::new(rules.clone(), util::as_of());
+        let err = batch::score(Failing(data.as_bytes()), &mut out, &scorer, jobs, |_, _| {})
             .map(|_: Summary<'_>| ())
             .unwrap_err();
         assert!(err.to_string().contains("after line 3"), "{err}");

@@ -251,7 +251,7 @@ fn reasons_are_sorted_heaviest_first_with_stable_ties() {
     let got: Vec<(&str, &str, u32)> = d
         .reasons
         .iter()
-        .map(|r| (r.code, r.rule_id, r.points))
+        .map(|r| (r.code.as_str(), r.rule_id, r.points))
         .collect();
     assert_eq!(
         got,
@@ -287,7 +287,7 @@ fn among_equal_points_a_forcing_reason_comes_first() {
     set(&mut v, "/identity/email", Value::Null);
     let d = decide(&v, &r);
     // Validation order is phone then email; the force puts phone first either way.
-    let got: Vec<&str> = d.reasons.iter().map(|r| r.code).collect();
+    let got: Vec<&str> = d.reasons.iter().map(|r| r.code.as_str()).collect();
     assert_eq!(got, ["phone_missing", "email_missing"]);
     let mut v = with("/identity/phone_number", Value::Null);
     set(&mut v, "/identity/email", Value::Null);
@@ -295,7 +295,11 @@ fn among_equal_points_a_forcing_reason_comes_first() {
         "",
         r#""email_missing": {"points": 3, "force": "identity_match"}, "phone_missing": 3"#,
     );
-    let got: Vec<&str> = decide(&v, &r).reasons.iter().map(|r| r.code).collect();
+    let got: Vec<&str> = decide(&v, &r)
+        .reasons
+        .iter()
+        .map(|r| r.code.as_str())
+        .collect();
     assert_eq!(got, ["email_missing", "phone_missing"]);
 }
 
@@ -473,7 +477,7 @@ fn every_field_null_is_accepted() {
         "request_id": null, "idv_session_status": null, "link_session_id": null
     });
     let d = decide(&top, RuleSet::embedded_default());
-    let ids: Vec<&str> = d.reasons.iter().map(|r| r.code).collect();
+    let ids: Vec<&str> = d.reasons.iter().map(|r| r.code.as_str()).collect();
     assert_eq!(
         ids,
         [

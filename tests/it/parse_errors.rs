@@ -341,5 +341,5 @@ fn ambiguous_envelopes_are_located_and_columns_count_bytes() {
     let rules = "{\"name\": \"é\", \"version\": \"1\", \"tiers\": {\"identity_match\": 0, \"identity_verification\": 5}, \"findings\": {}}";
     let err = layer_risk::RuleSet::from_json(rules, "r.json").unwrap_err();
     // `"identity_match"` starts at byte 41 (0-based): column 42 in bytes, 41 in characters.
-    assert_eq!((err.line, err.column), (1, 42), "{err}");
+    assert_eq!((err.line(), err.column()), (1, 42), "{err}");
 }

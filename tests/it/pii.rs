@@ -1,8 +1,9 @@
 //! PII never leaks: no identity value or access token in a decision (serialized, Debug,
 //! Display), in the Debug of a parsed Session, in a batch record, or in a ParseError.
 
-use layer_risk::batch::{Scorer, Summary};
+use layer_risk::batch::Summary;
 use layer_risk::{assess, parse_session, RuleSet};
+use layer_risk::{LineResult, Scorer};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -138,9 +139,12 @@ proptest! {
             assert_clean("Display of Decision", &d.to_string(), &s)?;
             let mut out = Vec::new();
             let mut summary = Summary::default();
-            Scorer::new(rules, as_of()).score_line(1, text.as_bytes(), &mut out, &mut summary);
+            let scorer = Scorer::new(rules.clone(), as_of());
+            if let LineResult::Decided(d) = scorer.record(Some(1), text.as_bytes(), &mut out) {
+                summary.add(&d);
+            }
             assert_clean("batch record", &String::from_utf8(out).unwrap(), &s)?;
-            let report = summary.report(rules.id());
+            let report = summary.report(scorer.rules().id());
             assert_clean("summary", &serde_json::to_string(&report).unwrap(), &s)?;
         }
     }
@@ -174,7 +178,7 @@ proptest! {
         assert_clean("ParseError Debug", &format!("{e:?}"), &s)?;
         assert_clean("ParseError path", e.path().unwrap_or(""), &s)?;
         let mut out = Vec::new();
-        Scorer::new(RuleSet::embedded_default(), as_of()).score_line(1, text.as_bytes(), &mut out, &mut Summary::default());
+        let _ = Scorer::new(RuleSet::embedded_default().clone(), as_of()).record(Some(1), text.as_bytes(), &mut out);
         assert_clean("error record", &String::from_utf8(out).unwrap(), &s)?;
     }
 }

@@ -1,7 +1,7 @@
 //! Rules files: one broken file per error kind (`tests/fixtures/rules/<error>.json`) with its
 //! exact located message; the shipped files load and price every code.
 
-use layer_risk::rules::DEFAULT_RULES_JSON;
+use layer_risk::DEFAULT_RULES_JSON;
 use layer_risk::{Code, RuleSet, RulesError, RulesErrorKind};
 use sha2::{Digest, Sha256};
 
@@ -93,11 +93,11 @@ fn rules_error_table() {
             wrong.push(format!("{stem}:\n  got  {e}\n  want {expected}"));
             continue;
         }
-        assert_eq!(e.source_name, source);
-        assert_eq!((e.line, e.column), (line, column), "{stem}");
-        assert_eq!(e.path, path, "{stem}");
-        assert_eq!(e.message, message, "{stem}");
-        assert_eq!(e.kind, kind, "{stem}");
+        assert_eq!(e.source_name(), source);
+        assert_eq!((e.line(), e.column()), (line, column), "{stem}");
+        assert_eq!(e.path(), path, "{stem}");
+        assert_eq!(e.message(), message, "{stem}");
+        assert_eq!(e.kind(), kind, "{stem}");
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
@@ -106,9 +106,9 @@ fn rules_error_table() {
 fn syntax_errors_are_located() {
     for &(stem, line, column, message) in SYNTAX {
         let e = load_err(stem);
-        assert_eq!(e.kind, Syntax, "{stem}");
-        assert_eq!((e.line, e.column), (line, column), "{stem}");
-        assert_eq!(e.message, message, "{stem}");
+        assert_eq!(e.kind(), Syntax, "{stem}");
+        assert_eq!((e.line(), e.column()), (line, column), "{stem}");
+        assert_eq!(e.message(), message, "{stem}");
         assert!(e.to_string().ends_with(&format!(": {message}")), "{e}");
     }
 }
@@ -139,7 +139,7 @@ fn every_error_fixture_is_in_a_table() {
 #[test]
 fn a_rules_file_that_is_not_an_object_is_refused() {
     let e = load_err("not_an_object");
-    assert_eq!(e.kind, Schema);
+    assert_eq!(e.kind(), Schema);
     assert!(
         e.to_string()
             .starts_with("tests/fixtures/rules/not_an_object.json:1:"),
@@ -207,8 +207,8 @@ fn did_you_mean_is_not_offered_for_unrelated_keys() {
     let text = util::read_fixture("rules/valid_minimal.json")
         .replace(r#""version": "1","#, r#""version": "1", "qqqqqqqq": 1,"#);
     let e = RuleSet::from_json(&text, "x.json").unwrap_err();
-    assert!(e.message.starts_with("unknown field `qqqqqqqq`"), "{e}");
-    assert!(!e.message.contains("did you mean"), "{e}");
+    assert!(e.message().starts_with("unknown field `qqqqqqqq`"), "{e}");
+    assert!(!e.message().contains("did you mean"), "{e}");
 }
 
 #[test]

@@ -51,7 +51,11 @@ fn seed_decisions_under_each_shipped_rules_file() {
             let what = format!("{file} under {name}");
             assert_eq!(d.outcome, outcome, "{what}");
             assert_eq!(d.score, score, "{what}");
-            let got: Vec<(&str, &str)> = d.reasons.iter().map(|r| (r.code, r.rule_id)).collect();
+            let got: Vec<(&str, &str)> = d
+                .reasons
+                .iter()
+                .map(|r| (r.code.as_str(), r.rule_id))
+                .collect();
             assert_eq!(got, reasons, "{what}");
             assert_eq!(d.request_id.as_deref(), Some(request_id));
             assert_eq!(d.rules, rules.id());

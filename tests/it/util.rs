@@ -97,7 +97,7 @@ pub fn decide<'r>(doc: &Value, rules: &'r RuleSet) -> Decision<'r> {
 pub fn reason_ids(d: &Decision<'_>) -> Vec<(String, String)> {
     d.reasons
         .iter()
-        .map(|r| (r.code.to_owned(), r.rule_id.to_owned()))
+        .map(|r| (r.code.as_str().to_owned(), r.rule_id.to_owned()))
         .collect()
 }
 

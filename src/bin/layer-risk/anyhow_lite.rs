@@ -3,7 +3,7 @@
 use std::io;
 
 /// Why a command stopped early.
-pub enum Fail {
+pub(crate) enum Fail {
     /// Usage, input-file or rules-file error: printed, exit 2.
     Usage(String),
     /// Stdout was closed (`| head`): stop quietly.
@@ -12,7 +12,7 @@ pub enum Fail {
 
 impl Fail {
     /// Map an I/O error of the output.
-    pub fn from_io(e: io::Error) -> Fail {
+    pub(crate) fn from_io(e: io::Error) -> Fail {
         if e.kind() == io::ErrorKind::BrokenPipe {
             Fail::BrokenPipe
         } else {
@@ -22,7 +22,7 @@ impl Fail {
 }
 
 /// Attach a message to an I/O error.
-pub trait Context<T> {
+pub(crate) trait Context<T> {
     /// `msg: error`.
     fn context(self, msg: String) -> Result<T, Fail>;
 }

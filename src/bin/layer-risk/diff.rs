@@ -13,7 +13,7 @@ use crate::{jobs, load_rules, open_input, EXAMPLES};
 
 #[derive(Args)]
 #[command(after_help = EXAMPLES)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The two rules files, current first: --rules A.json --rules B.json.
     #[arg(long, value_name = "FILE", num_args = 1, required = true)]
     rules: Vec<PathBuf>,
@@ -37,7 +37,7 @@ pub struct DiffArgs {
     input: PathBuf,
 }
 
-pub fn run(a: DiffArgs) -> Result<ExitCode, Fail> {
+pub(crate) fn run(a: DiffArgs) -> Result<ExitCode, Fail> {
     let [pa, pb] = a.rules.as_slice() else {
         return Err(Fail::Usage(format!(
             "diff takes exactly two --rules files (got {})",

@@ -13,7 +13,7 @@ use anyhow_lite::{Context, Fail};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use layer_risk::batch::{self, Summary};
-use layer_risk::RuleSet;
+use layer_risk::{RuleSet, Scorer};
 
 mod anyhow_lite;
 mod diff;
@@ -288,20 +288,21 @@ fn score(a: ScoreArgs) -> Result<ExitCode, Fail> {
     let started = Instant::now();
     let raw_read = input.raw_read.clone();
     let out = io::BufWriter::with_capacity(1 << 20, io::stdout());
-    let scorer = batch::Scorer::new(&rules, as_of);
-    let summary: Summary<'_> = batch::run(input.reader, out, jobs(a.jobs), &scorer, |_, lines| {
-        if let Some(bar) = &bar {
-            bar.set_position(raw_read.load(std::sync::atomic::Ordering::Relaxed));
-            let secs = started.elapsed().as_secs_f64().max(1e-9);
-            bar.set_message(format!("{lines} lines, {:.0} lines/s", lines as f64 / secs));
-        }
-    })
-    .map_err(Fail::from_io)?;
+    let scorer = Scorer::new(rules, as_of);
+    let summary: Summary<'_> =
+        batch::score(input.reader, out, &scorer, jobs(a.jobs), |_, lines| {
+            if let Some(bar) = &bar {
+                bar.set_position(raw_read.load(std::sync::atomic::Ordering::Relaxed));
+                let secs = started.elapsed().as_secs_f64().max(1e-9);
+                bar.set_message(format!("{lines} lines, {:.0} lines/s", lines as f64 / secs));
+            }
+        })
+        .map_err(Fail::from_io)?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     if let Some(path) = &a.summary {
-        let report = summary.report(rules.id());
+        let report = summary.report(scorer.rules().id());
         let json = serde_json::to_string_pretty(&report).map_err(|e| Fail::Usage(e.to_string()))?;
         std::fs::write(path, json + "\n").context(format!("cannot write {}", path.display()))?;
         eprint!("{report}");
@@ -329,7 +330,7 @@ fn assess(a: AssessArgs) -> Result<ExitCode, Fail> {
         if a.json {
             let mut out = Vec::new();
             // The line of the error within the file (a saved response is pretty-printed).
-            batch::write_error(&mut out, e.line() as u64, e);
+            e.write_record(Some(e.line() as u64), &mut out);
             io::stdout().write_all(&out).map_err(Fail::from_io)?;
         } else {
             eprintln!("layer-risk: {}: {e}", what.display());
@@ -341,7 +342,7 @@ fn assess(a: AssessArgs) -> Result<ExitCode, Fail> {
         Err(e) => return report_error(&a.input, &e),
     };
     if let (Some(t), Some(p)) = (&applicant_text, &a.applicant) {
-        match layer_risk::matching::parse_applicant_bytes(t) {
+        match layer_risk::parse_applicant_bytes(t) {
             Ok(app) => input.applicant = Some(app),
             Err(e) => return report_error(p, &e),
         }

@@ -1,0 +1,169 @@
+//! The semantic checks of a parsed rules file: ids, tiers, ages, points, forced tiers.
+
+use std::collections::BTreeMap;
+
+use super::load::did_you_mean;
+use super::model::{Outcome, Price, RuleSet, MAX_POINTS};
+use crate::error::{RulesError, RulesErrorKind};
+use crate::finding::{Code, ReasonCode};
+use crate::pos::{line_col, locate, Seg};
+
+pub(super) fn check_semantics(
+    mut set: RuleSet,
+    findings: BTreeMap<String, Price>,
+    text: &str,
+    source: &str,
+) -> Result<RuleSet, RulesError> {
+    let err = |path: &[Seg<'_>], message: String| {
+        let (line, column) = locate(text, path).unwrap_or_else(|| line_col(text, 0));
+        RulesError {
+            source_name: source.to_owned(),
+            line,
+            column,
+            path: path_string(path),
+            message,
+            kind: RulesErrorKind::Semantic,
+        }
+    };
+    if set.id.name.trim().is_empty() {
+        return Err(err(&[Seg::Key("name")], "name must not be empty".into()));
+    }
+    if set.id.version.trim().is_empty() {
+        return Err(err(
+            &[Seg::Key("version")],
+            "version must not be empty".into(),
+        ));
+    }
+    let t = set.tiers;
+    if t.identity_match == 0 {
+        return Err(err(
+            &[Seg::Key("tiers"), Seg::Key("identity_match")],
+            "identity_match must be at least 1 (a score of 0 must mean trust)".into(),
+        ));
+    }
+    if t.identity_match >= t.identity_verification {
+        return Err(err(
+            &[Seg::Key("tiers"), Seg::Key("identity_verification")],
+            format!(
+                "tiers out of order: identity_verification ({}) must be above identity_match ({})",
+                t.identity_verification, t.identity_match
+            ),
+        ));
+    }
+    let a = set.ages;
+    if a.min > a.max || a.max > 150 {
+        return Err(err(
+            &[Seg::Key("age")],
+            format!(
+                "age bounds must satisfy min <= max <= 150 (got min {}, max {})",
+                a.min, a.max
+            ),
+        ));
+    }
+    let points_ok = |p: i64| (0..=MAX_POINTS).contains(&p);
+    for (key, price) in &findings {
+        let Some(code) = Code::from_name(key) else {
+            let hint = did_you_mean(key, Code::ALL.iter().map(|c| c.as_str()))
+                .map(|b| format!("; did you mean `{b}`?"))
+                .unwrap_or_default();
+            return Err(err(
+                &[Seg::Key("findings"), Seg::Key(key)],
+                format!("unknown finding code `{key}`{hint}"),
+            ));
+        };
+        if !points_ok(price.points) {
+            return Err(err(
+                &[Seg::Key("findings"), Seg::Key(key)],
+                format!(
+                    "points must be between 0 and {MAX_POINTS} (got {})",
+                    price.points
+                ),
+            ));
+        }
+        if price.force == Some(Outcome::Trust) && code != Code::IdvPassed {
+            return Err(err(
+                &[Seg::Key("findings"), Seg::Key(key)],
+                "only idv_passed may force trust (trust can be forced only by proof of verification)".into(),
+            ));
+        }
+        set.prices[code as usize] = Some(*price);
+    }
+    // Edit and match rules share the checks on ids, points and forced tiers.
+    let views = set
+        .edit_rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ("edit_rules", "an edit rule", i, &r.id, r.points, r.force));
+    let views = views.chain(
+        set.match_rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ("match_rules", "a match rule", i, &r.id, r.points, r.force)),
+    );
+    let mut seen = std::collections::HashMap::new();
+    for (section, noun, i, id, points, force) in views {
+        let at = |k| [Seg::Key(section), Seg::Index(i), Seg::Key(k)];
+        if id.trim().is_empty() {
+            return Err(err(&at("id"), "rule id must not be empty".into()));
+        }
+        if let Some((first_section, first)) = seen.insert(id.as_str(), (section, i)) {
+            return Err(err(
+                &at("id"),
+                format!("duplicate rule id `{id}` (first used by {first_section}[{first}])"),
+            ));
+        }
+        // A rule id that is also a reason code would merge with it in summaries and diffs.
+        let reserved = ReasonCode::from_name(id).is_some();
+        if reserved {
+            return Err(err(
+                &at("id"),
+                format!("rule id `{id}` is a reason code; choose another id"),
+            ));
+        }
+        match section {
+            "edit_rules" if set.edit_rules[i].at_least == 0 => {
+                return Err(err(
+                    &at("at_least"),
+                    "at_least must be 1 or more (0 would fire on every session)".into(),
+                ));
+            }
+            "match_rules" if !(1..=100).contains(&set.match_rules[i].below) => {
+                let below = set.match_rules[i].below;
+                return Err(err(
+                    &at("below"),
+                    format!("below must be between 1 and 100 (got {below})"),
+                ));
+            }
+            _ => {}
+        }
+        if !points_ok(points) {
+            return Err(err(
+                &at("points"),
+                format!("points must be between 0 and {MAX_POINTS} (got {points})"),
+            ));
+        }
+        if force == Some(Outcome::Trust) {
+            return Err(err(
+                &at("force"),
+                format!("{noun} cannot force trust; only idv_passed may"),
+            ));
+        }
+    }
+    Ok(set)
+}
+
+fn path_string(path: &[Seg<'_>]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}

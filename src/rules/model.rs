@@ -1,0 +1,246 @@
+//! The rule-set model: outcomes, tiers, prices, edit and match rules, and the checked
+//! [`RuleSet`] the engine reads.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::fields::{AgeBounds, EditField, Window};
+use crate::finding::Code;
+use crate::matching::MatchField;
+
+/// The three outcomes, from least to most friction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The backend may use the identity as submitted.
+    Trust,
+    /// Check the identity against the linked bank accounts with Identity Match.
+    IdentityMatch,
+    /// Send the user through Identity Verification (documents, selfie).
+    IdentityVerification,
+}
+
+impl Outcome {
+    /// The name used in decisions and rules files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Trust => "trust",
+            Outcome::IdentityMatch => "identity_match",
+            Outcome::IdentityVerification => "identity_verification",
+        }
+    }
+
+    /// All outcomes, least friction first.
+    pub const ALL: [Outcome; 3] = [
+        Outcome::Trust,
+        Outcome::IdentityMatch,
+        Outcome::IdentityVerification,
+    ];
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where each tier starts on the score scale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tiers {
+    /// Score from which the outcome is at least `identity_match`.
+    pub identity_match: u32,
+    /// Score from which the outcome is `identity_verification`.
+    pub identity_verification: u32,
+}
+
+impl Tiers {
+    /// The tier a score falls in.
+    pub fn for_score(&self, score: u32) -> Outcome {
+        if score >= self.identity_verification {
+            Outcome::IdentityVerification
+        } else if score >= self.identity_match {
+            Outcome::IdentityMatch
+        } else {
+            Outcome::Trust
+        }
+    }
+}
+
+/// What a finding costs: points, and optionally a tier it forces whatever the score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
+pub struct Price {
+    /// Points added to the score.
+    pub points: i64,
+    /// A tier forced whatever the score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force: Option<Outcome>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PriceObject {
+    points: i64,
+    #[serde(default)]
+    force: Option<Outcome>,
+}
+
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Price;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(r#"points (an integer) or {"points": N, "force": "<tier>"}"#)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Price, E> {
+                Ok(Price {
+                    points: v,
+                    force: None,
+                })
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Price, E> {
+                let points = i64::try_from(v).map_err(|_| E::custom("points out of range"))?;
+                Ok(Price {
+                    points,
+                    force: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Price, A::Error> {
+                let o = PriceObject::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Price {
+                    points: o.points,
+                    force: o.force,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A rule on one edit count: fires when the count of `field` in `window` is at least
+/// `at_least`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditRule {
+    /// Stable id, unique in the file; reported in decisions.
+    pub id: String,
+    /// The edited field.
+    pub field: EditField,
+    /// The window counted.
+    pub window: Window,
+    /// The count at which the rule fires (1 or more).
+    pub at_least: u32,
+    /// Points added when it fires.
+    pub points: i64,
+    /// A tier forced when it fires, whatever the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<Outcome>,
+    /// Why the rule exists (for people; ignored by the engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A rule on an identity-consistency score (a decision made with an applicant): fires when
+/// the score of `field` is below `below`. Without an applicant, or when either side lacks the
+/// field, it does not fire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRule {
+    /// Stable id, unique in the file (across edit and match rules); reported in decisions.
+    pub id: String,
+    /// The compared field: `legal_name`, `phone_number`, `email_address`, `address`,
+    /// `date_of_birth`, or `email_name` (the Layer email against the Layer name).
+    pub field: MatchField,
+    /// Fires when the score is below this (1 to 100; Plaid's recommended threshold is 70).
+    pub below: u8,
+    /// Points added when it fires.
+    pub points: i64,
+    /// A tier forced when it fires, whatever the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<Outcome>,
+    /// Why the rule exists (for people; ignored by the engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Name, version and SHA-256 of a rule set: what an auditor needs to replay a decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleSetId {
+    /// The rules file's `name`.
+    pub name: String,
+    /// The rules file's `version`.
+    pub version: String,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// A loaded, checked rule set.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    pub(super) id: RuleSetId,
+    pub(super) description: Option<String>,
+    pub(super) tiers: Tiers,
+    pub(super) ages: AgeBounds,
+    pub(super) identity_match_requires_items: bool,
+    pub(super) prices: Vec<Option<Price>>,
+    pub(super) edit_rules: Vec<EditRule>,
+    pub(super) match_rules: Vec<MatchRule>,
+}
+
+/// The largest number of points one rule may carry.
+pub const MAX_POINTS: i64 = 1_000_000;
+
+impl RuleSet {
+    /// Name, version and SHA-256.
+    pub fn id(&self) -> &RuleSetId {
+        &self.id
+    }
+
+    /// The file's description, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// Where the tiers start.
+    pub fn tiers(&self) -> Tiers {
+        self.tiers
+    }
+
+    /// The age bounds.
+    pub fn ages(&self) -> AgeBounds {
+        self.ages
+    }
+
+    /// Whether an `identity_match` outcome becomes `identity_verification` when the response
+    /// has no linked Item (Identity Match needs an access token to compare with).
+    pub fn identity_match_requires_items(&self) -> bool {
+        self.identity_match_requires_items
+    }
+
+    /// The price of a finding code; `None` when the file does not list it (it then costs 0).
+    pub fn price(&self, code: Code) -> Option<Price> {
+        self.prices.get(code as usize).copied().flatten()
+    }
+
+    /// The edit rules, in file order.
+    pub fn edit_rules(&self) -> &[EditRule] {
+        &self.edit_rules
+    }
+
+    /// The match rules, in file order (they apply to decisions made with an applicant).
+    pub fn match_rules(&self) -> &[MatchRule] {
+        &self.match_rules
+    }
+
+    /// Finding codes the file does not price (they are reported with 0 points).
+    pub fn unpriced_codes(&self) -> Vec<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .filter(|c| self.price(*c).is_none())
+            .collect()
+    }
+}
