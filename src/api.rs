@@ -140,6 +140,7 @@ pub(crate) fn line_body(raw: &[u8]) -> Option<&[u8]> {
 
 /// What one input line gave: see [`Scorer::record`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum LineResult<'s> {
     /// A decision; its record was written.
     Decided(Decision<'s>),
@@ -203,7 +204,7 @@ impl Scorer {
     /// Decide on one response body, or a `{"session", "applicant"}` envelope.
     ///
     /// # Errors
-    /// A [`ParseError`] when the bytes are not a response (see [`parse_input`]).
+    /// A [`ParseError`] when the bytes are not a response (see [`parse_input`](crate::parse_input)).
     pub fn assess(&self, body: &[u8]) -> Result<Decision<'_>, ParseError> {
         let input = parse_input_bytes(body)?;
         Ok(assess_input(&input, &self.rules, self.as_of))

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// An identity field with edit counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EditField {
     /// `identity_edit_history.name`
     Name,
@@ -43,6 +44,7 @@ impl EditField {
 
 /// An edit-count window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Window {
     /// `edits_current`: this session.
     #[serde(rename = "current")]

@@ -288,6 +288,7 @@ impl Serialize for Code {
 /// An observed value in a reason. Never an identity value: a count, an age, a region, a part
 /// name such as `first_name`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Observed {
     /// A count or an age.
     Number(u64),

@@ -34,7 +34,7 @@
 //! - `cli` (default): the `layer-risk` binary and what only it needs (clap, indicatif,
 //!   flate2); implies `parallel` and `gen`.
 //! - `parallel`: batch scoring on several threads (rayon).
-//! - `gen`: the synthetic export generator, [`gen`].
+//! - `gen`: the synthetic export generator, module `gen`.
 //!
 //! A backend that decides one response per request depends on
 //! `layer-risk = { version = "0.1", default-features = false }`: parse, validate, match,

@@ -530,7 +530,7 @@ pub struct ApplicantName<'a> {
 ///
 /// # Errors
 /// A [`crate::ParseError`].
-pub fn parse_applicant_bytes(bytes: &[u8]) -> Result<Applicant<'_>, crate::ParseError> {
+pub fn parse_applicant_bytes(bytes: &[u8]) -> Result<Applicant<'_>, ParseError> {
     parse_json(utf8(bytes)?)
 }
 

@@ -106,6 +106,7 @@ pub struct DobMatch {
 /// The compared fields, for [`band`] and for `match_rules` in rules files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MatchField {
     /// `legal_name`.
     LegalName,

@@ -11,6 +11,10 @@ use crate::finding::Code;
 use crate::matching::MatchField;
 
 /// The three outcomes, from least to most friction.
+///
+/// Deliberately exhaustive (no `#[non_exhaustive]`): a backend matches on it to act, and a
+/// fourth outcome would be a new product decision that every caller must handle, so adding
+/// one is a breaking change on purpose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {

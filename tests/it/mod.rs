@@ -1,9 +1,12 @@
 //! Integration test modules.
 
+#[cfg(feature = "cli")]
 mod batch;
+#[cfg(feature = "cli")]
 mod cli;
 mod decisions;
 mod findings;
+mod layers;
 mod parse_errors;
 mod pii;
 mod props;

@@ -303,6 +303,7 @@ proptest! {
                 EditField::Email => h.email = Some(counts),
                 EditField::DateOfBirth => h.date_of_birth = Some(counts),
                 EditField::Ssn => h.official_document = Some(layer_risk::OfficialDocument { ssn: Some(counts) }),
+                other => panic!("no edit counts slot for {other:?}"),
             }
         };
         for (f, c) in EditField::ALL.into_iter().zip(&counts) {
