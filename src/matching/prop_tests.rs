@@ -1,4 +1,4 @@
-//! Property tests: range, self-equality, name symmetry, no panic.
+//! Property tests: range, self-equality, name symmetry, no panic, date-of-birth typo bounds.
 
 use super::{band, compare, email_name_score, IdentityFields, MatchField, MatchReport};
 use proptest::prelude::*;
@@ -182,6 +182,33 @@ proptest! {
         };
         let (fx, fy) = (x.fields(), y.fields());
         prop_assert_eq!(compare(&fx, &fy).legal_name, compare(&fy, &fx).legal_name);
+    }
+
+    #[test]
+    fn prop_dob_years_apart_is_no_typo(
+        (y, gap, later) in (1900i32..2100, 2i32..120, any::<bool>()),
+        (m1, d1, m2, d2) in (1u32..13, 1u32..29, 1u32..13, 1u32..29),
+    ) {
+        // Dates whose years differ by more than one are different dates, whatever the digits.
+        let y2 = if later { y + gap } else { y - gap };
+        let (a, b) = (format!("{y:04}-{m1:02}-{d1:02}"), format!("{y2:04}-{m2:02}-{d2:02}"));
+        for (x, z) in [(&a, &b), (&b, &a)] {
+            let fx = IdentityFields { date_of_birth: Some(x), ..Default::default() };
+            let fz = IdentityFields { date_of_birth: Some(z), ..Default::default() };
+            let d = compare(&fx, &fz).date_of_birth;
+            prop_assert!(d.is_some_and(|d| d.score < 70 && !d.is_single_digit_typo && !d.is_day_month_swap));
+        }
+    }
+
+    #[test]
+    fn prop_dob_next_year_same_day_is_typo(y in 1900i32..2100, m in 1u32..13, d in 1u32..29) {
+        // The year's last digit moved by one (1975 vs 1976): a single-digit typo.
+        prop_assume!(y % 10 != 9);
+        let (a, b) = (format!("{y:04}-{m:02}-{d:02}"), format!("{:04}-{m:02}-{d:02}", y + 1));
+        let fa = IdentityFields { date_of_birth: Some(&a), ..Default::default() };
+        let fb = IdentityFields { date_of_birth: Some(&b), ..Default::default() };
+        let d = compare(&fa, &fb).date_of_birth;
+        prop_assert!(d.is_some_and(|d| d.score == 75 && d.is_single_digit_typo));
     }
 
     #[test]
