@@ -1,11 +1,12 @@
-//! Date-of-birth comparison: exact, day/month swap, single-digit typo.
+//! Date-of-birth comparison: exact, day/month swap, single-digit typo (day, month, or a year
+//! off by one).
 
 use super::DobMatch;
 use chrono::NaiveDate;
 
 /// Day and month swapped.
 const SWAP_SCORE: u8 = 80;
-/// Exactly one of the eight digits differs.
+/// Exactly one of the eight digits differs, and the years are at most one apart.
 const TYPO_SCORE: u8 = 75;
 
 /// The eight digits `YYYYMMDD` of a `YYYY-MM-DD` / `YYYY/MM/DD` string (optionally followed by
@@ -63,6 +64,17 @@ fn swapped(d: &[u8; 8]) -> [u8; 8] {
 /// Compares two dates of birth. `None` when either is missing or blank; a present but invalid
 /// date (unparseable or not a calendar date) scores 0, unless it is exactly the other date with
 /// day and month swapped (`1975-18-01` vs `1975-01-18`), which is flagged as a swap.
+///
+/// Between two valid dates:
+/// - equal: 100;
+/// - day and month swapped (`1975-03-04` vs `1975-04-03`): 80, `is_day_month_swap`;
+/// - a single-digit typo: 75, `is_single_digit_typo`. That is exactly one of the eight digits
+///   differing, either in the month or the day (`1975-01-18` vs `1975-01-19` or `1975-01-28`),
+///   or in the year when the years are exactly one apart (`1975` vs `1976`, `1979` vs `1978`).
+///   One changed year digit further apart (`1975` vs `1995`, `1975` vs `1985`, `1975` vs
+///   `1979`) is a different person's date, not a slip: it scores as any other year difference.
+///   Years one apart through two digits (`1979` vs `1980`) are not a single-digit typo either;
+/// - otherwise same year and month: 50; same year only: 30; a different year: 0.
 pub(crate) fn compare_dobs(a: Option<&str>, b: Option<&str>) -> Option<DobMatch> {
     let (a, b) = (a?.trim(), b?.trim());
     if a.is_empty() || b.is_empty() {
@@ -92,14 +104,15 @@ pub(crate) fn compare_dobs(a: Option<&str>, b: Option<&str>) -> Option<DobMatch>
     if !(va && vb) {
         return Some(r);
     }
+    let (ya, ma, _) = ymd(&da);
+    let (yb, mb, _) = ymd(&db);
     let differing = da.iter().zip(db.iter()).filter(|(x, y)| x != y).count();
-    if differing == 1 {
+    // A lone differing digit in the year only passes as a typo when it moves the year by one.
+    if differing == 1 && (ya == yb || ya.abs_diff(yb) == 1) {
         r.score = TYPO_SCORE;
         r.is_single_digit_typo = true;
         return Some(r);
     }
-    let (ya, ma, _) = ymd(&da);
-    let (yb, mb, _) = ymd(&db);
     r.score = match (ya == yb, ma == mb) {
         (true, true) => 50,
         (true, false) => 30,
@@ -135,7 +148,32 @@ mod tests {
         assert!(r.is_day_month_swap, "impossible date read as a swap");
         let r = s("1975-01-18", "1976-01-18");
         assert!(r.is_single_digit_typo && r.score == TYPO_SCORE);
+        let r = s("1979-01-18", "1978-01-18");
+        assert!(r.is_single_digit_typo && r.score == TYPO_SCORE);
+        let r = s("1975-01-18", "1975-01-28");
+        assert!(r.is_single_digit_typo && r.score == TYPO_SCORE);
+        let r = s("1975-01-18", "1975-11-18");
+        assert!(r.is_single_digit_typo && r.score == TYPO_SCORE);
         let r = s("1975-01-18", "1957-01-18");
+        assert!(!r.is_single_digit_typo && r.score < 70);
+    }
+
+    #[test]
+    fn one_year_digit_far_apart_is_not_a_typo() {
+        for other in [
+            "1995-01-18",
+            "1985-01-18",
+            "1979-01-18",
+            "1973-01-18",
+            "2975-01-18",
+        ] {
+            let r = s("1975-01-18", other);
+            assert!(!r.is_single_digit_typo && !r.is_day_month_swap, "{other}");
+            assert!(r.score < 70, "{other}: {}", r.score);
+            assert_eq!(r, s(other, "1975-01-18"), "{other}");
+        }
+        // one year apart through two digits: not a single digit
+        let r = s("1979-01-18", "1980-01-18");
         assert!(!r.is_single_digit_typo && r.score < 70);
         // same day and month: not a swap
         assert_eq!(s("1975-03-03", "1975-03-03").score, 100);

@@ -99,7 +99,8 @@ pub struct DobMatch {
     pub score: u8,
     /// Day and month are swapped (`1975-03-04` vs `1975-04-03`).
     pub is_day_month_swap: bool,
-    /// Exactly one of the eight digits differs.
+    /// Exactly one of the eight digits differs, in the month or the day, or in the year with
+    /// the years one apart (`1975` vs `1976`; `1975` vs `1995` is a different date).
     pub is_single_digit_typo: bool,
 }
 

@@ -20,6 +20,13 @@ const PARTIAL_SURNAME_POINTS: u8 = 93;
 const SWAP_PENALTY: u8 = 4;
 /// Cap when both sides carry a different generational suffix (Jr vs Sr: father and son).
 const GENERATION_CONFLICT_CAP: u8 = 75;
+/// Floor and width of the band for a different given name under a matching surname
+/// (`Leslie Knope` vs `Ann Knope`): 60 to 65, by given-name resemblance. Below 70 because a
+/// spouse, sibling, parent or child shares the surname and is exactly who must not pass as the
+/// applicant; above the 50 of a shared given name with an unrelated surname (`John Smith` vs
+/// `John Public`), since a shared surname with both given names present is the closer link.
+const OTHER_GIVEN_FLOOR: u32 = 60;
+const OTHER_GIVEN_SPREAD: u32 = 5;
 
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "fr", "hon", "mister",
@@ -426,17 +433,43 @@ fn middle_penalty(ma: &[&str], mb: &[&str]) -> u8 {
 }
 
 /// Combines given-name and surname points into a name score (before penalties).
-fn combine(pf: u8, pl: u8) -> u8 {
+///
+/// `other_given`: both sides have a given name, they do not match and neither is the other's
+/// middle name (see [`other_given_name`]). Only read when the surname matches and the given
+/// name does not.
+fn combine(pf: u8, pl: u8, other_given: bool) -> u8 {
     let (f, l) = (u32::from(pf), u32::from(pl));
     let v = match (pf >= STRONG, pl >= STRONG) {
         (true, true) => f * l / 100,
-        // Only the surname matches: partial (70-84), pulled down by a weak surname match.
+        // Same surname, another given name: a family member, a mismatch (60-65), pulled down
+        // by a weak surname match.
+        (false, true) if other_given => {
+            (OTHER_GIVEN_FLOOR + f.min(84) * OTHER_GIVEN_SPREAD / 84) * l / 100
+        }
+        // Only the surname matches and a given name is missing on one side: partial (70-84),
+        // pulled down by a weak surname match.
         (false, true) => (70 + f.min(84) * 14 / 84) * l / 100,
         // Only the given name matches: a relative or a changed surname, below 70.
         (true, false) => (50 + l.min(84) * 19 / 84) * f / 100,
         (false, false) => (f.min(84) + l.min(84)) * 49 / 168,
     };
     v.min(100) as u8
+}
+
+/// Both sides have a given name and neither side's given name is one of the other's middle
+/// names (or an initial consistent with one): the given names are really different, as
+/// opposed to one side missing it or going by a middle name (`John Quincy Public` vs
+/// `Quincy Public`).
+fn other_given_name(a: &NameView<'_>, b: &NameView<'_>) -> bool {
+    let (Some(ga), Some(gb)) = (a.first.first(), b.first.first()) else {
+        return false;
+    };
+    let in_middles = |g: &str, middles: &[&str]| {
+        middles.iter().any(|m| {
+            *m == g || (m.len() == 1 && g.starts_with(m)) || (g.len() == 1 && m.starts_with(g))
+        })
+    };
+    !in_middles(ga, b.middle.as_slice()) && !in_middles(gb, a.middle.as_slice())
 }
 
 struct Scored {
@@ -457,7 +490,8 @@ fn score_oriented(a: &NameView<'_>, b: &NameView<'_>, s: &mut Scratch) -> Scored
     if a.last.is_empty() && b.last.is_empty() {
         pl = pf;
     }
-    let mut score = combine(pf, pl);
+    let other_given = pf < STRONG && pl >= STRONG && other_given_name(a, b);
+    let mut score = combine(pf, pl, other_given);
     let penalty = if g.used_middles {
         0
     } else {
@@ -689,10 +723,51 @@ mod tests {
 
     #[test]
     fn combine_bands() {
-        assert_eq!(combine(100, 100), 100);
-        assert_eq!(combine(93, 100), 93);
-        assert!((70..85).contains(&combine(0, 100)));
-        assert!(combine(100, 0) < 70);
-        assert!(combine(84, 84) < 50);
+        for other_given in [false, true] {
+            assert_eq!(combine(100, 100, other_given), 100);
+            assert_eq!(combine(93, 100, other_given), 93);
+            assert!(combine(100, 0, other_given) < 70);
+            assert!(combine(84, 84, other_given) < 50);
+        }
+        // a given name missing on one side
+        assert!((70..85).contains(&combine(0, 100, false)));
+        // another given name under the same surname
+        assert_eq!(combine(0, 100, true), 60);
+        assert_eq!(combine(84, 100, true), 65);
+        assert!(combine(0, 100, true) > combine(100, 0, true));
+    }
+
+    #[test]
+    fn other_given_name_same_surname_is_a_mismatch() {
+        for (a, b) in [
+            (full("Leslie Knope"), full("Ann Knope")),
+            (split("Leslie", None, "Knope"), split("Ann", None, "Knope")),
+            (full("Mary Public"), full("John Public")),
+            (full("Daniel Public"), full("Danielle Public")),
+            (full("Leslie Knope"), full("A Knope")),
+            (full("Public, Ann"), full("John Public")),
+        ] {
+            let r = score(&a, &b);
+            assert!((60..70).contains(&r.score), "{r:?}");
+            assert!(r.is_first_name_or_last_name_match && !r.is_nickname_match);
+            assert!(r.score > score(&full("John Smith"), &full("John Public")).score);
+        }
+    }
+
+    #[test]
+    fn same_surname_without_a_conflicting_given_name_keeps_its_score() {
+        // A given name missing on one side is not evidence of another person.
+        let r = score(&full("Leslie Knope"), &split("", None, "Knope"));
+        assert_eq!(r.score, 70);
+        // Going by a middle name (or its initial) is not another given name either.
+        assert_eq!(
+            score(&full("John Quincy Public"), &full("Quincy Public")).score,
+            69
+        );
+        assert_eq!(score(&full("John Q Public"), &full("Q Public")).score, 69);
+        assert_eq!(
+            score(&full("Leslie Ann Knope"), &full("Ann Knope")).score,
+            69
+        );
     }
 }

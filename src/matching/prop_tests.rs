@@ -1,4 +1,5 @@
-//! Property tests: range, self-equality, name symmetry, no panic.
+//! Property tests: range, self-equality, name symmetry, no panic, family-member names and
+//! date-of-birth typo bounds.
 
 use super::{band, compare, email_name_score, IdentityFields, MatchField, MatchReport};
 use proptest::prelude::*;
@@ -182,6 +183,73 @@ proptest! {
         };
         let (fx, fy) = (x.fields(), y.fields());
         prop_assert_eq!(compare(&fx, &fy).legal_name, compare(&fy, &fx).legal_name);
+    }
+
+    #[test]
+    fn prop_other_given_name_same_surname_is_mismatch(
+        f1 in "[A-M][a-m]{1,8}",
+        f2 in "[N-Z][n-z]{1,8}",
+        last in "[A-Z][a-z]{1,9}",
+        layer_first in any::<bool>(),
+    ) {
+        // Given names with no letter in common (so neither a typo, an initial nor a nickname)
+        // under the same surname: a family member, below the partial band, both ways round.
+        let (f1, f2) = if layer_first { (f1, f2) } else { (f2, f1) };
+        let x = IdentityFields { first_name: Some(&f1), last_name: Some(&last), ..Default::default() };
+        let y = IdentityFields { first_name: Some(&f2), last_name: Some(&last), ..Default::default() };
+        let n = compare(&x, &y).legal_name;
+        // A business word ("Dba", "Inc", "Trust") makes it a business name, scored apart.
+        prop_assume!(!n.is_some_and(|n| n.is_business_name_detected));
+        prop_assert!(n.is_some_and(|n| n.score < 70 && n.is_first_name_or_last_name_match && !n.is_nickname_match), "{:?}", n);
+        prop_assert_eq!(n, compare(&y, &x).legal_name);
+    }
+
+    #[test]
+    fn prop_one_letter_typo_in_given_name_stays_strong(
+        first in "[A-Z][a-z]{3,9}",
+        last in "[A-Z][a-z]{1,9}",
+        (at, letter) in (1usize..10, proptest::char::range('a', 'z')),
+    ) {
+        // The same person with one letter of the given name mistyped is still a strong match.
+        let at = at % (first.len() - 1) + 1;
+        prop_assume!(!first[at..].starts_with(letter));
+        let mut typo = first.clone();
+        typo.replace_range(at..at + 1, letter.encode_utf8(&mut [0; 4]));
+        let x = IdentityFields { first_name: Some(&first), last_name: Some(&last), ..Default::default() };
+        let y = IdentityFields { first_name: Some(&typo), last_name: Some(&last), ..Default::default() };
+        let n = compare(&x, &y).legal_name;
+        prop_assert!(n.is_some_and(|n| n.score >= 85 && !n.is_first_name_or_last_name_match), "{:?}", n);
+    }
+
+    #[test]
+    fn prop_dob_years_apart_is_no_typo(
+        (y, gap, later) in (1900i32..2100, 2i32..120, any::<bool>()),
+        (m1, d1, m2, d2) in (1u32..13, 1u32..29, 1u32..13, 1u32..29),
+    ) {
+        // Dates whose years differ by more than one are different dates, whatever the digits.
+        let y2 = if later { y + gap } else { y - gap };
+        let (a, b) = (format!("{y:04}-{m1:02}-{d1:02}"), format!("{y2:04}-{m2:02}-{d2:02}"));
+        for (x, z) in [(&a, &b), (&b, &a)] {
+            let fx = IdentityFields { date_of_birth: Some(x), ..Default::default() };
+            let fz = IdentityFields { date_of_birth: Some(z), ..Default::default() };
+            let d = compare(&fx, &fz).date_of_birth;
+            prop_assert!(d.is_some_and(|d| d.score < 70 && !d.is_single_digit_typo && !d.is_day_month_swap));
+        }
+    }
+
+    #[test]
+    fn prop_dob_next_year_same_day_is_typo(
+        (decade, digit) in (190i32..210, 0i32..9),
+        m in 1u32..13,
+        d in 1u32..29,
+    ) {
+        // The year's last digit moved by one (1975 vs 1976): a single-digit typo.
+        let y = decade * 10 + digit;
+        let (a, b) = (format!("{y:04}-{m:02}-{d:02}"), format!("{:04}-{m:02}-{d:02}", y + 1));
+        let fa = IdentityFields { date_of_birth: Some(&a), ..Default::default() };
+        let fb = IdentityFields { date_of_birth: Some(&b), ..Default::default() };
+        let d = compare(&fa, &fb).date_of_birth;
+        prop_assert!(d.is_some_and(|d| d.score == 75 && d.is_single_digit_typo));
     }
 
     #[test]
