@@ -3,6 +3,7 @@
 //! Each submodule checks one field and exposes its building blocks (`phone::check`,
 //! `date::parse_ymd`, `ssn::impossible_part`, ...) for callers that want them directly.
 
+pub(crate) mod known_ssn;
 pub(crate) mod zip3;
 
 pub mod address;
