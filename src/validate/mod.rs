@@ -4,6 +4,7 @@
 //! `date::parse_ymd`, `ssn::impossible_part`, ...) for callers that want them directly.
 
 pub(crate) mod known_ssn;
+pub(crate) mod script;
 pub(crate) mod street;
 pub(crate) mod zip3;
 
