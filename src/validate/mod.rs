@@ -6,9 +6,13 @@
 pub(crate) mod address;
 pub(crate) mod date;
 pub(crate) mod email;
+pub(crate) mod known_ssn;
 pub(crate) mod name;
 pub(crate) mod phone;
+pub(crate) mod script;
 pub(crate) mod ssn;
+pub(crate) mod street;
+pub(crate) mod zip3;
 
 use chrono::NaiveDate;
 
