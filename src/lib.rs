@@ -17,7 +17,8 @@
 //! The modules form one stack; each imports only from the layers above it in this list (a
 //! test, `tests/it/layers.rs`, reads the sources and fails on an upward import):
 //! 1. base: `error` (error types), `pos` (JSON positions), `de` (serde helpers), `fields`
-//!    (edit fields, windows, age bounds), `geo` (country and US-region tables), `finding`
+//!    (edit fields, windows, age bounds), `geo` (country and US-region tables), `rng` (the one
+//!    seeded generator), `finding`
 //!    (finding and reason codes);
 //! 2. `session`: the tolerant serde model of a response, an export line and an applicant;
 //! 3. `validate`: raw strings to findings;
@@ -90,6 +91,9 @@ mod fields;
 mod finding;
 mod geo;
 mod pos;
+#[cfg(any(feature = "gen", test))]
+#[cfg_attr(not(feature = "gen"), allow(dead_code, unreachable_pub))]
+mod rng;
 // Layer 2: the serde model.
 mod session;
 // Layer 3: validation.

@@ -12,6 +12,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("finding", 0),
     ("geo", 0),
     ("pos", 0),
+    ("rng", 0),
     ("session", 1),
     ("validate", 2),
     ("matching", 3),
