@@ -7,7 +7,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use crate::error::ParseError;
-use crate::finding::{ReasonCode, IDENTITY_MATCH_UNAVAILABLE};
+use crate::finding::{Code, Field, ReasonCode, IDENTITY_MATCH_UNAVAILABLE};
 use crate::matching::MatchReport;
 use crate::rules::{Outcome, RuleSet, RuleSetId};
 use crate::score::Reason;
@@ -22,11 +22,14 @@ pub struct Decision<'r> {
     pub request_id: Option<String>,
     /// What the backend should do.
     pub outcome: Outcome,
-    /// Sum of the reasons' points.
+    /// Sum of the reasons' points, less the rules' `idv_passed_discount` when the user passed
+    /// Identity Verification.
     pub score: u32,
     /// Every finding and fired rule, heaviest first; among equal points, reasons that force a
     /// stricter tier first, then validation order, then rule-file order.
     pub reasons: Vec<Reason<'r>>,
+    /// How the outcome was reached: the score's tier first, then each step that moved it.
+    pub resolution: Vec<Step<'r>>,
     /// Identity-consistency scores and flags, when the decision was made with an applicant.
     pub matching: Option<MatchReport>,
     /// The rule set: name, version, SHA-256.
@@ -37,12 +40,64 @@ pub struct Decision<'r> {
     pub phone_metadata: &'static str,
 }
 
-/// Resolve the outcome from scored reasons.
+/// One step of the outcome resolution: what set or moved the outcome, and to what.
 ///
-/// The score's tier, raised to the strictest tier any reason forces. A forced `trust` (only
-/// `idv_passed` may force it: the user already passed Identity Verification) wins over both.
-/// Then, if the outcome is `identity_match` but there is no linked Item and the rules require
-/// one, it becomes `identity_verification` with the reason `identity_match_unavailable`.
+/// A decision lists the steps that changed its outcome, in order (see
+/// [`Decision::resolution`] and `rules/README.md`), so a reviewer sees why a score of 20 is
+/// `identity_verification`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Step<'r> {
+    /// What acted.
+    pub step: StepKind,
+    /// The reason (finding code or rule id) behind it, if one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<&'r str>,
+    /// The outcome after this step.
+    pub outcome: Outcome,
+}
+
+/// The kinds of [`Step`], in the order they are applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StepKind {
+    /// The score's tier (always the first step).
+    Score,
+    /// A passed Identity Verification lowered the score by the rules' `idv_passed_discount`.
+    IdvPassedDiscount,
+    /// A reason's `force` in the rules file raised the outcome.
+    Force,
+    /// Invalid or inconsistent identity data is never trusted: raised to `identity_match`.
+    InvalidIdentityData,
+    /// A guardrail of the rules file held the outcome at its tier.
+    Guardrail,
+    /// The step-up concerns the date of birth, the SSN or the identity as a whole, which
+    /// Identity Match cannot compare: raised to `identity_verification`.
+    IdentityMatchCannotSettle,
+    /// No linked Item for Identity Match to compare with: raised to `identity_verification`.
+    IdentityMatchUnavailable,
+}
+
+/// Is this reason an invalid or inconsistent finding on an identity field?
+fn doubts_identity(r: &Reason<'_>) -> bool {
+    r.class.is_some_and(|c| c.is_doubt()) && r.concerns.is_identity()
+}
+
+/// Resolve the outcome from scored reasons; `score` is the sum of their points. In order
+/// (`rules/README.md`, "Outcome"):
+///
+/// 1. the score, less the rules' `idv_passed_discount` when the user passed Identity
+///    Verification, gives a tier;
+/// 2. a reason's `force` raises it;
+/// 3. an invalid or inconsistent finding on an identity field raises `trust` to
+///    `identity_match`;
+/// 4. a guardrail holds it at or above its tier;
+/// 5. `identity_match` becomes `identity_verification` when a reason that drives the
+///    step-up concerns the date of birth, the SSN or the identity as a whole;
+/// 6. `identity_match` becomes `identity_verification` when there is no linked Item and the
+///    rules require one (reason `identity_match_unavailable`).
+///
+/// No rules file changes steps 3, 5 and the order; a passed IDV acts only in step 1.
 pub(crate) fn decide<'r>(
     request_id: Option<&str>,
     mut reasons: Vec<Reason<'r>>,
@@ -52,21 +107,115 @@ pub(crate) fn decide<'r>(
     rules: &'r RuleSet,
     as_of: NaiveDate,
 ) -> Decision<'r> {
+    let mut steps: Vec<Step<'r>> = Vec::with_capacity(2);
+    let raise = |steps: &mut Vec<Step<'r>>, outcome: &mut Outcome, step, by, to| {
+        if to > *outcome {
+            *outcome = to;
+            steps.push(Step {
+                step,
+                by,
+                outcome: to,
+            });
+        }
+    };
     let mut outcome = rules.tiers().for_score(score);
-    let forced = reasons.iter().filter_map(|r| r.force);
-    if let Some(max) = forced.clone().filter(|f| *f != Outcome::Trust).max() {
-        outcome = outcome.max(max);
+    steps.push(Step {
+        step: StepKind::Score,
+        by: None,
+        outcome,
+    });
+    let mut score = score;
+    let discount = u64::from(rules.idv_passed_discount().min(100));
+    if discount > 0
+        && reasons
+            .iter()
+            .any(|r| r.code == ReasonCode::Finding(Code::IdvPassed))
+    {
+        let kept = u64::from(score) * (100 - discount) / 100;
+        score = u32::try_from(kept).unwrap_or(score);
+        outcome = rules.tiers().for_score(score);
+        steps.push(Step {
+            step: StepKind::IdvPassedDiscount,
+            by: Some(Code::IdvPassed.as_str()),
+            outcome,
+        });
     }
-    if forced.clone().any(|f| f == Outcome::Trust) {
-        outcome = Outcome::Trust;
+    // 2. The strongest force (the first reason with it).
+    let strongest = reasons
+        .iter()
+        .filter_map(|r| r.force.map(|f| (f, r.rule_id)))
+        .fold(
+            None,
+            |best: Option<(Outcome, &'r str)>, (f, id)| match best {
+                Some((b, _)) if b >= f => best,
+                _ => Some((f, id)),
+            },
+        );
+    if let Some((f, id)) = strongest {
+        raise(&mut steps, &mut outcome, StepKind::Force, Some(id), f);
     }
+    // 3. Invalid identity data is never trusted.
+    if let Some(r) = reasons.iter().find(|r| doubts_identity(r)) {
+        raise(
+            &mut steps,
+            &mut outcome,
+            StepKind::InvalidIdentityData,
+            Some(r.rule_id),
+            Outcome::IdentityMatch,
+        );
+    }
+    // 4. Guardrails, strictest first.
+    let mut held: Option<(Outcome, &'r str)> = None;
+    for g in rules.guardrails() {
+        let hit = reasons
+            .iter()
+            .any(|r| r.rule_id == g.key || r.code.as_str() == g.key);
+        if hit && held.is_none_or(|(t, _)| g.at_least > t) {
+            held = Some((g.at_least, g.key.as_str()));
+        }
+    }
+    if let Some((t, key)) = held {
+        raise(&mut steps, &mut outcome, StepKind::Guardrail, Some(key), t);
+    }
+    // 5. Identity Match settles name, address, phone and email only.
+    if outcome == Outcome::IdentityMatch {
+        let guard = |r: &Reason<'_>| {
+            rules
+                .guardrails()
+                .iter()
+                .any(|g| r.rule_id == g.key || r.code.as_str() == g.key)
+        };
+        let unsettled = reasons.iter().find(|r| {
+            let drives = r.points > 0 || r.force.is_some() || doubts_identity(r) || guard(r);
+            drives && r.concerns.identity_match_settles() == Some(false)
+        });
+        if let Some(r) = unsettled {
+            raise(
+                &mut steps,
+                &mut outcome,
+                StepKind::IdentityMatchCannotSettle,
+                Some(r.rule_id),
+                Outcome::IdentityVerification,
+            );
+        }
+    }
+    // 6. Identity Match needs a linked Item.
     if outcome == Outcome::IdentityMatch && !has_items && rules.identity_match_requires_items() {
-        outcome = Outcome::IdentityVerification;
+        raise(
+            &mut steps,
+            &mut outcome,
+            StepKind::IdentityMatchUnavailable,
+            Some(IDENTITY_MATCH_UNAVAILABLE),
+            Outcome::IdentityVerification,
+        );
         reasons.push(Reason {
             code: ReasonCode::IdentityMatchUnavailable,
             rule_id: IDENTITY_MATCH_UNAVAILABLE,
             field: "items",
+            class: None,
+            concerns: Field::Items,
             window: None,
+            minus: None,
             observed: None,
             threshold: None,
             points: 0,
@@ -81,6 +230,7 @@ pub(crate) fn decide<'r>(
         outcome,
         score,
         reasons,
+        resolution: steps,
         matching,
         rules: rules.id(),
         as_of,
@@ -120,6 +270,7 @@ impl Decision<'_> {
         map.serialize_entry("decision", &self.outcome)?;
         map.serialize_entry("score", &self.score)?;
         map.serialize_entry("reasons", &self.reasons)?;
+        map.serialize_entry("resolution", &self.resolution)?;
         if let Some(m) = &self.matching {
             map.serialize_entry("match", m)?;
         }
@@ -163,6 +314,8 @@ impl Decision<'_> {
         out.extend_from_slice(self.outcome.as_str().as_bytes());
         let _ = write!(out, "\",\"score\":{},\"reasons\":", self.score);
         serde_json::to_writer(&mut *out, &self.reasons)?;
+        out.extend_from_slice(b",\"resolution\":");
+        serde_json::to_writer(&mut *out, &self.resolution)?;
         if let Some(m) = &self.matching {
             out.extend_from_slice(b",\"match\":");
             serde_json::to_writer(&mut *out, m)?;
@@ -369,10 +522,17 @@ impl fmt::Display for Decision<'_> {
             if r.rule_id != r.code.as_str() {
                 write!(f, " [{}]", r.rule_id)?;
             }
+            if let Some(c) = r.class {
+                write!(f, " ({c})")?;
+            }
             write!(f, " on {}", r.field)?;
             match (r.window, &r.observed, r.threshold) {
                 (Some(w), Some(o), Some(t)) => {
-                    write!(f, ": {o} in window {} (fires at {t}+)", w.as_str())?
+                    write!(f, ": {o} in window {}", w.as_str())?;
+                    if let Some(m) = r.minus {
+                        write!(f, " not in {}", m.as_str())?;
+                    }
+                    write!(f, " (fires at {t}+)")?
                 }
                 (None, Some(o), Some(t)) => write!(f, ": {o} (bound {t})")?,
                 (None, Some(o), None) => write!(f, ": {o}")?,
@@ -383,7 +543,31 @@ impl fmt::Display for Decision<'_> {
             }
             writeln!(f)?;
         }
-        Ok(())
+        write!(f, "resolution:")?;
+        for (i, step) in self.resolution.iter().enumerate() {
+            let sep = if i == 0 { " " } else { "; " };
+            write!(f, "{sep}{}", step.step.as_str())?;
+            if let Some(by) = step.by {
+                write!(f, " {by}")?;
+            }
+            write!(f, " -> {}", step.outcome)?;
+        }
+        writeln!(f)
+    }
+}
+
+impl StepKind {
+    /// The step's name in decisions: `score`, `force`, `guardrail`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Score => "score",
+            StepKind::IdvPassedDiscount => "idv_passed_discount",
+            StepKind::Force => "force",
+            StepKind::InvalidIdentityData => "invalid_identity_data",
+            StepKind::Guardrail => "guardrail",
+            StepKind::IdentityMatchCannotSettle => "identity_match_cannot_settle",
+            StepKind::IdentityMatchUnavailable => "identity_match_unavailable",
+        }
     }
 }
 

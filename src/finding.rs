@@ -12,7 +12,7 @@ use serde::{Serialize, Serializer};
 use crate::fields::EditField;
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $field:ident, $desc:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $field:ident, $class:ident, $desc:literal; )*) => {
         /// A stable reason code for a validation finding.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
@@ -34,6 +34,13 @@ macro_rules! codes {
                 match self { $( Code::$variant => Field::$field, )* }
             }
 
+            /// What kind of finding this is. Owned by the code, not by rules files: it drives
+            /// the outcome semantics no rules file can change (invalid or inconsistent
+            /// identity data is never trusted).
+            pub fn class(self) -> Class {
+                match self { $( Code::$variant => Class::$class, )* }
+            }
+
             /// One line saying what the code means.
             pub fn description(self) -> &'static str {
                 match self { $( Code::$variant => $desc, )* }
@@ -49,77 +56,87 @@ macro_rules! codes {
 
 codes! {
     /// `identity` is null or missing.
-    IdentityMissing = "identity_missing", Identity, "the response has no identity block (null or missing)";
+    IdentityMissing = "identity_missing", Identity, Missing, "the response has no identity block (null or missing)";
     /// `request_id` is null or missing.
-    RequestIdMissing = "request_id_missing", Request, "the response has no request_id, so the decision cannot be traced back to Plaid";
+    RequestIdMissing = "request_id_missing", Request, Missing, "the response has no request_id, so the decision cannot be traced back to Plaid";
     /// No name.
-    NameMissing = "name_missing", Name, "no name, or neither first nor last name";
+    NameMissing = "name_missing", Name, Missing, "no name, or neither first nor last name";
     /// First or last name missing.
-    NameIncomplete = "name_incomplete", Name, "first or last name missing or blank (observed: which)";
+    NameIncomplete = "name_incomplete", Name, Missing, "first or last name missing or blank (observed: which)";
     /// A name part that does not look like a name.
-    NameImplausible = "name_implausible", Name, "a name part with digits, symbols, control characters, no letters, a long run of one letter, or over 100 characters (observed: which)";
+    NameImplausible = "name_implausible", Name, Invalid, "a name part with digits, symbols, control characters, no letters, a long run of one letter, or over 100 characters (observed: which)";
+    /// Latin letters mixed with Cyrillic or Greek look-alikes.
+    NameMixedScript = "name_mixed_script", Name, Invalid, "a name part mixes Latin letters with Cyrillic or Greek look-alikes (Unicode TR39 mixed-script confusables, e.g. a Cyrillic е in Lеslie; observed: which part)";
     /// No address.
-    AddressMissing = "address_missing", Address, "no address, or every part blank";
+    AddressMissing = "address_missing", Address, Missing, "no address, or every part blank";
     /// An address part missing.
-    AddressIncomplete = "address_incomplete", Address, "street, city, region, postal code or country missing (observed: the first missing part)";
+    AddressIncomplete = "address_incomplete", Address, Missing, "street, city, region, postal code or country missing (observed: the first missing part)";
     /// Country not ISO 3166-1 alpha-2.
-    AddressCountryInvalid = "address_country_invalid", Address, "country is not an ISO 3166-1 alpha-2 code";
+    AddressCountryInvalid = "address_country_invalid", Address, Invalid, "country is not an ISO 3166-1 alpha-2 code";
     /// Country other than US.
-    AddressNonUs = "address_non_us", Address, "a valid country other than US (Layer serves US users; observed: the country)";
+    AddressNonUs = "address_non_us", Address, Invalid, "a valid country other than US (Layer serves US users; observed: the country)";
     /// US ZIP malformed.
-    AddressPostalCodeInvalid = "address_postal_code_invalid", Address, "US postal code is not a 5-digit ZIP or ZIP+4";
+    AddressPostalCodeInvalid = "address_postal_code_invalid", Address, Invalid, "US postal code is not a 5-digit ZIP or ZIP+4";
     /// US state unknown.
-    AddressRegionInvalid = "address_region_invalid", Address, "US region is neither a state or territory code nor its full name";
+    AddressRegionInvalid = "address_region_invalid", Address, Invalid, "US region is neither a state or territory code nor its full name";
+    /// ZIP code of another state.
+    AddressZipRegionMismatch = "address_zip_region_mismatch", Address, Inconsistent, "the ZIP code's first three digits (its sectional centre) belong to another state or territory than the region";
+    /// A PO Box as the street.
+    AddressPoBox = "address_po_box", Address, Risk, "the street is a PO Box (or caller service, drawer, lockbox): not the residential street address CIP requires";
+    /// A private mailbox as the street.
+    AddressPrivateMailbox = "address_private_mailbox", Address, Risk, "the street names a private mailbox (PMB) at a commercial mail receiving agency: not a residential address";
     /// No phone.
-    PhoneMissing = "phone_missing", PhoneNumber, "no phone number";
+    PhoneMissing = "phone_missing", PhoneNumber, Missing, "no phone number";
     /// Not strict E.164.
-    PhoneNotE164 = "phone_not_e164", PhoneNumber, "phone number is not strict E.164 ('+' then 1 to 15 digits, nothing else)";
+    PhoneNotE164 = "phone_not_e164", PhoneNumber, Invalid, "phone number is not strict E.164 ('+' then 1 to 15 digits, nothing else)";
     /// E.164 but not a valid number.
-    PhoneInvalid = "phone_invalid", PhoneNumber, "phone number is E.164 but not a valid number per libphonenumber metadata (observed: country calling code)";
+    PhoneInvalid = "phone_invalid", PhoneNumber, Invalid, "phone number is E.164 but not a valid number per libphonenumber metadata (observed: country calling code)";
     /// A valid number outside +1.
-    PhoneOutsideNanp = "phone_outside_nanp", PhoneNumber, "valid phone number outside the +1 zone; Layer serves US numbers only (observed: region)";
+    PhoneOutsideNanp = "phone_outside_nanp", PhoneNumber, Invalid, "valid phone number outside the +1 zone; Layer serves US numbers only (observed: region)";
     /// No email.
-    EmailMissing = "email_missing", Email, "no email (Plaid currently does not return emails: price it 0 until it does)";
+    EmailMissing = "email_missing", Email, Missing, "no email (Plaid currently does not return emails: price it 0 until it does)";
     /// Email malformed.
-    EmailMalformed = "email_malformed", Email, "email is not of the form local@domain.tld";
+    EmailMalformed = "email_malformed", Email, Invalid, "email is not of the form local@domain.tld";
     /// No date of birth.
-    DobMissing = "dob_missing", DateOfBirth, "no date of birth";
+    DobMissing = "dob_missing", DateOfBirth, Missing, "no date of birth";
     /// DOB not `YYYY-MM-DD`.
-    DobMalformed = "dob_malformed", DateOfBirth, "date of birth is not YYYY-MM-DD";
+    DobMalformed = "dob_malformed", DateOfBirth, Invalid, "date of birth is not YYYY-MM-DD";
     /// DOB not a calendar date.
-    DobImpossible = "dob_impossible", DateOfBirth, "date of birth is not a calendar date (e.g. 1979-02-30)";
+    DobImpossible = "dob_impossible", DateOfBirth, Invalid, "date of birth is not a calendar date (e.g. 1979-02-30)";
     /// DOB after the evaluation date.
-    DobInFuture = "dob_in_future", DateOfBirth, "date of birth is after the evaluation date";
+    DobInFuture = "dob_in_future", DateOfBirth, Invalid, "date of birth is after the evaluation date";
     /// Younger than the rules' minimum age.
-    DobUnderMinAge = "dob_under_min_age", DateOfBirth, "age below the rules' minimum (observed: age, threshold: minimum)";
+    DobUnderMinAge = "dob_under_min_age", DateOfBirth, Risk, "age below the rules' minimum (observed: age, threshold: minimum)";
     /// Older than the rules' maximum age.
-    DobOverMaxAge = "dob_over_max_age", DateOfBirth, "age above the rules' maximum (observed: age, threshold: maximum)";
+    DobOverMaxAge = "dob_over_max_age", DateOfBirth, Invalid, "age above the rules' maximum (observed: age, threshold: maximum)";
     /// No SSN.
-    SsnMissing = "ssn_missing", Ssn, "no full SSN";
+    SsnMissing = "ssn_missing", Ssn, Missing, "no full SSN";
     /// SSN not 9 digits.
-    SsnMalformed = "ssn_malformed", Ssn, "SSN is not exactly 9 digits";
+    SsnMalformed = "ssn_malformed", Ssn, Invalid, "SSN is not exactly 9 digits";
     /// An SSN the SSA never issues.
-    SsnImpossible = "ssn_impossible", Ssn, "SSN the SSA never issues: area 000, 666 or 900-999 (ITIN range), group 00 or serial 0000 (observed: which part)";
+    SsnImpossible = "ssn_impossible", Ssn, Invalid, "SSN the SSA never issues: area 000, 666 or 900-999 (ITIN range), group 00 or serial 0000 (observed: which part)";
+    /// An SSN that was published or voided.
+    SsnPublished = "ssn_published", Ssn, Invalid, "an SSN that was voided or published and is never valid for a person (078-05-1120, 219-09-9999, 457-55-5462, 123-45-6789, ...; list and sources in data/README.md)";
     /// ssn_last_4 not 4 digits.
-    SsnLast4Malformed = "ssn_last4_malformed", Ssn, "ssn_last_4 (or ssn_last4) is not exactly 4 digits";
+    SsnLast4Malformed = "ssn_last4_malformed", Ssn, Invalid, "ssn_last_4 (or ssn_last4) is not exactly 4 digits";
     /// ssn_last_4 disagrees with the SSN.
-    SsnLast4Mismatch = "ssn_last4_mismatch", Ssn, "ssn_last_4 differs from the SSN's last four digits, or ssn_last_4 and ssn_last4 differ";
+    SsnLast4Mismatch = "ssn_last4_mismatch", Ssn, Inconsistent, "ssn_last_4 differs from the SSN's last four digits, or ssn_last_4 and ssn_last4 differ";
     /// No edit history.
-    EditHistoryMissing = "edit_history_missing", EditHistory, "identity_edit_history is null or missing: the edits cannot be judged";
+    EditHistoryMissing = "edit_history_missing", EditHistory, Missing, "identity_edit_history is null or missing: the edits cannot be judged";
     /// A field's edit counts missing.
-    EditCountsMissing = "edit_counts_missing", EditHistory, "one field's edit counts are null or missing (official_document null counts for ssn)";
+    EditCountsMissing = "edit_counts_missing", EditHistory, Missing, "one field's edit counts are null or missing (official_document null counts for ssn)";
     /// Some windows missing.
-    EditWindowsMissing = "edit_windows_missing", EditHistory, "one field's edit counts lack some windows (observed: how many)";
+    EditWindowsMissing = "edit_windows_missing", EditHistory, Missing, "one field's edit counts lack some windows (observed: how many)";
     /// Windows do not nest.
-    EditWindowsNotNested = "edit_windows_not_nested", EditHistory, "a field's windows do not nest (current <= 1d <= 30d <= 365d <= all_time): inconsistent data (observed: the first broken pair)";
+    EditWindowsNotNested = "edit_windows_not_nested", EditHistory, Inconsistent, "a field's windows do not nest (current <= 1d <= 30d <= 365d <= all_time): inconsistent data (observed: the first broken pair)";
     /// IDV passed.
-    IdvPassed = "idv_passed", Idv, "idv_session_status is success: the user passed Identity Verification";
+    IdvPassed = "idv_passed", Idv, Info, "idv_session_status is success: the user passed Identity Verification";
     /// IDV failed.
-    IdvFailed = "idv_failed", Idv, "idv_session_status is failed";
+    IdvFailed = "idv_failed", Idv, Risk, "idv_session_status is failed";
     /// IDV exists but did not finish.
-    IdvNotCompleted = "idv_not_completed", Idv, "idv_session_status is active, pending_review, expired, canceled or unknown (observed: which)";
+    IdvNotCompleted = "idv_not_completed", Idv, Risk, "idv_session_status is active, pending_review, expired, canceled or unknown (observed: which)";
     /// No linked Items.
-    NoLinkedAccounts = "no_linked_accounts", Items, "items is empty or missing: no linked bank account (Extended Autofill), so Identity Match has nothing to check against";
+    NoLinkedAccounts = "no_linked_accounts", Items, Info, "items is empty or missing: no linked bank account (Extended Autofill), so Identity Match has nothing to check against";
 }
 
 /// Reason code of an edit rule that fired.
@@ -258,6 +275,96 @@ impl Field {
             Field::Idv => "idv_session_status",
             Field::Items => "items",
         }
+    }
+}
+
+impl Field {
+    /// Is this one of the identity fields that CIP requires or Layer prefills (name,
+    /// address, phone, date of birth, SSN, or the identity as a whole)? An invalid or
+    /// inconsistent finding on one of them is never trusted.
+    pub fn is_identity(self) -> bool {
+        matches!(
+            self,
+            Field::Identity
+                | Field::Name
+                | Field::Address
+                | Field::PhoneNumber
+                | Field::DateOfBirth
+                | Field::Ssn
+        )
+    }
+
+    /// Can Identity Match settle a doubt about this field? It compares name, address, phone
+    /// and email with a linked account's owner data; `Some(false)` for the date of birth, the
+    /// SSN and the identity as a whole (only Identity Verification can settle those); `None`
+    /// for parts of the response that are no identity field (request, history, IDV, Items).
+    pub fn identity_match_settles(self) -> Option<bool> {
+        match self {
+            Field::Name | Field::Address | Field::PhoneNumber | Field::Email => Some(true),
+            Field::DateOfBirth | Field::Ssn | Field::Identity => Some(false),
+            _ => None,
+        }
+    }
+}
+
+impl From<EditField> for Field {
+    fn from(f: EditField) -> Field {
+        match f {
+            EditField::Name => Field::Name,
+            EditField::Address => Field::Address,
+            EditField::Email => Field::Email,
+            EditField::DateOfBirth => Field::DateOfBirth,
+            EditField::Ssn => Field::Ssn,
+        }
+    }
+}
+
+/// The kind of a finding, owned by its [`Code`]: what the outcome semantics read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Class {
+    /// The value cannot be right: malformed, impossible, published, or impossible for the
+    /// product (a phone outside the +1 zone or an address outside the US that Layer serves).
+    Invalid,
+    /// Values that contradict each other or reference data (last four vs SSN, ZIP vs
+    /// state, edit windows that do not nest).
+    Inconsistent,
+    /// The value is absent.
+    Missing,
+    /// A valid value that carries risk (an age below the minimum, a PO Box or private
+    /// mailbox as the street, a failed or unfinished Identity Verification).
+    Risk,
+    /// Context, not a problem (a passed Identity Verification, no linked Item).
+    Info,
+}
+
+impl Class {
+    /// The class as written in decisions: `invalid`, `inconsistent`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Invalid => "invalid",
+            Class::Inconsistent => "inconsistent",
+            Class::Missing => "missing",
+            Class::Risk => "risk",
+            Class::Info => "info",
+        }
+    }
+
+    /// Invalid or inconsistent: data that is never trusted when it concerns an identity field.
+    pub fn is_doubt(self) -> bool {
+        matches!(self, Class::Invalid | Class::Inconsistent)
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Class {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

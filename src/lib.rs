@@ -120,14 +120,16 @@ pub use decision::{Decision, Record};
 pub use error::{ParseError, ParseErrorKind, RulesError, RulesErrorKind};
 pub use fields::{AgeBounds, EditField, Window};
 pub use finding::{
-    Code, Field, Finding, Observed, ReasonCode, EDIT_RULE, IDENTITY_MATCH_UNAVAILABLE, MATCH_RULE,
+    Class, Code, Field, Finding, Observed, ReasonCode, EDIT_RULE, IDENTITY_MATCH_UNAVAILABLE,
+    MATCH_RULE,
 };
 pub use matching::{
     band, compare, email_name_score, AddressMatch, Band, DobMatch, MatchField, MatchReport,
     NameMatch, ScoreOnly,
 };
 pub use rules::{
-    EditRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers, DEFAULT_RULES_JSON, MAX_POINTS,
+    EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers, DEFAULT_RULES_JSON,
+    MAX_POINTS,
 };
 pub use score::{score, score_with_match, Reason};
 pub use session::{

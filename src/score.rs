@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::fields::Window;
-use crate::finding::{Finding, Observed, ReasonCode};
+use crate::fields::{EditField, Window};
+use crate::finding::{Class, Field, Finding, Observed, ReasonCode};
 use crate::matching::MatchReport;
 use crate::rules::{EditRule, Outcome, RuleSet};
 use crate::session::EditHistory;
@@ -15,11 +15,22 @@ pub struct Reason<'r> {
     pub code: ReasonCode,
     /// The rule that priced it: the edit rule's id, or the finding code for findings.
     pub rule_id: &'r str,
-    /// The field it is about.
+    /// The field it is about, as the rule names it (`ssn`, `legal_name`, `phone_number`).
     pub field: &'static str,
+    /// For findings: the finding's class (`invalid`, `inconsistent`, `missing`, `risk`,
+    /// `info`), which the code owns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<Class>,
+    /// The identity field the reason concerns, which decides whether Identity Match can
+    /// settle it (see [`Field::identity_match_settles`]). Not serialized: `field` names it.
+    #[serde(skip)]
+    pub concerns: Field,
     /// For edit rules: the window counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
+    /// For edit rules over a difference of windows: the narrower window subtracted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minus: Option<Window>,
     /// What was observed (a count, an age, a region): never an identity value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed: Option<Observed>,
@@ -64,7 +75,10 @@ pub fn score_with_match<'r>(
             code: ReasonCode::Finding(f.code),
             rule_id: f.code.as_str(),
             field: f.subject.map_or(f.code.field().as_str(), |s| s.as_str()),
+            class: Some(f.code.class()),
+            concerns: f.code.field(),
             window: None,
+            minus: None,
             observed: f.observed,
             threshold: f.threshold,
             points: points(price.points),
@@ -72,13 +86,32 @@ pub fn score_with_match<'r>(
         });
     }
     if let Some(h) = history {
+        // Each field's cumulative counts, read once for all the rules.
+        let cum = EditField::ALL.map(|f| {
+            let mut out = [None; 5];
+            if let Some(c) = h.counts(f) {
+                // EditCounts::cumulative for every window at once: a running maximum.
+                let mut run: Option<u32> = None;
+                for (slot, w) in out.iter_mut().zip(Window::ALL) {
+                    run = match (run, c.get(w)) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        (a, b) => a.or(b),
+                    };
+                    *slot = run;
+                }
+            }
+            out
+        });
         for rule in rules.edit_rules() {
-            if let Some(count) = fires(rule, h) {
+            if let Some(count) = fires(rule, &cum) {
                 reasons.push(Reason {
                     code: ReasonCode::EditRule,
                     rule_id: &rule.id,
                     field: rule.field.as_str(),
+                    class: None,
+                    concerns: Field::from(rule.field),
                     window: Some(rule.window),
+                    minus: rule.minus,
                     observed: Some(count.into()),
                     threshold: Some(u64::from(rule.at_least)),
                     points: points(rule.points),
@@ -94,7 +127,10 @@ pub fn score_with_match<'r>(
                     code: ReasonCode::MatchRule,
                     rule_id: &rule.id,
                     field: rule.field.as_str(),
+                    class: None,
+                    concerns: rule.field.concerns(),
                     window: None,
+                    minus: None,
                     observed: Some(u64::from(s).into()),
                     threshold: Some(u64::from(rule.below)),
                     points: points(rule.points),
@@ -107,11 +143,18 @@ pub fn score_with_match<'r>(
     (reasons, total)
 }
 
-/// The observed count when the rule fires. Rules read [`EditCounts::cumulative`] counts.
+/// The observed count when the rule fires: the cumulative count of `window` (see
+/// [`EditCounts::cumulative`]), less the cumulative count of `minus` when the rule has one.
 ///
 /// [`EditCounts::cumulative`]: crate::session::EditCounts::cumulative
-fn fires(rule: &EditRule, h: &EditHistory) -> Option<u32> {
-    let count = h.counts(rule.field)?.cumulative(rule.window)?;
+fn fires(rule: &EditRule, cum: &[[Option<u32>; 5]; 5]) -> Option<u32> {
+    let counts = cum.get(rule.field as usize)?;
+    let wide = counts.get(rule.window as usize).copied().flatten()?;
+    let narrow = rule
+        .minus
+        .and_then(|m| counts.get(m as usize).copied().flatten())
+        .unwrap_or(0);
+    let count = wide.saturating_sub(narrow);
     (count >= rule.at_least).then_some(count)
 }
 

@@ -773,17 +773,23 @@ fn safe_path(path: &serde_path_to_error::Path) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// The known `idv_session_status` values as static labels; anything else is `unknown`.
+/// The known `idv_session_status` values as static labels, compared without regard to case
+/// or surrounding spaces (`"Failed"` is `failed`); anything else is `unknown`.
 pub(crate) fn idv_label(status: &str) -> &'static str {
-    match status {
-        "success" => "success",
-        "failed" => "failed",
-        "active" => "active",
-        "pending_review" => "pending_review",
-        "expired" => "expired",
-        "canceled" => "canceled",
-        _ => "unknown",
-    }
+    const KNOWN: [&str; 6] = [
+        "success",
+        "failed",
+        "active",
+        "pending_review",
+        "expired",
+        "canceled",
+    ];
+    let s = status.trim();
+    KNOWN
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(s))
+        .copied()
+        .unwrap_or("unknown")
 }
 
 #[cfg(test)]

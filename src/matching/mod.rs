@@ -27,6 +27,7 @@ mod prop_tests;
 #[cfg(test)]
 mod table_tests;
 
+use crate::finding::Field;
 use crate::session::IdentityFields;
 
 /// Per-field scores, named exactly as Plaid Identity Match names them.
@@ -124,6 +125,18 @@ pub enum MatchField {
 }
 
 impl MatchField {
+    /// The identity field a score on this field concerns: `legal_name` is the name,
+    /// `email_address` and `email_name` the email.
+    pub fn concerns(self) -> Field {
+        match self {
+            MatchField::LegalName => Field::Name,
+            MatchField::PhoneNumber => Field::PhoneNumber,
+            MatchField::EmailAddress | MatchField::EmailName => Field::Email,
+            MatchField::Address => Field::Address,
+            MatchField::DateOfBirth => Field::DateOfBirth,
+        }
+    }
+
     /// The name used in reports and rules files.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::load::did_you_mean;
-use super::model::{Outcome, Price, RuleSet, MAX_POINTS};
+use super::model::{Guardrail, Outcome, Price, RuleSet, MAX_POINTS};
 use crate::error::{RulesError, RulesErrorKind};
 use crate::finding::{Code, ReasonCode};
 use crate::pos::{line_col, locate, Seg};
@@ -11,6 +11,7 @@ use crate::pos::{line_col, locate, Seg};
 pub(super) fn check_semantics(
     mut set: RuleSet,
     findings: BTreeMap<String, Price>,
+    guardrails: Vec<(String, Outcome)>,
     text: &str,
     source: &str,
 ) -> Result<RuleSet, RulesError> {
@@ -80,10 +81,10 @@ pub(super) fn check_semantics(
                 ),
             ));
         }
-        if price.force == Some(Outcome::Trust) && code != Code::IdvPassed {
+        if price.force == Some(Outcome::Trust) {
             return Err(err(
                 &[Seg::Key("findings"), Seg::Key(key)],
-                "only idv_passed may force trust (trust can be forced only by proof of verification)".into(),
+                "no finding may force trust: a passed Identity Verification lowers the other prices with `idv_passed_discount`, it does not turn trust on".into(),
             ));
         }
         set.prices[code as usize] = Some(*price);
@@ -143,11 +144,63 @@ pub(super) fn check_semantics(
             ));
         }
         if force == Some(Outcome::Trust) {
+            return Err(err(&at("force"), format!("{noun} cannot force trust")));
+        }
+    }
+    for (i, r) in set.edit_rules.iter().enumerate() {
+        if let Some(m) = r.minus {
+            if m >= r.window {
+                return Err(err(
+                    &[Seg::Key("edit_rules"), Seg::Index(i), Seg::Key("minus")],
+                    format!(
+                        "minus must be a narrower window than window (`{}` is not narrower than `{}`)",
+                        m.as_str(),
+                        r.window.as_str()
+                    ),
+                ));
+            }
+        }
+    }
+    if set.idv_passed_discount > 100 {
+        return Err(err(
+            &[Seg::Key("idv_passed_discount")],
+            format!(
+                "idv_passed_discount is a percentage from 0 to 100 (got {})",
+                set.idv_passed_discount
+            ),
+        ));
+    }
+    for (key, tier) in guardrails {
+        let at = [Seg::Key("guardrails"), Seg::Key(&key)];
+        let known = Code::from_name(&key).is_some()
+            || set.edit_rules.iter().any(|r| r.id == key)
+            || set.match_rules.iter().any(|r| r.id == key);
+        if !known {
+            let ids = set
+                .edit_rules
+                .iter()
+                .map(|r| r.id.as_str())
+                .chain(set.match_rules.iter().map(|r| r.id.as_str()));
+            let hint = did_you_mean(&key, Code::ALL.iter().map(|c| c.as_str()).chain(ids))
+                .map(|b| format!("; did you mean `{b}`?"))
+                .unwrap_or_default();
             return Err(err(
-                &at("force"),
-                format!("{noun} cannot force trust; only idv_passed may"),
+                &at,
+                format!(
+                    "guardrail `{key}` is neither a finding code nor a rule id of this file{hint}"
+                ),
             ));
         }
+        if tier == Outcome::Trust {
+            return Err(err(
+                &at,
+                "a guardrail holds the decision at identity_match or identity_verification; trust is no floor".into(),
+            ));
+        }
+        set.guardrails.push(Guardrail {
+            key,
+            at_least: tier,
+        });
     }
     Ok(set)
 }

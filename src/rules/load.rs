@@ -10,7 +10,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::check::check_semantics;
-use super::model::{EditRule, MatchRule, Price, RuleSet, RuleSetId, Tiers};
+use super::model::{EditRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers};
 use crate::error::{RulesError, RulesErrorKind};
 use crate::fields::AgeBounds;
 use crate::finding::Code;
@@ -38,6 +38,10 @@ struct RulesFile {
     edit_rules: Vec<EditRule>,
     #[serde(default, deserialize_with = "crate::de::vec_obj")]
     match_rules: Vec<MatchRule>,
+    #[serde(default, deserialize_with = "unique_guardrails")]
+    guardrails: Vec<(String, Outcome)>,
+    #[serde(default)]
+    idv_passed_discount: u8,
 }
 
 fn yes() -> bool {
@@ -79,8 +83,10 @@ impl RuleSet {
             prices: vec![None; Code::ALL.len()],
             edit_rules: file.edit_rules,
             match_rules: file.match_rules,
+            guardrails: Vec::new(),
+            idv_passed_discount: file.idv_passed_discount,
         };
-        check_semantics(set, file.findings, body, source)
+        check_semantics(set, file.findings, file.guardrails, body, source)
     }
 
     /// The embedded default rule set (`rules/default.json`), parsed once.
@@ -201,6 +207,32 @@ fn unique_findings<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, P
                     )));
                 }
                 out.insert(key, price);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(V)
+}
+
+/// The `guardrails` map (code or rule id -> the lowest tier it allows), in file order,
+/// refusing a key listed twice.
+fn unique_guardrails<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, Outcome)>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Vec<(String, Outcome)>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of finding code or rule id -> the lowest tier it allows")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out: Vec<(String, Outcome)> = Vec::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let tier: Outcome = map.next_value()?;
+                if out.iter().any(|(k, _)| *k == key) {
+                    return Err(de::Error::custom(format!(
+                        "guardrail `{key}` is listed twice"
+                    )));
+                }
+                out.push((key, tier));
             }
             Ok(out)
         }

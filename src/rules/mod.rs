@@ -14,4 +14,6 @@ mod load;
 mod model;
 
 pub use load::DEFAULT_RULES_JSON;
-pub use model::{EditRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers, MAX_POINTS};
+pub use model::{
+    EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers, MAX_POINTS,
+};

@@ -124,8 +124,8 @@ impl<'de> Deserialize<'de> for Price {
     }
 }
 
-/// A rule on one edit count: fires when the count of `field` in `window` is at least
-/// `at_least`.
+/// A rule on one edit count: fires when the count of `field` in `window` (less the count
+/// in `minus`, if given) is at least `at_least`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EditRule {
@@ -135,6 +135,12 @@ pub struct EditRule {
     pub field: EditField,
     /// The window counted.
     pub window: Window,
+    /// A narrower window whose count is subtracted: `{"window": "1d", "minus": "current"}`
+    /// counts the edits of the last day that were not made in this session (a user who
+    /// abandoned and came back). Counts are read cumulatively, so the difference is never
+    /// negative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minus: Option<Window>,
     /// The count at which the rule fires (1 or more).
     pub at_least: u32,
     /// Points added when it fires.
@@ -192,6 +198,18 @@ pub struct RuleSet {
     pub(super) prices: Vec<Option<Price>>,
     pub(super) edit_rules: Vec<EditRule>,
     pub(super) match_rules: Vec<MatchRule>,
+    pub(super) guardrails: Vec<Guardrail>,
+    pub(super) idv_passed_discount: u8,
+}
+
+/// A guardrail: while a reason with this code or rule id is in a decision, the outcome is at
+/// least `at_least`, whatever the points, forces or a passed Identity Verification say.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Guardrail {
+    /// A finding code or a rule id of the same file.
+    pub key: String,
+    /// The lowest outcome it allows (`identity_match` or `identity_verification`).
+    pub at_least: Outcome,
 }
 
 /// The largest number of points one rule may carry.
@@ -227,6 +245,18 @@ impl RuleSet {
     /// The price of a finding code; `None` when the file does not list it (it then costs 0).
     pub fn price(&self, code: Code) -> Option<Price> {
         self.prices.get(code as usize).copied().flatten()
+    }
+
+    /// The guardrails, in file order.
+    pub fn guardrails(&self) -> &[Guardrail] {
+        &self.guardrails
+    }
+
+    /// The percentage by which a passed Identity Verification (`idv_passed`) lowers the
+    /// score of everything else (0 to 100). It never lifts a guardrail, a forced tier or the
+    /// floor on invalid identity data.
+    pub fn idv_passed_discount(&self) -> u8 {
+        self.idv_passed_discount
     }
 
     /// The edit rules, in file order.

@@ -373,6 +373,7 @@ fn rules_check(files: &[PathBuf]) -> Result<ExitCode, Fail> {
                     r.edit_rules().len(),
                     r.match_rules().len()
                 );
+                print!("{}", fixed_semantics(&r));
                 let unpriced = r.unpriced_codes();
                 if !unpriced.is_empty() {
                     let names: Vec<&str> = unpriced.iter().map(|c| c.as_str()).collect();
@@ -397,37 +398,102 @@ fn rules_check(files: &[PathBuf]) -> Result<ExitCode, Fail> {
     })
 }
 
+/// What a rules file cannot change, spelled out for the file at hand (`rules check`).
+fn fixed_semantics(r: &RuleSet) -> String {
+    use layer_risk::{Code, EditField, Field, MatchField};
+    let join = |v: Vec<&str>| v.join(", ");
+    let doubts: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| c.class().is_doubt() && c.field().is_identity())
+        .map(|c| c.as_str())
+        .collect();
+    let unsettled = |f: Field| f.identity_match_settles() == Some(false);
+    let iv_codes: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| unsettled(c.field()))
+        .map(|c| c.as_str())
+        .collect();
+    let iv_rules: Vec<&str> = r
+        .edit_rules()
+        .iter()
+        .filter(|e| matches!(e.field, EditField::Ssn | EditField::DateOfBirth))
+        .map(|e| e.id.as_str())
+        .chain(
+            r.match_rules()
+                .iter()
+                .filter(|m| m.field == MatchField::DateOfBirth)
+                .map(|m| m.id.as_str()),
+        )
+        .collect();
+    let guards: Vec<String> = r
+        .guardrails()
+        .iter()
+        .map(|g| format!("{} >= {}", g.key, g.at_least))
+        .collect();
+    let mut out = String::from(
+        "  fixed by the engine, whatever the file says (rules/README.md, \"Outcome\"):\n",
+    );
+    out += &format!(
+        "    never trust while one of these identity findings is present ({}): {}\n",
+        doubts.len(),
+        join(doubts)
+    );
+    out += &format!(
+        "    a step-up driven by one of these is identity_verification, never identity_match (Identity Match cannot compare a date of birth or an SSN): {}{}{}\n",
+        join(iv_codes),
+        if iv_rules.is_empty() { "" } else { "; rules " },
+        join(iv_rules)
+    );
+    out += &format!(
+        "    nothing forces trust; a passed IDV lowers the other points by {}% (idv_passed_discount) and lifts no force, guardrail or floor\n",
+        r.idv_passed_discount()
+    );
+    out += &format!(
+        "  guardrails of this file: {}\n",
+        if guards.is_empty() {
+            "none".to_owned()
+        } else {
+            guards.join(", ")
+        }
+    );
+    out
+}
+
 fn rules_codes() -> Result<ExitCode, Fail> {
     let mut out = io::stdout().lock();
     for c in layer_risk::Code::ALL {
         writeln!(
             out,
-            "{:<28} {:<22} {}",
+            "{:<28} {:<22} {:<13} {}",
             c.as_str(),
             c.field().as_str(),
+            c.class().as_str(),
             c.description()
         )
         .map_err(Fail::from_io)?;
     }
     writeln!(
         out,
-        "{:<28} {:<22} an edit rule of the rules file fired (rule_id says which)",
+        "{:<28} {:<22} {:<13} an edit rule of the rules file fired (rule_id says which)",
         layer_risk::EDIT_RULE,
-        "(rule's field)"
+        "(rule's field)",
+        "rule"
     )
     .map_err(Fail::from_io)?;
     writeln!(
         out,
-        "{:<28} {:<22} a match rule fired: an identity-consistency score below its `below`",
+        "{:<28} {:<22} {:<13} a match rule fired: an identity-consistency score below its `below`",
         layer_risk::MATCH_RULE,
-        "(rule's field)"
+        "(rule's field)",
+        "rule"
     )
     .map_err(Fail::from_io)?;
     writeln!(
         out,
-        "{:<28} {:<22} identity_match raised to identity_verification: no linked Item to match against",
+        "{:<28} {:<22} {:<13} identity_match raised to identity_verification: no linked Item to match against",
         layer_risk::IDENTITY_MATCH_UNAVAILABLE,
-        "items"
+        "items",
+        "rule"
     )
     .map_err(Fail::from_io)?;
     Ok(ExitCode::SUCCESS)
