@@ -98,34 +98,73 @@ pub(crate) fn is_iso_country(code: &str) -> bool {
 pub(crate) fn us_region_code(region: &str) -> Option<&'static str> {
     let r = region.trim();
     if r.len() == 2 {
+        // The table is sorted by code: one binary search on the upper-cased code.
+        let b = r.as_bytes();
+        let up = [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()];
         return US_REGIONS
-            .iter()
-            .find(|(c, _)| c.eq_ignore_ascii_case(r))
-            .map(|(c, _)| *c);
+            .binary_search_by(|(c, _)| c.as_bytes().cmp(&up[..]))
+            .ok()
+            .map(|i| US_REGIONS[i].0);
     }
-    let folded: String = r
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == ' ')
-        .collect();
-    let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
-    let alias = match folded.to_ascii_lowercase().as_str() {
+    // Fold into a stack buffer: ASCII letters and digits lower-cased, runs of spaces to one,
+    // everything else dropped ("Washington, D.C." -> "washington dc").
+    let mut buf = [0u8; 48];
+    let mut n = 0;
+    for c in r.chars() {
+        let byte = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase() as u8
+        } else if c == ' ' {
+            if n == 0 || buf[n - 1] == b' ' {
+                continue;
+            }
+            b' '
+        } else if c.is_alphanumeric() {
+            return None; // a letter no US region name has
+        } else {
+            continue;
+        };
+        if n == buf.len() {
+            return None; // longer than any region name
+        }
+        buf[n] = byte;
+        n += 1;
+    }
+    let folded = std::str::from_utf8(&buf[..n]).ok()?.trim_end();
+    let alias = match folded {
         "virgin islands" | "us virgin islands" => Some("VI"),
         "washington dc" | "washington d c" => Some("DC"),
         "us minor outlying islands" => Some("UM"),
         _ => None,
     };
     alias.or_else(|| {
-        US_REGIONS
-            .iter()
-            .find(|(_, n)| {
-                n.chars()
-                    .filter(|c| c.is_alphanumeric() || *c == ' ')
-                    .collect::<String>()
-                    .eq_ignore_ascii_case(&folded)
-            })
-            .map(|(c, _)| *c)
+        FOLDED_NAMES
+            .binary_search_by(|(name, _)| name.as_str().cmp(folded))
+            .ok()
+            .map(|i| FOLDED_NAMES[i].1)
     })
 }
+
+/// [`US_REGIONS`]' names folded as [`us_region_code`] folds its input, sorted by name, built
+/// once.
+static FOLDED_NAMES: std::sync::LazyLock<Vec<(String, &'static str)>> =
+    std::sync::LazyLock::new(|| {
+        let mut names = US_REGIONS
+            .iter()
+            .map(|(code, name)| {
+                let folded: String = name
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                (
+                    folded.split_whitespace().collect::<Vec<_>>().join(" "),
+                    *code,
+                )
+            })
+            .collect::<Vec<_>>();
+        names.sort();
+        names
+    });
 
 /// The static label of a valid country code (so decisions hold no input text).
 pub(crate) fn country_label(c: &str) -> &'static str {

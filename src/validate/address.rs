@@ -1,5 +1,7 @@
 //! Address: ISO 3166-1 alpha-2 country; for US, a ZIP or ZIP+4 and a state or territory.
 
+use super::street::{po_box_kind, PoBoxKind};
+use super::zip3::zip_matches_state;
 use crate::finding::{Code, Finding};
 use crate::geo::{country_label, is_iso_country, us_region_code};
 use crate::session::Address;
@@ -39,42 +41,74 @@ pub(crate) fn check(address: Option<&Address<'_>>, out: &mut Vec<Finding>) {
         out.push(Finding::new(Code::AddressIncomplete).observed(*name));
     }
     // Judge the country when there is one; without one, judge US-style parts as US (Layer
-    // serves US users).
+    // serves US users). The territories with USPS state codes and US ZIP codes are US.
     let country = a
         .country
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    let is_us = match country {
-        None => true,
-        Some("US") => true,
+    let (is_us, territory) = match country {
+        None | Some("US") => (true, None),
+        Some(c) if US_TERRITORIES.contains(&c) => (true, Some(country_label(c))),
         Some(c) if is_iso_country(c) => {
             out.push(Finding::new(Code::AddressNonUs).observed(country_label(c)));
-            false
+            (false, None)
         }
         Some(_) => {
             out.push(Finding::new(Code::AddressCountryInvalid));
-            false
+            (false, None)
         }
     };
-    if is_us {
-        if let Some(zip) = a
-            .postal_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|z| !z.is_empty())
-        {
-            if !is_us_zip(zip) {
-                out.push(Finding::new(Code::AddressPostalCodeInvalid));
+    if !is_us {
+        return;
+    }
+    for street in [&a.street, &a.street2] {
+        match street.as_deref().and_then(po_box_kind) {
+            Some(PoBoxKind::PoBox) => {
+                out.push(Finding::new(Code::AddressPoBox));
+                break;
             }
+            Some(PoBoxKind::PrivateMailbox) => {
+                out.push(Finding::new(Code::AddressPrivateMailbox));
+                break;
+            }
+            None => {}
         }
-        if let Some(region) = a.region.as_deref().filter(|r| !r.trim().is_empty()) {
-            if us_region_code(region).is_none() {
+    }
+    let zip = a
+        .postal_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|z| !z.is_empty());
+    let zip_ok = match zip {
+        Some(z) if !is_us_zip(z) => {
+            out.push(Finding::new(Code::AddressPostalCodeInvalid));
+            false
+        }
+        Some(_) => true,
+        None => false,
+    };
+    let region = match a.region.as_deref().filter(|r| !r.trim().is_empty()) {
+        Some(r) => match us_region_code(r) {
+            None => {
                 out.push(Finding::new(Code::AddressRegionInvalid));
+                None
             }
+            Some(code) => Some(code),
+        },
+        None => territory,
+    };
+    if let (true, Some(z), Some(state)) = (zip_ok, zip, region) {
+        if zip_matches_state(z, state) == Some(false) {
+            out.push(Finding::new(Code::AddressZipRegionMismatch));
         }
     }
 }
+
+/// The US territories with USPS state codes and US ZIP codes: an address there is a US
+/// address (Puerto Rico, Guam, the US Virgin Islands, American Samoa, the Northern Mariana
+/// Islands).
+const US_TERRITORIES: [&str; 5] = ["PR", "GU", "VI", "AS", "MP"];
 
 #[cfg(test)]
 mod tests {

@@ -2,10 +2,8 @@
 //!
 //! These are structurally valid numbers (the structural rules, area 000/666/900-999, group 00,
 //! serial 0000, live in `ssn::impossible_part`) that became public: printed on a sample card,
-//! in an advertisement, or used everywhere as a placeholder. Anyone giving one is either
+//! or in an advertisement. Anyone giving one is either
 //! testing, copying an example or lying. Sources per entry below and in `data/README.md`.
-
-#![allow(dead_code)] // wired into findings by the integrator
 
 /// Published or voided SSNs as 9 ASCII digits, sorted ascending (binary-searched).
 static KNOWN_INVALID: &[&str] = &[
@@ -13,9 +11,6 @@ static KNOWN_INVALID: &[&str] = &[
     // (ssa.gov/history/ssn/misused.html): the sample card sold in E. H. Ferree wallets at
     // Woolworth from 1938; over 40,000 people reported it as their own. Voided by SSA.
     "078051120",
-    // The universal placeholder (form examples, test data, software samples). Not a
-    // documented SSA voiding: listed by project decision, as no applicant plausibly has it.
-    "123456789",
     // SSA History, same page: printed on a sample card in an SSA pamphlet and then
     // reported by people as their own number.
     "219099999",
@@ -58,7 +53,7 @@ mod tests {
         assert!(KNOWN_INVALID
             .iter()
             .all(|s| s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit())));
-        assert_eq!(KNOWN_INVALID.len(), 14);
+        assert_eq!(KNOWN_INVALID.len(), 13);
     }
 
     #[test]
@@ -67,7 +62,6 @@ mod tests {
             "078051120",
             "219099999",
             "457555462",
-            "123456789",
             "987654320",
             "987654329",
         ] {

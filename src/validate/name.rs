@@ -1,39 +1,15 @@
 //! Name: first and last name present and plausible.
 
+use super::script::{name_part_verdict, NamePart};
 use crate::finding::{Code, Finding};
 use crate::session::Name;
 
-/// Why a name part is implausible, if it is: digits, symbols other than the ones names use
-/// (space, hyphen, apostrophe, period, comma), control characters, no letter at all, a run of
-/// four or more of the same letter, or over 100 characters.
-pub(crate) fn implausible(part: &str) -> bool {
-    if part.chars().count() > 100 || !part.chars().any(char::is_alphabetic) {
-        return true;
-    }
-    let mut run = 0;
-    let mut prev = None;
-    for c in part.chars() {
-        let ok = c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | '.' | ',') || is_mark(c);
-        if !ok {
-            return true;
-        }
-        let lower = c.to_lowercase().next();
-        if c.is_alphabetic() && lower == prev {
-            run += 1;
-            if run >= 4 {
-                return true;
-            }
-        } else {
-            run = 1;
-            prev = lower;
-        }
-    }
-    false
-}
-
-/// Combining marks (a decomposed accent) are part of a name.
-fn is_mark(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}')
+/// Is a name part implausible (see `script::name_part_verdict`): digits, markup or other
+/// symbols, control or invisible characters, no letter, a run of one letter, over 100
+/// characters. Typographic hyphens and apostrophes and the middle dot are name characters.
+#[cfg(test)]
+fn implausible(part: &str) -> bool {
+    matches!(name_part_verdict(part), NamePart::Invalid(_))
 }
 
 pub(crate) fn check(name: Option<&Name<'_>>, out: &mut Vec<Finding>) {
@@ -54,11 +30,16 @@ pub(crate) fn check(name: Option<&Name<'_>>, out: &mut Vec<Finding>) {
         (Some(_), None) => out.push(Finding::new(Code::NameIncomplete).observed("last_name")),
         _ => {}
     }
-    if first.is_some_and(implausible) {
-        out.push(Finding::new(Code::NameImplausible).observed("first_name"));
-    }
-    if last.is_some_and(implausible) {
-        out.push(Finding::new(Code::NameImplausible).observed("last_name"));
+    for (part, label) in [(first, "first_name"), (last, "last_name")] {
+        match part.map(name_part_verdict) {
+            Some(NamePart::Invalid(_)) => {
+                out.push(Finding::new(Code::NameImplausible).observed(label))
+            }
+            Some(NamePart::MixedScript) => {
+                out.push(Finding::new(Code::NameMixedScript).observed(label))
+            }
+            _ => {}
+        }
     }
 }
 

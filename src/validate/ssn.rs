@@ -43,6 +43,8 @@ pub(crate) fn check(
             Some(d) => {
                 if let Some(part) = impossible_part(d) {
                     out.push(Finding::new(Code::SsnImpossible).observed(part));
+                } else if super::known_ssn::is_known_invalid(raw) {
+                    out.push(Finding::new(Code::SsnPublished));
                 }
                 Some(d)
             }

@@ -11,8 +11,6 @@
 //! `Pobox St`, `Poplar Ave`), rural-route and highway-contract boxes (`RR 2 Box 45`,
 //! `HC 1 Box 3`: USPS delivery addresses without a street, not PO Boxes) and General Delivery.
 
-#![allow(dead_code)] // wired into findings by the integrator
-
 use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder};
@@ -80,6 +78,24 @@ fn matches(re: &LazyLock<Option<Regex>>, s: &str) -> bool {
     re.as_ref().is_some_and(|r| r.is_match(s))
 }
 
+/// Whether the lower-cased `s` starts with the letters of `word`, with only bytes that are no
+/// ASCII letter or digit between them (`p.o. b`, `p m b`).
+fn spelled(s: &[u8], word: &[u8]) -> bool {
+    let mut j = 0;
+    for (k, want) in word.iter().enumerate() {
+        if k > 0 {
+            while j < s.len() && !s[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+        }
+        match s.get(j) {
+            Some(c) if c == want => j += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// Whether a street line is an APO/FPO/DPO military address (`PSC 1234 Box 5678`,
 /// `Unit 2050 Box 4190`, `CMR 450 Box 12` at the start of the line). CIP allows these for
 /// individuals, so [`po_box_kind`] returns `None` for them.
@@ -92,15 +108,42 @@ pub(crate) fn military_box(street: &str) -> bool {
 ///
 /// A line naming both a PO Box and a PMB is [`PoBoxKind::PoBox`]. A bare `#` is never flagged.
 pub(crate) fn po_box_kind(street: &str) -> Option<PoBoxKind> {
-    if military_box(street) {
-        None
-    } else if matches(&PO_BOX, street) {
-        Some(PoBoxKind::PoBox)
-    } else if matches(&PMB, street) {
-        Some(PoBoxKind::PrivateMailbox)
-    } else {
-        None
+    // Every pattern needs one of these words, or the letters p-o-b or p-m-b with nothing but
+    // punctuation or spaces between them: most street lines have none and skip the regexes.
+    // Checked on a lower-cased copy on the stack (a longer line goes to the regexes).
+    let mut buf = [0u8; 128];
+    let candidate = match buf.get_mut(..street.len()) {
+        None => true,
+        Some(lower) => {
+            lower.copy_from_slice(street.as_bytes());
+            lower.make_ascii_lowercase();
+            let lower = &*lower;
+            memchr::memchr3_iter(b'b', b'd', b'p', lower).any(|i| {
+                let rest = &lower[i..];
+                match rest[0] {
+                    b'b' => rest.starts_with(b"box") || rest.starts_with(b"bx"),
+                    b'd' => rest.starts_with(b"drawer") || rest.starts_with(b"drwr"),
+                    _ => {
+                        rest.starts_with(b"private")
+                            || spelled(rest, b"pob")
+                            || spelled(rest, b"pmb")
+                    }
+                }
+            }) || memchr::memmem::find(lower, b"caller").is_some()
+                || memchr::memmem::find(lower, b"apartado").is_some()
+        }
+    };
+    if !candidate {
+        return None;
     }
+    let kind = if matches(&PO_BOX, street) {
+        PoBoxKind::PoBox
+    } else if matches(&PMB, street) {
+        PoBoxKind::PrivateMailbox
+    } else {
+        return None;
+    };
+    (!military_box(street)).then_some(kind)
 }
 
 #[cfg(test)]

@@ -15,8 +15,6 @@
 //! Prefixes that USPS has not assigned (e.g. 000-004, 213, 269, 343, 552, 702, 987) give
 //! `None`: an unknown prefix is "cannot tell", never "mismatch".
 
-#![allow(dead_code)] // wired into findings by the integrator
-
 /// Inclusive range of 3-digit prefixes and the states with ZIP Codes in it (main state first).
 type PrefixRange = (u16, u16, &'static [&'static str]);
 
@@ -177,6 +175,7 @@ fn exception(zip5: u32) -> Option<&'static str> {
     }
 }
 
+#[cfg(test)]
 /// The USPS state or territory code of a ZIP Code (`12345`, `12345-6789` or `123456789`):
 /// the 5-digit exception if the code is a known one in a shared prefix (96799 -> `AS`,
 /// 96950 -> `MP`), otherwise the main state of its 3-digit prefix (10001 -> `NY`).
@@ -189,6 +188,7 @@ pub(crate) fn zip3_state(zip: &str) -> Option<&'static str> {
     exception(z).or_else(|| states.first().copied())
 }
 
+#[cfg(test)]
 /// Every state or territory with ZIP Codes under this ZIP Code's 3-digit prefix, main state
 /// first (`96910` -> `["GU", "MP", "PW", "FM", "MH"]`, `10001` -> `["NY"]`). `None` when the input
 /// is not a ZIP Code or its prefix is unassigned.
