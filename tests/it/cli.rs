@@ -199,7 +199,8 @@ fn score_exits_0_when_every_line_is_decided() {
     assert_eq!(recs[0]["request_id"], "j0LkqT9OPdVwjwh");
     assert_eq!(recs[1]["request_id"], "m8MDnv9okwxFNBV");
     for r in &recs {
-        assert_eq!(r["decision"], "trust");
+        // An impossible SSN (area 987) is invalid identity data only IDV can settle.
+        assert_eq!(r["decision"], "identity_verification");
         assert_eq!(r["rules"]["name"], "payments");
         assert_eq!(r["as_of"], AS_OF);
     }
@@ -273,12 +274,24 @@ fn rules_check_exit_statuses() {
         let sha = util::shipped(name).id().sha256.clone();
         assert!(
             out.contains(&format!(
-                "rules/{name}.json: ok: {name} 1.0.0 sha256 {sha} ("
+                "rules/{name}.json: ok: {name} 2.0.0 sha256 {sha} ("
             )),
             "{out}"
         );
     }
     assert_eq!(stderr(&o), "", "shipped files price every code");
+    // It explains what no rules file can change, for each file.
+    assert_eq!(
+        out.matches("  fixed by the engine, whatever the file says")
+            .count(),
+        3
+    );
+    assert!(out.contains("never trust while one of these identity findings is present"));
+    assert!(
+        out.contains("phone_not_e164, phone_invalid, phone_outside_nanp"),
+        "{out}"
+    );
+    assert!(out.contains("guardrails of this file: identity_missing >= identity_verification, dob_under_min_age >= identity_verification, idv_failed >= identity_verification"), "{out}");
 
     let o = run(&[
         "rules",
@@ -343,18 +356,23 @@ fn assess_explains_in_text_and_json() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "identity_verification (score 70) for request m8MDnv9okwxFNBV"
+        "identity_verification (score 90) for request m8MDnv9okwxFNBV"
     );
     assert!(
-        lines[1].starts_with("rules: default 1.0.0 (sha256 "),
+        lines[1].starts_with("rules: default 2.0.0 (sha256 "),
         "{out}"
     );
     assert_eq!(
         lines[2],
-        "    +60  ssn_impossible on ssn: area -> forces identity_verification"
+        "    +60  ssn_impossible (invalid) on ssn: area -> forces identity_verification"
     );
-    assert_eq!(lines[3], "    +10  edit_rule [address-edited-this-session] on address: 1 in window current (fires at 1+)");
-    assert_eq!(lines.len(), 4);
+    assert_eq!(
+        lines[3],
+        "    +20  address_zip_region_mismatch (inconsistent) on address"
+    );
+    assert_eq!(lines[4], "    +10  edit_rule [address-edited-this-session] on address: 1 in window current (fires at 1+)");
+    assert_eq!(lines[5], "resolution: score -> identity_verification");
+    assert_eq!(lines.len(), 6);
     assert!(!out.contains("987654321") && !out.contains("Knope"));
 
     let o = run(&[
@@ -371,7 +389,7 @@ fn assess_explains_in_text_and_json() {
     assert_eq!(recs.len(), 1);
     assert_eq!(recs[0]["line"], 1);
     assert_eq!(recs[0]["decision"], "identity_verification");
-    assert_eq!(recs[0]["score"], 75);
+    assert_eq!(recs[0]["score"], 105);
     assert_eq!(recs[0]["rules"]["name"], "lending");
     // The library agrees byte for byte.
     let rules = util::shipped("lending");

@@ -36,9 +36,10 @@ fn the_score_picks_the_tier() {
             10,
         ),
         (vec!["/identity/dob_missing_nothing"], Outcome::Trust, 0),
+        // A step-up driven by a missing date of birth, which Identity Match cannot settle.
         (
             vec!["/identity/date_of_birth", "/identity/phone_number"],
-            Outcome::IdentityMatch,
+            Outcome::IdentityVerification,
             19,
         ),
         (
@@ -95,63 +96,82 @@ fn the_strictest_forced_tier_wins_over_the_score_tier() {
     assert_eq!(d.outcome, Outcome::IdentityVerification);
     assert_eq!(d.score, 30 + 45);
 
-    // default: ssn_last4_mismatch is 40 points (< 60) but forces identity_verification.
+    // payments: ssn_last4_mismatch is 40 points (< 80) but forces identity_verification.
     let d = decide(
         &with("/identity/ssn_last_4", "0000".into()),
-        RuleSet::embedded_default(),
+        util::shipped("payments"),
     );
     assert_eq!((d.outcome, d.score), (Outcome::IdentityVerification, 40));
+    assert_eq!(
+        serde_json::to_value(&d.resolution).unwrap(),
+        json!([
+            {"step": "score", "outcome": "identity_match"},
+            {"step": "force", "by": "ssn_last4_mismatch", "outcome": "identity_verification"}
+        ])
+    );
 }
 
 #[test]
-fn idv_passed_forces_trust_over_everything() {
+fn a_passed_idv_lowers_points_but_lifts_no_guardrail() {
+    // No identity at all, but a passed IDV: the discount lowers identity_missing's points
+    // below the IV tier in default and payments, and the guardrail holds IV anyway.
     let mut worst = with("/identity", Value::Null);
     set(&mut worst, "/idv_session_status", "success".into());
-    set(&mut worst, "/items", json!([]));
-    set(
-        &mut worst,
-        "/identity_edit_history/official_document/ssn",
-        json!({
-            "edits_current": 5, "edits_1d": 5, "edits_30d": 5, "edits_365d": 5, "edits_all_time": 5
-        }),
-    );
     for name in SHIPPED {
         let rules = util::shipped(name);
         let d = decide(&worst, rules);
-        assert_eq!(d.outcome, Outcome::Trust, "{name}");
-        assert!(
-            d.score >= rules.tiers().identity_verification,
-            "{name}: the score is kept"
-        );
+        assert_eq!(d.outcome, Outcome::IdentityVerification, "{name}");
         assert!(d
             .reasons
             .iter()
-            .any(|r| r.code == "idv_passed" && r.force == Some(Outcome::Trust)));
-        assert!(
-            d.reasons.iter().any(|r| r.code == "identity_missing"),
-            "{name}: reasons are kept"
-        );
-        assert!(
-            !d.reasons
-                .iter()
-                .any(|r| r.code == IDENTITY_MATCH_UNAVAILABLE),
-            "{name}"
+            .any(|r| r.code == "idv_passed" && r.force.is_none()));
+        let kinds: Vec<&str> = d.resolution.iter().filter_map(|s| s.by).collect();
+        assert!(kinds.contains(&"idv_passed"), "{name}: {kinds:?}");
+        if name != "lending" {
+            assert!(d.score < rules.tiers().identity_verification, "{name}");
+            assert_eq!(
+                d.resolution.last().unwrap().by,
+                Some("identity_missing"),
+                "{name}"
+            );
+        }
+    }
+    // On a clean response with a name edited now, the discount halves the points (default:
+    // 20 -> 10, trust) and the resolution says so; without the IDV it is 20 (trust too).
+    let mut v = base();
+    set(
+        &mut v,
+        "/identity_edit_history/name/edits_current",
+        json!(2),
+    );
+    for p in ["edits_1d", "edits_30d", "edits_365d", "edits_all_time"] {
+        set(
+            &mut v,
+            &format!("/identity_edit_history/name/{p}"),
+            json!(2),
         );
     }
-    // Any other IDV status does not.
-    for status in [
-        "failed",
-        "active",
-        "pending_review",
-        "expired",
-        "canceled",
-        "Success",
-        "",
-    ] {
-        let mut v = worst.clone();
+    let rules = RuleSet::embedded_default();
+    assert_eq!(decide(&v, rules).score, 20);
+    set(&mut v, "/idv_session_status", "success".into());
+    let d = decide(&v, rules);
+    assert_eq!((d.outcome, d.score), (Outcome::Trust, 10));
+    assert_eq!(d.resolution[1].by, Some("idv_passed"));
+    // A passed IDV never turns trust on over invalid identity data: the phone is not E.164.
+    set(&mut v, "/identity/phone_number", "415-745-2130".into());
+    let d = decide(&v, rules);
+    assert_eq!(d.outcome, Outcome::IdentityMatch);
+    assert_eq!(d.resolution.last().unwrap().by, Some("phone_not_e164"));
+    // Statuses compare without regard to case: "Failed" is a failed IDV (a guardrail).
+    for status in ["failed", "Failed", " FAILED "] {
+        let mut v = base();
         set(&mut v, "/idv_session_status", status.into());
-        let d = decide(&v, RuleSet::embedded_default());
+        let d = decide(&v, rules);
         assert_eq!(d.outcome, Outcome::IdentityVerification, "{status:?}");
+        assert!(
+            d.reasons.iter().any(|r| r.code == "idv_failed"),
+            "{status:?}"
+        );
     }
 }
 
@@ -233,12 +253,12 @@ fn identity_match_without_items_stays_when_the_rules_allow_it() {
 fn reasons_are_sorted_heaviest_first_with_stable_ties() {
     // Many findings at once under default rules.
     let mut v = base();
-    set(&mut v, "/identity/name/first_name", "L3slie".into()); // name_implausible 25
-    set(&mut v, "/identity/address/postal_code", "4600".into()); // postal 10
-    set(&mut v, "/identity/address/region", "XX".into()); // region 10
+    set(&mut v, "/identity/name/first_name", "L3slie".into()); // name_implausible 30
+    set(&mut v, "/identity/address/postal_code", "4600".into()); // postal 15
+    set(&mut v, "/identity/address/region", "XX".into()); // region 15
     set(&mut v, "/identity/phone_number", Value::Null); // phone_missing 30
     set(&mut v, "/identity/email", "nope".into()); // email_malformed 5
-    set(&mut v, "/identity/ssn_last_4", "0000".into()); // mismatch 40, forced
+    set(&mut v, "/identity/ssn_last_4", "0000".into()); // mismatch 60, forced
     set(
         &mut v,
         "/identity_edit_history/address",
@@ -256,23 +276,24 @@ fn reasons_are_sorted_heaviest_first_with_stable_ties() {
     assert_eq!(
         got,
         vec![
-            ("ssn_last4_mismatch", "ssn_last4_mismatch", 40),
+            ("ssn_last4_mismatch", "ssn_last4_mismatch", 60),
+            // Ties: validation order (name before phone, postal before region), then edit
+            // rules in file order.
+            ("name_implausible", "name_implausible", 30),
             ("phone_missing", "phone_missing", 30),
-            ("name_implausible", "name_implausible", 25),
-            // Ties: validation order (postal before region), then edit rules in file order.
             (
                 "address_postal_code_invalid",
                 "address_postal_code_invalid",
-                10
+                15
             ),
-            ("address_region_invalid", "address_region_invalid", 10),
+            ("address_region_invalid", "address_region_invalid", 15),
             ("edit_rule", "address-edited-this-session", 10),
             ("edit_rule", "address-edited-often", 10),
             ("email_malformed", "email_malformed", 5),
             ("request_id_missing", "request_id_missing", 0),
         ]
     );
-    assert_eq!(d.score, 40 + 30 + 25 + 10 * 4 + 5);
+    assert_eq!(d.score, 60 + 30 + 30 + 15 * 2 + 10 * 2 + 5);
     assert_eq!(d.request_id, None);
     assert!(d.reasons.windows(2).all(|w| w[0].points >= w[1].points));
 }
@@ -349,8 +370,15 @@ fn edit_rules_read_the_ssn_under_official_document() {
         RuleSet::embedded_default(),
     );
     let ids: Vec<&str> = d.reasons.iter().map(|r| r.rule_id).collect();
-    assert_eq!(ids, ["ssn-edited-this-session", "ssn-edited-this-year"]);
-    assert_eq!((d.outcome, d.score), (Outcome::IdentityVerification, 70));
+    assert_eq!(
+        ids,
+        [
+            "ssn-edited-this-session",
+            "ssn-edited-this-month",
+            "ssn-edited-this-year"
+        ]
+    );
+    assert_eq!((d.outcome, d.score), (Outcome::IdentityVerification, 100));
     // official_document null: one edit_counts_missing for ssn, no rule.
     let d = decide(
         &with("/identity_edit_history/official_document", Value::Null),
@@ -547,6 +575,7 @@ fn decisions_serialize_to_the_documented_record() {
         "decision",
         "score",
         "reasons",
+        "resolution",
         "rules",
         "as_of",
         "phone_metadata",
@@ -562,8 +591,12 @@ fn decisions_serialize_to_the_documented_record() {
         rec["reasons"][0],
         json!({
             "code": "phone_outside_nanp", "rule_id": "phone_outside_nanp", "field": "phone_number",
-            "observed": "GB", "points": 30
+            "class": "invalid", "observed": "GB", "points": 30
         })
+    );
+    assert_eq!(
+        rec["resolution"],
+        json!([{"step": "score", "outcome": "identity_match"}])
     );
     let plain: Value = serde_json::to_value(&d).unwrap();
     assert!(plain.get("line").is_none());
@@ -586,7 +619,7 @@ fn display_explains_the_decision() {
         "identity_verification (score 100) for request req-base"
     );
     assert!(
-        lines[1].starts_with("rules: default 1.0.0 (sha256 "),
+        lines[1].starts_with("rules: default 2.0.0 (sha256 "),
         "{}",
         lines[1]
     );
@@ -595,7 +628,11 @@ fn display_explains_the_decision() {
         "{}",
         lines[1]
     );
-    assert_eq!(lines[2], "   +100  dob_under_min_age on date_of_birth: 11 (bound 18) -> forces identity_verification");
+    assert_eq!(
+        lines[2],
+        "   +100  dob_under_min_age (risk) on date_of_birth: 11 (bound 18)"
+    );
+    assert_eq!(lines[3], "resolution: score -> identity_verification");
     assert!(!text.contains("2015-06-01"));
     let clean = decide(&base(), RuleSet::embedded_default()).to_string();
     assert!(clean.ends_with("  no findings\n"), "{clean}");

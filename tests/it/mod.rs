@@ -12,4 +12,5 @@ mod pii;
 mod props;
 mod rules_errors;
 mod seeds;
+mod semantics;
 pub mod util;

@@ -194,8 +194,17 @@ proptest! {
             match parse_session(&text) {
                 Ok(s) => {
                     let d = assess(&s, rules, as_of());
-                    prop_assert_eq!(d.score, d.reasons.iter().map(|r| r.points).sum::<u32>());
+                    let sum = d.reasons.iter().map(|r| r.points).sum::<u32>();
+                    let passed = d.reasons.iter().any(|r| r.code == "idv_passed");
+                    let kept = if passed { 100 - u32::from(rules.idv_passed_discount()) } else { 100 };
+                    prop_assert_eq!(u64::from(d.score), u64::from(sum) * u64::from(kept) / 100);
                     prop_assert!(d.reasons.windows(2).all(|w| w[0].points >= w[1].points));
+                    // Invalid or inconsistent identity data is never trusted, whatever the file.
+                    let doubt = d.reasons.iter().any(|r| {
+                        r.class.is_some_and(|c| matches!(c, layer_risk::Class::Invalid | layer_risk::Class::Inconsistent))
+                            && r.concerns.is_identity()
+                    });
+                    prop_assert!(!doubt || d.outcome != layer_risk::Outcome::Trust);
                 }
                 Err(e) => prop_assert!(!e.code().is_empty()),
             }
@@ -272,8 +281,14 @@ proptest! {
     ) {
         let mut before = doc;
         util::set(&mut before, "/identity_edit_history", history_json(&counts));
+        // An edit counted in one window is counted in every wider one too (an edit made now
+        // was also made today, this month, ...): raise the window and all wider windows, so
+        // the history stays nested and the rules over a difference of windows
+        // (`"minus": "current"`) see what really changed.
         let mut raised = counts.clone();
-        raised[field][window] = raised[field][window].saturating_add(by);
+        for c in &mut raised[field][window..] {
+            *c = c.saturating_add(by);
+        }
         let mut after = before.clone();
         util::set(&mut after, "/identity_edit_history", history_json(&raised));
         for rules in all_rules() {
@@ -284,7 +299,8 @@ proptest! {
         }
     }
 
-    /// `score` alone (findings fixed) is monotone for any counts, present or not, nested or not.
+    /// `score` alone (findings fixed) is monotone for any counts, present or not, nested or
+    /// not, when an edit raises its window and every wider window present.
     #[test]
     fn prop_score_is_monotone_in_every_count(
         counts in prop::collection::vec(prop::array::uniform5(prop::option::of(any::<u32>())), 5),
@@ -309,9 +325,14 @@ proptest! {
         for (f, c) in EditField::ALL.into_iter().zip(&counts) {
             set_all(&mut h, f, *c);
         }
+        // Raise one window and every wider window that is present (see above): the rules
+        // read cumulative counts, so a rule over `window minus narrower` never loses by it.
         let mut raised = counts.clone();
         let slot = &mut raised[field][window];
         *slot = Some(slot.unwrap_or(0).saturating_add(by));
+        for c in raised[field][window + 1..].iter_mut().flatten() {
+            *c = c.saturating_add(by);
+        }
         let mut h2 = EditHistory::default();
         for (f, c) in EditField::ALL.into_iter().zip(&raised) {
             set_all(&mut h2, f, *c);

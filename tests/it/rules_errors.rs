@@ -14,7 +14,7 @@ const TABLE: &[(&str, RulesErrorKind, usize, usize, &str, &str)] = &[
     ("unknown_key_typo", Schema, 6, 26, "tiers.identity_verfication",
      "unknown field `identity_verfication`, expected `identity_match` or `identity_verification`; did you mean `identity_verification`?"),
     ("unknown_top_level_key", Schema, 4, 13, "edit_rule",
-     "unknown field `edit_rule`, expected one of `name`, `version`, `description`, `tiers`, `age`, `identity_match_requires_items`, `findings`, `edit_rules`, `match_rules`; did you mean `edit_rules`?"),
+     "unknown field `edit_rule`, expected one of `name`, `version`, `description`, `tiers`, `age`, `identity_match_requires_items`, `findings`, `edit_rules`, `match_rules`, `guardrails`, `idv_passed_discount`; did you mean `edit_rules`?"),
     ("price_object_unknown_key", Schema, 9, 44, "findings.ssn_impossible.forse",
      "unknown field `forse`, expected `points` or `force`; did you mean `force`?"),
     ("unknown_window", Schema, 14, 54, "edit_rules[1].window",
@@ -50,9 +50,17 @@ const TABLE: &[(&str, RulesErrorKind, usize, usize, &str, &str)] = &[
     ("at_least_zero", Semantic, 14, 62, "edit_rules[1].at_least",
      "at_least must be 1 or more (0 would fire on every session)"),
     ("trust_forced_by_edit_rule", Semantic, 14, 91, "edit_rules[1].force",
-     "an edit rule cannot force trust; only idv_passed may"),
+     "an edit rule cannot force trust"),
     ("trust_forced_by_finding", Semantic, 10, 5, "findings.phone_missing",
-     "only idv_passed may force trust (trust can be forced only by proof of verification)"),
+     "no finding may force trust: a passed Identity Verification lowers the other prices with `idv_passed_discount`, it does not turn trust on"),
+    ("minus_not_narrower", Semantic, 14, 61, "edit_rules[1].minus",
+     "minus must be a narrower window than window (`30d` is not narrower than `1d`)"),
+    ("guardrail_unknown_key", Semantic, 10, 5, "guardrails.dob_under_minage",
+     "guardrail `dob_under_minage` is neither a finding code nor a rule id of this file; did you mean `dob_under_min_age`?"),
+    ("guardrail_trust", Semantic, 9, 5, "guardrails.idv_failed",
+     "a guardrail holds the decision at identity_match or identity_verification; trust is no floor"),
+    ("idv_passed_discount_over_100", Semantic, 8, 3, "idv_passed_discount",
+     "idv_passed_discount is a percentage from 0 to 100 (got 150)"),
     ("age_bounds", Semantic, 4, 3, "age",
      "age bounds must satisfy min <= max <= 150 (got min 30, max 20)"),
     ("age_max_over_150", Semantic, 4, 3, "age",
@@ -172,10 +180,21 @@ fn shipped_rules_load_and_price_every_code() {
         assert!(r.description().is_some(), "{name}");
         assert!(!r.edit_rules().is_empty(), "{name}");
         assert!(r.tiers().identity_match < r.tiers().identity_verification);
-        // Only idv_passed forces trust, in every shipped file.
+        // Nothing forces trust; the three guardrails every shipped file must have.
         for &c in Code::ALL {
-            let forced_trust = r.price(c).unwrap().force == Some(layer_risk::Outcome::Trust);
-            assert_eq!(forced_trust, c == Code::IdvPassed, "{name}: {c}");
+            assert_ne!(
+                r.price(c).unwrap().force,
+                Some(layer_risk::Outcome::Trust),
+                "{name}: {c}"
+            );
+        }
+        for key in ["identity_missing", "dob_under_min_age", "idv_failed"] {
+            let g = r.guardrails().iter().find(|g| g.key == key);
+            assert_eq!(
+                g.map(|g| g.at_least),
+                Some(layer_risk::Outcome::IdentityVerification),
+                "{name}: guardrail {key}"
+            );
         }
     }
 }
@@ -272,7 +291,7 @@ fn match_rules_and_duplicates_are_checked() {
         (base(&format!("\"match_rules\": [{}]", rule("m", 70, -5, ""))), "4:: match_rules[0].points: points must be between 0 and 1000000 (got -5)"),
         (
             base(&format!("\"match_rules\": [{}]", rule("m", 70, 5, ", \"force\": \"trust\""))),
-            "4:: match_rules[0].force: a match rule cannot force trust; only idv_passed may",
+            "4:: match_rules[0].force: a match rule cannot force trust",
         ),
         (
             base(&format!(

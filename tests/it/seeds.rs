@@ -2,7 +2,9 @@
 //!
 //! Both SSNs are 987654321: area 987 is in the 900-999 (ITIN) range the SSA never issues, so
 //! `ssn_impossible` (area). Both have an address edited in this session (edits_current 1).
-//! Everything else is clean: valid US phone, plausible name, full US address, adult DOB.
+//! Everything else is clean (valid US phone, plausible name, full US address, adult DOB),
+//! except that the API reference's sample puts Pawnee, IN at ZIP 41006, a Kentucky ZIP
+//! (sectional centre 410): `address_zip_region_mismatch`.
 
 use layer_risk::{parse_session, Outcome};
 
@@ -17,8 +19,10 @@ type Expect = (
 
 const IMPOSSIBLE: (&str, &str) = ("ssn_impossible", "ssn_impossible");
 const ADDRESS_NOW: (&str, &str) = ("edit_rule", "address-edited-this-session");
+const ZIP_STATE: (&str, &str) = ("address_zip_region_mismatch", "address_zip_region_mismatch");
 
-const EXPECTED: &[Expect] = &[
+/// The Layer guide's sample under each shipped file.
+const GUIDE: &[Expect] = &[
     (
         "default",
         Outcome::IdentityVerification,
@@ -31,21 +35,45 @@ const EXPECTED: &[Expect] = &[
         75,
         &[IMPOSSIBLE, ADDRESS_NOW],
     ),
-    // payments: ssn_impossible is 25 points and forces nothing; its address rule needs 3 edits in 1d.
-    ("payments", Outcome::Trust, 25, &[IMPOSSIBLE]),
+    // payments: ssn_impossible costs 40 and forces identity_verification: an impossible SSN
+    // is invalid identity data that only Identity Verification can settle, even for
+    // low-friction payments. Its address rule needs 3 edits in 1d.
+    ("payments", Outcome::IdentityVerification, 40, &[IMPOSSIBLE]),
 ];
 
-const SEEDS: [(&str, &str); 2] = [
-    ("seed_layer_guide.json", "j0LkqT9OPdVwjwh"),
-    ("seed_api_reference.json", "m8MDnv9okwxFNBV"),
+/// The API reference's sample: the same plus the ZIP of another state.
+const REFERENCE: &[Expect] = &[
+    (
+        "default",
+        Outcome::IdentityVerification,
+        90,
+        &[IMPOSSIBLE, ZIP_STATE, ADDRESS_NOW],
+    ),
+    (
+        "lending",
+        Outcome::IdentityVerification,
+        105,
+        &[IMPOSSIBLE, ZIP_STATE, ADDRESS_NOW],
+    ),
+    (
+        "payments",
+        Outcome::IdentityVerification,
+        50,
+        &[IMPOSSIBLE, ZIP_STATE],
+    ),
+];
+
+const SEEDS: [(&str, &str, &[Expect]); 2] = [
+    ("seed_layer_guide.json", "j0LkqT9OPdVwjwh", GUIDE),
+    ("seed_api_reference.json", "m8MDnv9okwxFNBV", REFERENCE),
 ];
 
 #[test]
 fn seed_decisions_under_each_shipped_rules_file() {
-    assert_eq!(EXPECTED.len(), SHIPPED.len());
-    for (file, request_id) in SEEDS {
+    for (file, request_id, expected) in SEEDS {
+        assert_eq!(expected.len(), SHIPPED.len());
         let text = util::read_fixture(file);
-        for &(name, outcome, score, reasons) in EXPECTED {
+        for &(name, outcome, score, reasons) in expected {
             let rules = util::shipped(name);
             let d = layer_risk::assess_json(&text, rules, as_of()).unwrap();
             let what = format!("{file} under {name}");
@@ -65,7 +93,7 @@ fn seed_decisions_under_each_shipped_rules_file() {
                 imp.observed.as_ref().map(|o| o.to_string()),
                 Some("area".into())
             );
-            if let Some(edit) = d.reasons.get(1) {
+            if let Some(edit) = d.reasons.iter().find(|r| r.window.is_some()) {
                 assert_eq!(edit.field, "address");
                 assert_eq!(edit.window, Some(layer_risk::Window::Current));
                 assert_eq!(edit.threshold, Some(1));
@@ -85,10 +113,11 @@ fn layer_guide_spells_ssn_last4_and_it_is_read() {
 }
 
 #[test]
-fn seeds_with_an_issuable_ssn_are_clean_but_for_the_address_edit() {
-    for (file, _) in SEEDS {
+fn seeds_with_an_issuable_ssn_and_an_indiana_zip_are_clean_but_for_the_address_edit() {
+    for (file, _, _) in SEEDS {
         let mut v: serde_json::Value = serde_json::from_str(&util::read_fixture(file)).unwrap();
         util::set(&mut v, "/identity/ssn", "123454321".into());
+        util::set(&mut v, "/identity/address/postal_code", "46001".into());
         let d = util::decide(&v, layer_risk::RuleSet::embedded_default());
         assert_eq!(
             util::reason_ids(&d),
