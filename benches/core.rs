@@ -114,8 +114,14 @@ fn end_to_end(c: &mut Criterion) {
                 || Vec::with_capacity(data.len()),
                 |mut out| {
                     let scorer = Scorer::new(rules.clone(), as_of());
-                    let s: Summary<'_> =
-                        batch::score(&data[..], &mut out, &scorer, jobs, |_, _| {}).unwrap();
+                    let s: Summary<'_> = batch::score(
+                        &data[..],
+                        &mut out,
+                        &scorer,
+                        batch::Options::new(jobs),
+                        |_, _| {},
+                    )
+                    .unwrap();
                     assert_eq!(s.records(), nonempty);
                     assert!(s.error_count() > 0);
                     out

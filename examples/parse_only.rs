@@ -27,13 +27,16 @@ fn main() -> io::Result<()> {
         Box::new(std::fs::File::open(&path)?)
     };
     let started = Instant::now();
-    let f = |line: u64, bytes: &[u8], out: &mut Vec<u8>, n: &mut Count| {
-        let ok = layer_risk::parse_session_bytes(bytes).is_ok();
+    let f = |line: u64,
+             bytes: Result<&[u8], &layer_risk::ParseError>,
+             out: &mut Vec<u8>,
+             n: &mut Count| {
+        let ok = bytes.is_ok_and(|b| layer_risk::parse_session_bytes(b).is_ok());
         n.0 += 1;
         let _ = writeln!(out, r#"{{"line":{line},"ok":{ok}}}"#);
     };
     let stdout = io::BufWriter::with_capacity(1 << 20, io::stdout());
-    let n = batch::run(input, stdout, 1, &f, |_, _| {})?;
+    let n = batch::run(input, stdout, batch::Options::new(1), &f, |_, _| {})?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "parse-only: {} lines in {secs:.2} s = {:.0} lines/s",

@@ -13,7 +13,9 @@ use crate::finding::Finding;
 use crate::matching::{compare, MatchReport};
 use crate::rules::RuleSet;
 use crate::score::score_with_match;
-use crate::session::{parse_input_bytes, parse_session, Identity, IdentityFields, Input, Session};
+use crate::session::{
+    is_plaid_request_id, parse_input_bytes, parse_session, Identity, IdentityFields, Input, Session,
+};
 use crate::validate::validate;
 
 /// Decide on one parsed response: validate, score with `rules`, resolve the outcome.
@@ -91,7 +93,11 @@ fn price<'r>(
     let history = session.identity_edit_history.as_ref();
     let (reasons, total) = score_with_match(findings, history, report.as_ref(), rules);
     let has_items = session.items.is_some_and(|n| n.0 > 0);
-    let request_id = session.request_id.as_deref();
+    // Echoed only when shaped like Plaid's (`request_id_malformed` otherwise).
+    let request_id = session
+        .request_id
+        .as_deref()
+        .filter(|r| is_plaid_request_id(r));
     decide(request_id, reasons, total, has_items, report, rules, as_of)
 }
 

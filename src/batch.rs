@@ -5,6 +5,12 @@
 //! bytes whatever `jobs` is. Lines are numbered from 1 and counted whether empty or not, so a
 //! record's `line` is where an editor finds it; empty and all-blank lines produce no record.
 //!
+//! Hostile input is bounded: a line longer than [`Options::max_line_bytes`] is skipped as it
+//! streams, never held in memory, and gets a `line_too_long` error record; time is linear in
+//! the input (each byte is scanned for a newline once). A UTF-8 byte-order mark at the start
+//! of the input is skipped. Lines end at `\n` (a `\r` before it is dropped); a bare `\r` does
+//! not end a line, so a file with old Mac line endings reads as one long line.
+//!
 //! This module takes a reader and a writer from the caller; it never opens files or prints.
 
 use std::collections::HashMap;
@@ -17,26 +23,73 @@ use serde::Serialize;
 
 use crate::api::{line_body, LineResult, Scorer};
 use crate::decision::Decision;
-use crate::error::ParseError;
+use crate::error::{ParseError, ParseErrorKind};
 use crate::rules::{Outcome, RuleSetId};
 
-/// How big a block the engine reads at once (bytes). Lines longer than this still work: the
-/// block grows to hold one whole line.
+/// How big a block the engine reads at once (bytes).
 pub const BLOCK_SIZE: usize = 4 << 20;
+
+/// The default longest line: a Layer response is a few KB, so 1 MiB leaves room for any real
+/// one and bounds memory against a line that never ends.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The most threads [`run`] starts, whatever `jobs` asks for.
+pub const MAX_JOBS: usize = 256;
 
 /// About how many bytes one worker task scores at a time.
 const PIECE_SIZE: usize = 128 << 10;
 
-/// Per-line work for [`run`]: `f(line_number, line_bytes, output, state)`.
+/// How a batch runs: threads and the longest line.
+///
+/// # Example
+/// ```
+/// let opts = layer_risk::batch::Options::new(2).max_line_bytes(64 << 10);
+/// assert_eq!((opts.jobs, opts.max_line_bytes), (2, 65536));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Worker threads (1 = the calling thread only; at most [`MAX_JOBS`]; without the
+    /// `parallel` feature always the calling thread).
+    pub jobs: usize,
+    /// A longer line is skipped and gets a `line_too_long` error record (at least 1).
+    pub max_line_bytes: usize,
+}
+
+impl Options {
+    /// `jobs` threads and the default line limit ([`DEFAULT_MAX_LINE_BYTES`]).
+    pub fn new(jobs: usize) -> Self {
+        Options {
+            jobs,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+        }
+    }
+
+    /// The same options with another line limit.
+    pub fn max_line_bytes(mut self, bytes: usize) -> Self {
+        self.max_line_bytes = bytes;
+        self
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options::new(1)
+    }
+}
+
+/// Per-line work for [`run`]: `f(line_number, line, output, state)`, where `line` is the line's
+/// bytes (a trailing CR dropped; blank lines are not passed), or the error of a line that was
+/// too long to read (`line_too_long`): every line the input holds reaches `f` once.
 ///
 /// Implemented for closures; `state` is a per-piece accumulator merged in input order.
 pub trait LineFn<S>: Sync {
-    /// Handle one non-empty line.
-    fn call(&self, line: u64, bytes: &[u8], out: &mut Vec<u8>, state: &mut S);
+    /// Handle one non-blank line.
+    fn call(&self, line: u64, bytes: Result<&[u8], &ParseError>, out: &mut Vec<u8>, state: &mut S);
 }
 
-impl<S, F: Fn(u64, &[u8], &mut Vec<u8>, &mut S) + Sync> LineFn<S> for F {
-    fn call(&self, line: u64, bytes: &[u8], out: &mut Vec<u8>, state: &mut S) {
+impl<S, F: Fn(u64, Result<&[u8], &ParseError>, &mut Vec<u8>, &mut S) + Sync> LineFn<S> for F {
+    fn call(&self, line: u64, bytes: Result<&[u8], &ParseError>, out: &mut Vec<u8>, state: &mut S) {
         self(line, bytes, out, state)
     }
 }
@@ -47,7 +100,7 @@ pub trait Merge: Default + Send {
     fn merge(&mut self, later: Self);
 }
 
-/// Streams `input` to `output` through `f` on `jobs` threads (1 = this thread only).
+/// Streams `input` to `output` through `f` on `opts.jobs` threads (1 = this thread only).
 /// `progress(bytes_read, lines_seen)` is called after each block.
 ///
 /// With more than one job everything runs in one pool of `jobs` threads: while the pool
@@ -61,23 +114,22 @@ pub trait Merge: Default + Send {
 pub fn run<S: Merge>(
     input: impl Read + Send,
     mut output: impl Write + Send,
-    jobs: usize,
+    opts: Options,
     f: &impl LineFn<S>,
     mut progress: impl FnMut(u64, u64) + Send,
 ) -> io::Result<S> {
-    let mut reader = BlockReader::new(input);
+    let mut reader = BlockReader::new(input, opts.max_line_bytes);
     let mut state = S::default();
     let mut next_line: u64 = 1;
-    let mut cur = Vec::with_capacity(BLOCK_SIZE + (64 << 10));
+    let mut cur = Block::default();
     let mut outs: Vec<(Vec<u8>, S)> = Vec::new();
     #[cfg(feature = "parallel")]
-    if jobs > 1 {
+    if opts.jobs > 1 {
+        let jobs = opts.jobs.min(MAX_JOBS);
         return run_parallel(
             reader, output, jobs, f, progress, state, next_line, cur, outs,
         );
     }
-    #[cfg(not(feature = "parallel"))]
-    let _ = jobs;
     while reader.next_block(&mut cur)? {
         next_line += process_block(&cur, next_line, false, f, &mut outs);
         write_outs(&mut outs, &mut output, &mut state)?;
@@ -98,7 +150,7 @@ fn run_parallel<S: Merge>(
     mut progress: impl FnMut(u64, u64) + Send,
     mut state: S,
     mut next_line: u64,
-    mut cur: Vec<u8>,
+    mut cur: Block,
     mut outs: Vec<(Vec<u8>, S)>,
 ) -> io::Result<S> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -106,7 +158,7 @@ fn run_parallel<S: Merge>(
         .build()
         .map_err(io::Error::other)?;
     pool.install(|| {
-        let mut next = Vec::with_capacity(BLOCK_SIZE + (64 << 10));
+        let mut next = Block::default();
         let mut pending: Vec<(Vec<u8>, S)> = Vec::new();
         let mut have = reader.next_block(&mut cur)?;
         while have {
@@ -120,7 +172,7 @@ fn run_parallel<S: Merge>(
             );
             have = io?;
             next_line += lines;
-            progress(reader.bytes_read - next.len() as u64, next_line - 1);
+            progress(reader.bytes_read - next.bytes.len() as u64, next_line - 1);
             std::mem::swap(&mut pending, &mut outs);
             std::mem::swap(&mut cur, &mut next);
         }
@@ -143,8 +195,28 @@ fn write_outs<S: Merge>(
     Ok(())
 }
 
+/// A block of whole lines, and where lines too long to read stood: each is an empty line in
+/// `bytes` (its `\n`) at an offset listed in `too_long`.
+#[derive(Default)]
+struct Block {
+    bytes: Vec<u8>,
+    /// Offsets in `bytes` of the placeholders of lines that were too long, ascending.
+    too_long: Vec<usize>,
+    /// The longest line allowed (a complete line that is longer is too long as well).
+    max_line: usize,
+}
+
+impl Block {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.too_long.clear();
+    }
+}
+
 /// Reads blocks of whole lines: at least [`BLOCK_SIZE`] bytes (or to the end of input), cut
-/// after the last newline; the rest of the last line is carried to the next block.
+/// after the last newline; the rest of the last line is carried to the next block. Each byte
+/// is searched for a newline once. A line longer than `max_line` is dropped as it streams,
+/// and a placeholder stands in its place.
 ///
 /// A read error ends the input: what was read before it (including a partial last line,
 /// which then gets an error record) is still returned, and the error is kept for the end.
@@ -154,6 +226,11 @@ struct BlockReader<R> {
     eof: bool,
     bytes_read: u64,
     error: Option<io::Error>,
+    max_line: usize,
+    /// Inside a line that is too long: drop bytes until its newline.
+    skipping: bool,
+    /// Nothing read yet: a byte-order mark may start the input.
+    at_start: bool,
 }
 
 impl<R: Read> BlockReader<R> {
@@ -168,79 +245,133 @@ impl<R: Read> BlockReader<R> {
         }
     }
 
-    fn new(input: R) -> Self {
+    fn new(input: R, max_line: usize) -> Self {
         BlockReader {
             input,
             carry: Vec::new(),
             eof: false,
             bytes_read: 0,
             error: None,
+            max_line: max_line.max(1),
+            skipping: false,
+            at_start: true,
         }
     }
 
     /// Fill `block` with the next lines; `false` when the input is exhausted.
-    fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
+    fn next_block(&mut self, block: &mut Block) -> io::Result<bool> {
+        block.clear();
+        block.max_line = self.max_line;
         if self.eof && self.carry.is_empty() {
-            block.clear();
             return Ok(false);
         }
-        block.clear();
-        block.append(&mut self.carry);
+        block.bytes.append(&mut self.carry);
+        // Where the last (unfinished) line of the block starts.
+        let mut line_start = 0;
         while !self.eof {
-            let want = BLOCK_SIZE.saturating_sub(block.len()).max(64 << 10);
+            let want = BLOCK_SIZE.saturating_sub(block.bytes.len()).max(64 << 10);
             // read_to_end on a Take appends without zero-filling and retries on Interrupted;
             // on an error it keeps what it read.
-            let before = block.len();
-            let n = match (&mut self.input).take(want as u64).read_to_end(block) {
+            let before = block.bytes.len();
+            let n = match (&mut self.input)
+                .take(want as u64)
+                .read_to_end(&mut block.bytes)
+            {
                 Ok(n) => n,
                 Err(e) => {
-                    self.bytes_read += (block.len() - before) as u64;
                     self.error = Some(e);
                     self.eof = true;
-                    break;
+                    block.bytes.len() - before
                 }
             };
             self.bytes_read += n as u64;
             if n < want {
                 self.eof = true;
-            } else if block.len() >= BLOCK_SIZE {
-                if let Some(i) = memchr::memrchr(b'\n', block) {
-                    self.carry.extend_from_slice(&block[i + 1..]);
-                    block.truncate(i + 1);
-                    break;
+            }
+            if self.at_start {
+                // The first read holds 64 KiB or the whole input: a byte-order mark is there.
+                self.at_start = false;
+                if block.bytes.starts_with(b"\xEF\xBB\xBF") {
+                    block.bytes.drain(..3);
                 }
-                // One line longer than a block: keep reading until it ends.
+            }
+            let mut scan = before.min(block.bytes.len());
+            if self.skipping {
+                // Drop the rest of the long line, up to and including its newline.
+                match memchr::memchr(b'\n', &block.bytes[scan..]) {
+                    None => {
+                        block.bytes.truncate(scan);
+                        continue;
+                    }
+                    Some(i) => {
+                        block.bytes.drain(scan..=scan + i);
+                        self.skipping = false;
+                    }
+                }
+            }
+            if let Some(i) = memchr::memrchr(b'\n', &block.bytes[scan..]) {
+                line_start = scan + i + 1;
+            }
+            scan = block.bytes.len();
+            if scan - line_start > self.max_line {
+                // The unfinished line is too long: a placeholder stands in for it, and the
+                // rest of it is dropped as it arrives.
+                block.bytes.truncate(line_start);
+                block.too_long.push(line_start);
+                block.bytes.push(b'\n');
+                line_start = block.bytes.len();
+                self.skipping = true;
+                // Its newline may already be here: drop up to it on the next pass.
+                continue;
+            }
+            if block.bytes.len() >= BLOCK_SIZE && line_start > 0 {
+                self.carry.extend_from_slice(&block.bytes[line_start..]);
+                block.bytes.truncate(line_start);
+                break;
             }
         }
-        Ok(!block.is_empty())
+        Ok(!block.bytes.is_empty())
     }
+}
+
+/// The error of a line longer than `max` bytes.
+fn too_long(max: usize) -> ParseError {
+    ParseError::new(ParseErrorKind::LineTooLong { max }, 1, 1, None)
 }
 
 /// Split one block into pieces, run `f` over each, collect the outputs
 /// in order into `outs` (on the current rayon pool when `parallel`). Returns the number of
 /// lines in the block.
 fn process_block<S: Merge>(
-    block: &[u8],
+    block: &Block,
     first_line: u64,
     parallel: bool,
     f: &impl LineFn<S>,
     outs: &mut Vec<(Vec<u8>, S)>,
 ) -> u64 {
-    let pieces = split_pieces(block, first_line);
+    let pieces = split_pieces(&block.bytes, first_line);
     let lines: u64 = pieces.iter().map(|p| p.lines).sum();
+    let long = too_long(block.max_line);
     let work = |p: &Piece<'_>| {
         let mut out = Vec::with_capacity(p.bytes.len() / 2 + 64);
         let mut st = S::default();
         let mut line = p.first_line;
+        let mut at = p.start;
         let mut rest = p.bytes;
+        // The placeholders of too-long lines in this piece, in order.
+        let first = block.too_long.partition_point(|&o| o < p.start);
+        let mut placeholders = block.too_long[first..].iter().copied().peekable();
         while !rest.is_empty() {
             let (raw, next) = match memchr::memchr(b'\n', rest) {
                 Some(i) => (&rest[..i], &rest[i + 1..]),
                 None => (rest, &rest[rest.len()..]),
             };
-            if let Some(body) = line_body(raw) {
-                f.call(line, body, &mut out, &mut st);
+            if placeholders.next_if_eq(&at).is_some() || raw.len() > block.max_line {
+                f.call(line, Err(&long), &mut out, &mut st);
+            } else if let Some(body) = line_body(raw) {
+                f.call(line, Ok(body), &mut out, &mut st);
             }
+            at += rest.len() - next.len();
             line += 1;
             rest = next;
         }
@@ -262,6 +393,8 @@ fn process_block<S: Merge>(
 
 struct Piece<'a> {
     bytes: &'a [u8],
+    /// Offset of `bytes` in the block.
+    start: usize,
     first_line: u64,
     lines: u64,
 }
@@ -282,6 +415,7 @@ fn split_pieces(block: &[u8], first_line: u64) -> Vec<Piece<'_>> {
         let lines = newlines + u64::from(!bytes.ends_with(b"\n"));
         pieces.push(Piece {
             bytes,
+            start,
             first_line: line,
             lines,
         });
@@ -292,8 +426,9 @@ fn split_pieces(block: &[u8], first_line: u64) -> Vec<Piece<'_>> {
 }
 
 /// Score a JSONL export with `scorer`: one record per non-blank line, in input order, on
-/// `jobs` threads (the output does not depend on `jobs`; without the `parallel` feature
-/// everything runs on this thread). Returns the batch's [`Summary`].
+/// `opts.jobs` threads (the output does not depend on `jobs`; without the `parallel` feature
+/// everything runs on this thread); a line longer than `opts.max_line_bytes` gets a
+/// `line_too_long` error record. Returns the batch's [`Summary`].
 ///
 /// # Errors
 /// As [`run`].
@@ -304,7 +439,7 @@ fn split_pieces(block: &[u8], first_line: u64) -> Vec<Piece<'_>> {
 /// let scorer = Scorer::new(RuleSet::embedded_default().clone(), chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
 /// let input = b"{\"identity\": null, \"request_id\": \"r1\"}\n\n{\"identity\":\n";
 /// let mut out = Vec::new();
-/// let summary = batch::score(&input[..], &mut out, &scorer, 1, |_, _| {})?;
+/// let summary = batch::score(&input[..], &mut out, &scorer, batch::Options::new(1), |_, _| {})?;
 /// assert_eq!((summary.records(), summary.decided(), summary.error_count()), (2, 1, 1));
 /// assert!(String::from_utf8_lossy(&out).lines().nth(1).unwrap().starts_with(r#"{"line":3,"error""#));
 /// # Ok::<(), std::io::Error>(())
@@ -313,17 +448,24 @@ pub fn score<'s>(
     input: impl Read + Send,
     output: impl Write + Send,
     scorer: &'s Scorer,
-    jobs: usize,
+    opts: Options,
     progress: impl FnMut(u64, u64) + Send,
 ) -> io::Result<Summary<'s>> {
-    let f = |line: u64, body: &[u8], out: &mut Vec<u8>, summary: &mut Summary<'s>| match scorer
-        .record_body(Some(line), body, out)
-    {
-        LineResult::Decided(d) => summary.add(&d),
-        LineResult::Error(e) => summary.add_error(&e),
-        LineResult::Blank => {}
+    let f = |line: u64,
+             body: Result<&[u8], &ParseError>,
+             out: &mut Vec<u8>,
+             summary: &mut Summary<'s>| match body {
+        Ok(body) => match scorer.record_body(Some(line), body, out) {
+            LineResult::Decided(d) => summary.add(&d),
+            LineResult::Error(e) => summary.add_error(&e),
+            LineResult::Blank => {}
+        },
+        Err(e) => {
+            e.write_record(Some(line), out);
+            summary.add_error(e);
+        }
     };
-    run(input, output, jobs, &f, progress)
+    run(input, output, opts, &f, progress)
 }
 
 /// FNV-1a: the summary's keys are a few dozen short static strings, counted on every line;

@@ -20,13 +20,34 @@ pub enum Label {
     Legit,
 }
 
+impl Label {
+    /// The label as written in a labels file: `fraud` or `legit`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Fraud => "fraud",
+            Label::Legit => "legit",
+        }
+    }
+}
+
 /// Read a labels CSV: `request_id,label` per line, label `fraud` or `legit`; an optional
-/// header line `request_id,label`; blank lines ignored.
+/// header line `request_id,label`; blank lines ignored. A request id listed twice with the
+/// same label is fine; with two different labels it is an error naming both lines.
 ///
 /// # Errors
-/// `(line, message)` for the first malformed line.
+/// `(line, message)` for the first malformed line or conflicting label.
+///
+/// # Example
+/// ```
+/// use layer_risk::diff::parse_labels;
+/// assert_eq!(parse_labels("request_id,label\nr1,fraud\nr1,fraud\n").unwrap().len(), 1);
+/// let (line, msg) = parse_labels("r1,fraud\nr2,legit\nr1,legit\n").unwrap_err();
+/// assert_eq!(line, 3);
+/// assert_eq!(msg, "this request id is labelled `legit` here and `fraud` on line 1");
+/// ```
 pub fn parse_labels(text: &str) -> Result<HashMap<String, Label>, (usize, String)> {
-    let mut map = HashMap::new();
+    let mut map: HashMap<String, (Label, usize)> = HashMap::new();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || (i == 0 && line.eq_ignore_ascii_case("request_id,label")) {
@@ -40,9 +61,24 @@ pub fn parse_labels(text: &str) -> Result<HashMap<String, Label>, (usize, String
             "legit" => Label::Legit,
             _ => return Err((i + 1, "label must be `fraud` or `legit`".into())),
         };
-        map.insert(id.trim().to_owned(), label);
+        match map.get(id.trim()) {
+            Some(&(first, at)) if first != label => {
+                return Err((
+                    i + 1,
+                    format!(
+                        "this request id is labelled `{}` here and `{}` on line {at}",
+                        label.as_str(),
+                        first.as_str()
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                map.insert(id.trim().to_owned(), (label, i + 1));
+            }
+        }
     }
-    Ok(map)
+    Ok(map.into_iter().map(|(k, (l, _))| (k, l)).collect())
 }
 
 /// An example of a request whose outcome changed.
@@ -257,8 +293,20 @@ impl<'r> DiffSetup<'r, '_> {
 }
 
 impl<'r> crate::batch::LineFn<DiffStats<'r>> for DiffSetup<'r, '_> {
-    fn call(&self, line: u64, bytes: &[u8], _out: &mut Vec<u8>, state: &mut DiffStats<'r>) {
-        self.line(line, bytes, state)
+    fn call(
+        &self,
+        line: u64,
+        bytes: Result<&[u8], &crate::error::ParseError>,
+        _out: &mut Vec<u8>,
+        state: &mut DiffStats<'r>,
+    ) {
+        match bytes {
+            Ok(b) => self.line(line, b, state),
+            Err(e) => {
+                state.a.add_error(e);
+                state.b.add_error(e);
+            }
+        }
     }
 }
 

@@ -44,6 +44,9 @@ fn detail(kind: &ParseErrorKind) -> String {
             format!(": found {found}, expected {expected}")
         }
         ParseErrorKind::Syntax(msg) => format!(": {msg}"),
+        ParseErrorKind::LineTooLong { max } => {
+            format!(": longer than {max} bytes, skipped without reading it")
+        }
         ParseErrorKind::Other(msg) => format!(": {msg}"),
         _ => String::new(),
     }
@@ -86,6 +89,11 @@ pub enum ParseErrorKind {
     NotAnObject,
     /// An `applicant` without a `session`, or an envelope with response fields beside it.
     AmbiguousEnvelope,
+    /// A batch line longer than the limit: skipped as it streamed, never read into memory.
+    LineTooLong {
+        /// The limit in bytes.
+        max: usize,
+    },
     /// Anything else serde reported.
     Other(String),
 }
@@ -100,6 +108,7 @@ impl fmt::Display for ParseErrorKind {
             ParseErrorKind::InvalidValue { .. } => "invalid value",
             ParseErrorKind::DuplicateField => "duplicate field",
             ParseErrorKind::NotAnObject => "not a JSON object",
+            ParseErrorKind::LineTooLong { .. } => "line too long",
             ParseErrorKind::AmbiguousEnvelope => {
                 "ambiguous line: an envelope holds only `session` and `applicant`, and `applicant` needs `session`"
             }
@@ -147,6 +156,7 @@ impl ParseError {
             ParseErrorKind::DuplicateField => "duplicate_field",
             ParseErrorKind::NotAnObject => "not_an_object",
             ParseErrorKind::AmbiguousEnvelope => "ambiguous_envelope",
+            ParseErrorKind::LineTooLong { .. } => "line_too_long",
             ParseErrorKind::Other(_) => "invalid_data",
         }
     }

@@ -59,6 +59,8 @@ codes! {
     IdentityMissing = "identity_missing", Identity, Missing, "the response has no identity block (null or missing)";
     /// `request_id` is null or missing.
     RequestIdMissing = "request_id_missing", Request, Missing, "the response has no request_id, so the decision cannot be traced back to Plaid";
+    /// `request_id` not shaped like a Plaid request id.
+    RequestIdMalformed = "request_id_malformed", Request, Invalid, "request_id is not shaped like a Plaid request id (1 to 64 ASCII letters and digits, at least one letter): the decision carries null instead, so nothing a caller put there (an SSN, an email) reaches a log";
     /// No name.
     NameMissing = "name_missing", Name, Missing, "no name, or neither first nor last name";
     /// First or last name missing.
@@ -116,7 +118,7 @@ codes! {
     /// An SSN the SSA never issues.
     SsnImpossible = "ssn_impossible", Ssn, Invalid, "SSN the SSA never issues: area 000, 666 or 900-999 (ITIN range), group 00 or serial 0000 (observed: which part)";
     /// An SSN that was published or voided.
-    SsnPublished = "ssn_published", Ssn, Invalid, "an SSN that was voided or published and is never valid for a person (078-05-1120, 219-09-9999, 457-55-5462, 123-45-6789, ...; list and sources in data/README.md)";
+    SsnPublished = "ssn_published", Ssn, Invalid, "an SSN that was voided or published and is never valid for a person (078-05-1120, 219-09-9999, 457-55-5462, ...; list and sources in data/README.md)";
     /// ssn_last_4 not 4 digits.
     SsnLast4Malformed = "ssn_last4_malformed", Ssn, Invalid, "ssn_last_4 (or ssn_last4) is not exactly 4 digits";
     /// ssn_last_4 disagrees with the SSN.

@@ -81,7 +81,16 @@ impl fmt::Debug for Session<'_> {
             .field("identity", &self.identity)
             .field("items", &self.items)
             .field("identity_edit_history", &self.identity_edit_history)
-            .field("request_id", &self.request_id)
+            .field(
+                "request_id",
+                &self.request_id.as_deref().map(|r| {
+                    if is_plaid_request_id(r) {
+                        r
+                    } else {
+                        "<redacted: not a Plaid request id>"
+                    }
+                }),
+            )
             .field(
                 "idv_session_status",
                 &self.idv_session_status.as_deref().map(idv_label),
@@ -771,6 +780,15 @@ fn safe_path(path: &serde_path_to_error::Path) -> Option<String> {
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// Is `id` shaped like a Plaid request id (`m8MDnv9okwxFNBV`): 1 to 64 ASCII letters and
+/// digits, at least one of them a letter? Only such an id is echoed into decisions and
+/// `Debug` output; anything else could be a value a caller smuggled in (an SSN, an email).
+pub(crate) fn is_plaid_request_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric())
+        && id.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 /// The known `idv_session_status` values as static labels, compared without regard to case

@@ -163,7 +163,7 @@ pub fn write_export(
             if labels.is_some() {
                 lbuf.extend_from_slice(&gen.request_id);
                 lbuf.push(b',');
-                lbuf.extend_from_slice(label_str(label).as_bytes());
+                lbuf.extend_from_slice(label.as_str().as_bytes());
                 lbuf.push(b'\n');
             }
         }
@@ -305,13 +305,5 @@ impl Generator {
             (false, true) => Some((LineKind::Envelope, Some(label))),
             (false, false) => Some((LineKind::Session, Some(label))),
         }
-    }
-}
-
-/// `"fraud"` or `"legit"`, as written in the labels CSV.
-fn label_str(label: Label) -> &'static str {
-    match label {
-        Label::Fraud => "fraud",
-        Label::Legit => "legit",
     }
 }

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 
 use crate::fields::{AgeBounds, EditField, Window};
 use crate::finding::{Code, Finding, Observed};
-use crate::session::{idv_label, EditCounts, Session};
+use crate::session::{idv_label, is_plaid_request_id, EditCounts, Session};
 
 /// All findings for one response, in a fixed order (identity fields, edit history, IDV, items).
 ///
@@ -37,8 +37,10 @@ use crate::session::{idv_label, EditCounts, Session};
 /// ```
 pub fn validate(session: &Session<'_>, as_of: NaiveDate, ages: AgeBounds) -> Vec<Finding> {
     let mut out = Vec::with_capacity(8);
-    if session.request_id.as_deref().is_none_or(str::is_empty) {
-        out.push(Finding::new(Code::RequestIdMissing));
+    match session.request_id.as_deref() {
+        None | Some("") => out.push(Finding::new(Code::RequestIdMissing)),
+        Some(id) if !is_plaid_request_id(id) => out.push(Finding::new(Code::RequestIdMalformed)),
+        Some(_) => {}
     }
     match &session.identity {
         None => out.push(Finding::new(Code::IdentityMissing)),

@@ -35,7 +35,14 @@ fn score(data: &[u8], jobs: usize) -> (Vec<u8>, u64, u64) {
     let rules = RuleSet::embedded_default();
     let mut out = Vec::new();
     let scorer = Scorer::new(rules.clone(), util::as_of());
-    let s: Summary<'_> = batch::score(data, &mut out, &scorer, jobs, |_, _| {}).unwrap();
+    let s: Summary<'_> = batch::score(
+        data,
+        &mut out,
+        &scorer,
+        batch::Options::new(jobs),
+        |_, _| {},
+    )
+    .unwrap();
     (out, s.records(), s.error_count())
 }
 
@@ -74,17 +81,93 @@ fn empty_blank_and_crlf_lines_and_a_line_longer_than_a_block() {
         Value::String("x".repeat(batch::BLOCK_SIZE + 100)),
     )
     .to_string();
-    let data = format!("{good}\r\n\n   \n{huge}\n{good}");
+    let data = format!("\u{feff}{good}\r\n\n   \n{huge}\n{good}");
+    // With a limit above the line: the line longer than a block is read and decided.
+    for jobs in [1, 2] {
+        let scorer = Scorer::new(RuleSet::embedded_default().clone(), util::as_of());
+        let mut out = Vec::new();
+        let opts = batch::Options::new(jobs).max_line_bytes(2 * batch::BLOCK_SIZE);
+        let s = batch::score(data.as_bytes(), &mut out, &scorer, opts, |_, _| {}).unwrap();
+        assert_eq!((s.records(), s.error_count()), (3, 0));
+        let lines = parse_records(&out);
+        let numbers: Vec<u64> = lines.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+        assert_eq!(numbers, vec![1, 4, 5], "the byte-order mark is skipped");
+        assert!(lines[1]["reasons"].to_string().contains("name_implausible"));
+    }
+    // With the default limit (1 MiB): the same line is skipped unread, with its own record.
     let (out, records, errors) = score(data.as_bytes(), 2);
-    assert_eq!((records, errors), (3, 0));
-    let lines: Vec<Value> = out
-        .split(|&b| b == b'\n')
+    assert_eq!((records, errors), (3, 1));
+    let lines = parse_records(&out);
+    assert_eq!(lines[1]["line"], 4);
+    assert_eq!(lines[1]["error"]["code"], "line_too_long");
+    assert_eq!(
+        lines[1]["error"]["message"],
+        "line too long: longer than 1048576 bytes, skipped without reading it"
+    );
+    assert_eq!(lines[2]["line"], 5);
+}
+
+/// Records of one output, parsed.
+fn parse_records(out: &[u8]) -> Vec<Value> {
+    out.split(|&b| b == b'\n')
         .filter(|l| !l.is_empty())
         .map(|l| serde_json::from_slice(l).unwrap())
+        .collect()
+}
+
+/// A reader that hands out its bytes in chunks of the given sizes, in turn.
+struct Chunked<'a> {
+    data: &'a [u8],
+    sizes: Vec<usize>,
+    next: usize,
+}
+
+impl std::io::Read for Chunked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let want = self.sizes[self.next % self.sizes.len()].max(1);
+        self.next += 1;
+        let n = want.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// Lines too long for the limit, wherever the reads cut them: each gets one
+/// `line_too_long` record, every other line its decision, the same bytes for any chunking.
+#[test]
+fn too_long_lines_are_skipped_whatever_the_chunks() {
+    let good = util::base().to_string();
+    let long = "9".repeat(3000);
+    let data = format!("{good}\n{long}\n{good}\n{long}{long}\n\n{long}");
+    let scorer = Scorer::new(RuleSet::embedded_default().clone(), util::as_of());
+    let opts = batch::Options::new(1).max_line_bytes(2500);
+    let mut reference = Vec::new();
+    batch::score(data.as_bytes(), &mut reference, &scorer, opts, |_, _| {}).unwrap();
+    let recs = parse_records(&reference);
+    let shape: Vec<(u64, bool)> = recs
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r.get("error").is_some()))
         .collect();
-    let numbers: Vec<u64> = lines.iter().map(|r| r["line"].as_u64().unwrap()).collect();
-    assert_eq!(numbers, vec![1, 4, 5]);
-    assert!(lines[1]["reasons"].to_string().contains("name_implausible"));
+    assert_eq!(
+        shape,
+        [(1, false), (2, true), (3, false), (4, true), (6, true)]
+    );
+    for sizes in [
+        vec![1],
+        vec![7, 3000, 1],
+        vec![2499, 2500, 2501],
+        vec![65536],
+    ] {
+        let mut out = Vec::new();
+        let reader = Chunked {
+            data: data.as_bytes(),
+            sizes,
+            next: 0,
+        };
+        batch::score(reader, &mut out, &scorer, opts, |_, _| {}).unwrap();
+        assert_eq!(out, reference);
+    }
 }
 
 #[test]
@@ -125,8 +208,14 @@ fn diff_of_a_rule_set_with_itself_reports_no_change() {
         show: 5,
         labels: Some(&labels),
     };
-    let stats: DiffStats<'_> =
-        batch::run(&data[..], std::io::sink(), 2, &setup, |_, _| {}).unwrap();
+    let stats: DiffStats<'_> = batch::run(
+        &data[..],
+        std::io::sink(),
+        batch::Options::new(2),
+        &setup,
+        |_, _| {},
+    )
+    .unwrap();
     let r = setup.report(&stats);
     assert_eq!(r.changed, 0);
     assert!(r.examples.is_empty());
@@ -155,7 +244,14 @@ fn precision_and_recall_match_a_hand_count() {
     let hand = |rules: &RuleSet| {
         let mut out = Vec::new();
         let scorer = Scorer::new(rules.clone(), util::as_of());
-        let _: Summary<'_> = batch::score(&data[..], &mut out, &scorer, 1, |_, _| {}).unwrap();
+        let _: Summary<'_> = batch::score(
+            &data[..],
+            &mut out,
+            &scorer,
+            batch::Options::new(1),
+            |_, _| {},
+        )
+        .unwrap();
         let (mut tp, mut fp, mut fraud) = (0u64, 0u64, 0u64);
         for l in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
             let rec: Value = serde_json::from_slice(l).unwrap();
@@ -180,8 +276,14 @@ fn precision_and_recall_match_a_hand_count() {
         show: 3,
         labels: Some(&labels),
     };
-    let stats: DiffStats<'_> =
-        batch::run(&data[..], std::io::sink(), 2, &setup, |_, _| {}).unwrap();
+    let stats: DiffStats<'_> = batch::run(
+        &data[..],
+        std::io::sink(),
+        batch::Options::new(2),
+        &setup,
+        |_, _| {},
+    )
+    .unwrap();
     let report = setup.report(&stats);
     let l = report.labels.as_ref().unwrap();
     let close = |x: f64, y: f64| (x - y).abs() < 1e-6;
@@ -292,9 +394,15 @@ fn a_failing_input_keeps_every_record_read_before_it() {
         let mut out = Vec::new();
         let rules = RuleSet::embedded_default();
         let scorer = Scorer::new(rules.clone(), util::as_of());
-        let err = batch::score(Failing(data.as_bytes()), &mut out, &scorer, jobs, |_, _| {})
-            .map(|_: Summary<'_>| ())
-            .unwrap_err();
+        let err = batch::score(
+            Failing(data.as_bytes()),
+            &mut out,
+            &scorer,
+            batch::Options::new(jobs),
+            |_, _| {},
+        )
+        .map(|_: Summary<'_>| ())
+        .unwrap_err();
         assert!(err.to_string().contains("after line 3"), "{err}");
         let recs: Vec<Value> = out
             .split(|&b| b == b'\n')
@@ -303,5 +411,36 @@ fn a_failing_input_keeps_every_record_read_before_it() {
             .collect();
         assert_eq!(recs.len(), 3, "jobs {jobs}");
         assert_eq!(recs[2]["error"]["code"], "truncated");
+    }
+}
+
+/// A 64 MiB line between 20,000 short ones: one record per line, the long one an error
+/// record, the same for one and two jobs. (Linear time is measured by `benches/hostile.rs`,
+/// bounded memory in the issue's closing note.)
+#[test]
+fn a_64_mib_line_between_20000_short_ones() {
+    let good = util::base().to_string();
+    let mut data = Vec::with_capacity(70 << 20);
+    for _ in 0..10_000 {
+        data.extend_from_slice(good.as_bytes());
+        data.push(b'\n');
+    }
+    data.extend_from_slice(br#"{"identity": {"name": {"first_name": ""#);
+    data.resize(data.len() + (64 << 20), b'x');
+    data.extend_from_slice(b"\"}}}\n");
+    for _ in 0..10_000 {
+        data.extend_from_slice(good.as_bytes());
+        data.push(b'\n');
+    }
+    for jobs in [1, 2] {
+        let (out, records, errors) = score(&data, jobs);
+        assert_eq!((records, errors), (20_001, 1), "jobs {jobs}");
+        let long = out
+            .split(|&b| b == b'\n')
+            .nth(10_000)
+            .map(|l| serde_json::from_slice::<Value>(l).unwrap())
+            .unwrap();
+        assert_eq!(long["line"], 10_001);
+        assert_eq!(long["error"]["code"], "line_too_long");
     }
 }

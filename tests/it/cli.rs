@@ -152,7 +152,7 @@ fn score_writes_one_record_per_non_empty_line_in_order() {
     check_mixed(&o);
     let recs = records(&o);
     assert_eq!(recs[3]["error"]["path"], "identity");
-    assert_eq!(recs[4]["request_id"], "req-base");
+    assert_eq!(recs[4]["request_id"], "reqBase");
     assert_eq!(recs[4]["score"], 5);
 }
 
@@ -472,7 +472,27 @@ fn a_one_megabyte_field_still_gives_one_record() {
     let mut line = v.to_string().into_bytes();
     line.push(b'\n');
     line.extend_from_slice(base().to_string().as_bytes());
+    // Over the default 1 MiB limit: an error record for it, the next line decided.
     let o = run_stdin(&["score", "-q", "--as-of", AS_OF, "-"], &line);
+    assert_eq!(status(&o), 1, "{}", stderr(&o));
+    let recs = records(&o);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["line"], 1);
+    assert_eq!(recs[0]["error"]["code"], "line_too_long");
+    assert_eq!(recs[1]["decision"], "trust");
+    // With a higher limit it is read and decided.
+    let o = run_stdin(
+        &[
+            "score",
+            "-q",
+            "--as-of",
+            AS_OF,
+            "--max-line-bytes",
+            "2000000",
+            "-",
+        ],
+        &line,
+    );
     assert_eq!(status(&o), 0, "{}", stderr(&o));
     let recs = records(&o);
     assert_eq!(recs.len(), 2);
@@ -625,4 +645,115 @@ fn diff_replays_two_rule_sets() {
     assert!(report.is_object());
     let o = run(&["diff", "--rules", "rules/default.json", path_str(&input)]);
     assert_eq!(status(&o), 2, "one rules file is a usage error");
+}
+
+/// A gzip bomb (a 256 MiB line in a few hundred KB) between ordinary lines: one record per
+/// line, the long line an error record, and it is never held in memory (the closing note of
+/// the issue measured the peak with `/usr/bin/time -f %M`).
+#[test]
+fn a_gzip_bomb_gets_one_error_record() {
+    use std::io::Write as _;
+    let dir = std::env::temp_dir().join(format!("layer-risk-bomb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bomb.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&path).unwrap(),
+        flate2::Compression::fast(),
+    );
+    let good = base().to_string();
+    writeln!(gz, "{good}").unwrap();
+    gz.write_all(br#"{"identity": {"name": {"first_name": ""#)
+        .unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..256 {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.write_all(b"\"}}}\n").unwrap();
+    writeln!(gz, "{good}").unwrap();
+    gz.finish().unwrap();
+    let o = run(&["score", "-q", "--as-of", AS_OF, path.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(status(&o), 1, "{}", stderr(&o));
+    let recs = records(&o);
+    let shape: Vec<(u64, bool)> = recs
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r.get("error").is_some()))
+        .collect();
+    assert_eq!(shape, [(1, false), (2, true), (3, false)]);
+    assert_eq!(recs[1]["error"]["code"], "line_too_long");
+}
+
+/// `--jobs` far above the cores is clamped with a note and answers at once.
+#[test]
+fn absurd_jobs_are_clamped_with_a_note() {
+    let line = format!("{}\n", base());
+    let o = run_stdin(
+        &["score", "-q", "--as-of", AS_OF, "--jobs", "10000", "-"],
+        line.as_bytes(),
+    );
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    assert_eq!(records(&o).len(), 1);
+    assert!(
+        stderr(&o).contains("--jobs 10000 is more than 4 per core; using "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A request id that is not shaped like Plaid's never reaches the output.
+#[test]
+fn a_smuggled_request_id_is_not_echoed() {
+    for id in ["123-45-6789", "leslie@knope.com", "123456789", "a b"] {
+        let v = with("/request_id", Value::String(id.into()));
+        let o = run_stdin(
+            &["score", "-q", "--as-of", AS_OF, "-"],
+            format!("{v}\n").as_bytes(),
+        );
+        assert_eq!(status(&o), 0, "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(!out.contains(id), "{out}");
+        let recs = records(&o);
+        assert_eq!(recs[0]["request_id"], Value::Null);
+        assert!(recs[0]["reasons"]
+            .to_string()
+            .contains("request_id_malformed"));
+    }
+}
+
+/// Conflicting labels for one request id are an error naming both lines; agreeing
+/// duplicates are fine.
+#[test]
+fn conflicting_labels_are_refused() {
+    let dir = std::env::temp_dir().join(format!("layer-risk-labels-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let labels = dir.join("labels.csv");
+    let export = dir.join("export.jsonl");
+    std::fs::write(&export, format!("{}\n", base())).unwrap();
+    let diff = |labels_text: &str| {
+        std::fs::write(&labels, labels_text).unwrap();
+        run(&[
+            "diff",
+            "--as-of",
+            AS_OF,
+            "--rules",
+            "rules/default.json",
+            "--rules",
+            "rules/lending.json",
+            "--labels",
+            labels.to_str().unwrap(),
+            export.to_str().unwrap(),
+        ])
+    };
+    let o = diff("request_id,label\nreqBase,fraud\nreqBase,fraud\n");
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    let o = diff("request_id,label\nreqBase,fraud\nother,legit\nreqBase,legit\n");
+    assert_eq!(status(&o), 2);
+    assert!(
+        stderr(&o).contains(
+            "labels.csv:4: this request id is labelled `legit` here and `fraud` on line 2"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

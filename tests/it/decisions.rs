@@ -530,7 +530,7 @@ fn every_field_null_is_accepted() {
             "official_document": {"ssn": null}
         },
         "items": [{"item_id": null, "access_token": null}],
-        "request_id": "r-nulls"
+        "request_id": "rNulls"
     });
     let got: Vec<&str> = codes(&inner).iter().map(|c| c.as_str()).collect();
     assert_eq!(
@@ -600,10 +600,15 @@ fn decisions_serialize_to_the_documented_record() {
     );
     let plain: Value = serde_json::to_value(&d).unwrap();
     assert!(plain.get("line").is_none());
-    assert_eq!(plain["request_id"], "req-base");
+    assert_eq!(plain["request_id"], "reqBase");
     // The text form, in field order.
     let text = serde_json::to_string(&d.record(7)).unwrap();
-    assert!(text.starts_with(r#"{"line":7,"request_id":"req-base","decision":"identity_match","score":30,"reasons":["#), "{text}");
+    assert!(
+        text.starts_with(
+            r#"{"line":7,"request_id":"reqBase","decision":"identity_match","score":30,"reasons":["#
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -616,7 +621,7 @@ fn display_explains_the_decision() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "identity_verification (score 100) for request req-base"
+        "identity_verification (score 100) for request reqBase"
     );
     assert!(
         lines[1].starts_with("rules: default 2.0.0 (sha256 "),

@@ -76,7 +76,7 @@ fn clean_base_yields_no_finding_and_trust_everywhere() {
         assert_eq!(d.outcome, Outcome::Trust, "{name}");
         assert_eq!(d.score, 0, "{name}");
         assert!(d.reasons.is_empty(), "{name}: {:?}", d.reasons);
-        assert_eq!(d.request_id.as_deref(), Some("req-base"));
+        assert_eq!(d.request_id.as_deref(), Some("reqBase"));
     }
 }
 

@@ -63,7 +63,7 @@ impl Secrets {
             "identity_edit_history": {"name": c, "address": c, "email": c, "date_of_birth": c,
                                       "official_document": {"ssn": c}},
             "items": items,
-            "request_id": "req-pii-test",
+            "request_id": "reqPiiTest",
         });
         if let Some(s) = idv {
             util::set(&mut v, "/idv_session_status", s.into());

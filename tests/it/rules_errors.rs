@@ -263,6 +263,7 @@ fn rules_readme_documents_every_code() {
         "duplicate_field",
         "not_an_object",
         "ambiguous_envelope",
+        "line_too_long",
         "invalid_data",
     ]);
     for code in codes {

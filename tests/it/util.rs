@@ -41,7 +41,7 @@ pub fn base() -> Value {
             "official_document": {"ssn": zero_counts()}
         },
         "items": [{"item_id": "item-fixture-1", "access_token": "access-sandbox-fixture-0001"}],
-        "request_id": "req-base"
+        "request_id": "reqBase"
     })
 }
 

@@ -9,7 +9,7 @@ use layer_risk::batch;
 use layer_risk::diff::{parse_labels, DiffSetup, DiffStats};
 
 use crate::anyhow_lite::{Context, Fail};
-use crate::{jobs, load_rules, open_input, EXAMPLES};
+use crate::{load_rules, open_input, EXAMPLES};
 
 #[derive(Args)]
 #[command(after_help = EXAMPLES)]
@@ -26,9 +26,8 @@ pub(crate) struct DiffArgs {
     /// CSV of `request_id,label` (fraud or legit): adds recall and precision.
     #[arg(long, value_name = "FILE")]
     labels: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    #[command(flatten)]
+    batch: crate::BatchArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -64,9 +63,14 @@ pub(crate) fn run(a: DiffArgs) -> Result<ExitCode, Fail> {
         labels: labels.as_ref(),
     };
     let input = open_input(&a.input)?;
-    let stats: DiffStats<'_> =
-        batch::run(input.reader, io::sink(), jobs(a.jobs), &setup, |_, _| {})
-            .map_err(Fail::from_io)?;
+    let stats: DiffStats<'_> = batch::run(
+        input.reader,
+        io::sink(),
+        a.batch.options(),
+        &setup,
+        |_, _| {},
+    )
+    .map_err(Fail::from_io)?;
     let report = setup.report(&stats);
     let mut out = io::stdout().lock();
     if a.json {

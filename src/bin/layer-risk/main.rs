@@ -111,13 +111,41 @@ struct EvalArgs {
     as_of: Option<NaiveDate>,
 }
 
+/// Options of the commands that read exports.
+#[derive(Args, Clone, Copy)]
+pub(crate) struct BatchArgs {
+    /// Worker threads (default: all cores; at most 4 per core). 1 scores on this thread only.
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// A longer line gets a `line_too_long` error record and is skipped without being read
+    /// into memory (a Layer response is a few KB).
+    #[arg(long, value_name = "BYTES", default_value_t = batch::DEFAULT_MAX_LINE_BYTES, value_parser = clap::value_parser!(usize))]
+    max_line_bytes: usize,
+}
+
+impl BatchArgs {
+    /// The batch options, with `--jobs` clamped to 4 per core (a note on stderr when it is).
+    pub(crate) fn options(self) -> batch::Options {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let most = (4 * cores).min(batch::MAX_JOBS);
+        let jobs = match self.jobs.filter(|&n| n > 0) {
+            None => cores,
+            Some(n) if n > most => {
+                eprintln!("layer-risk: note: --jobs {n} is more than 4 per core; using {most}");
+                most
+            }
+            Some(n) => n,
+        };
+        batch::Options::new(jobs).max_line_bytes(self.max_line_bytes.max(1))
+    }
+}
+
 #[derive(Args)]
 struct ScoreArgs {
     #[command(flatten)]
     eval: EvalArgs,
-    /// Worker threads (default: all cores). 1 scores on this thread only.
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    #[command(flatten)]
+    batch: BatchArgs,
     /// Also write a JSON summary to FILE and a table to stderr.
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
@@ -275,11 +303,6 @@ fn progress_bar(quiet: bool, size: Option<u64>) -> Option<indicatif::ProgressBar
     Some(bar)
 }
 
-fn jobs(j: Option<usize>) -> usize {
-    j.filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 fn score(a: ScoreArgs) -> Result<ExitCode, Fail> {
     let rules = load_rules(a.eval.rules.as_deref())?;
     let as_of = a.eval.as_of();
@@ -290,7 +313,7 @@ fn score(a: ScoreArgs) -> Result<ExitCode, Fail> {
     let out = io::BufWriter::with_capacity(1 << 20, io::stdout());
     let scorer = Scorer::new(rules, as_of);
     let summary: Summary<'_> =
-        batch::score(input.reader, out, &scorer, jobs(a.jobs), |_, lines| {
+        batch::score(input.reader, out, &scorer, a.batch.options(), |_, lines| {
             if let Some(bar) = &bar {
                 bar.set_position(raw_read.load(std::sync::atomic::Ordering::Relaxed));
                 let secs = started.elapsed().as_secs_f64().max(1e-9);
