@@ -76,7 +76,7 @@ pub fn score_with_match<'r>(
             rule_id: f.code.as_str(),
             field: f.subject.map_or(f.code.field().as_str(), |s| s.as_str()),
             class: Some(f.code.class()),
-            concerns: f.code.field(),
+            concerns: f.subject.map_or(f.code.field(), Field::from),
             window: None,
             minus: None,
             observed: f.observed,

@@ -436,6 +436,7 @@ fn fixed_semantics(r: &RuleSet) -> String {
         .filter(|c| unsettled(c.field()))
         .map(|c| c.as_str())
         .collect();
+    let history = "edit_counts_missing, edit_windows_missing, edit_windows_not_nested on those fields' counts";
     let iv_rules: Vec<&str> = r
         .edit_rules()
         .iter()
@@ -457,12 +458,12 @@ fn fixed_semantics(r: &RuleSet) -> String {
         "  fixed by the engine, whatever the file says (rules/README.md, \"Outcome\"):\n",
     );
     out += &format!(
-        "    never trust while one of these identity findings is present ({}): {}\n",
+        "    never trust while one of these identity findings is present ({}): {}; and edit_windows_not_nested on the counts of name, address, date_of_birth or ssn\n",
         doubts.len(),
         join(doubts)
     );
     out += &format!(
-        "    a step-up driven by one of these is identity_verification, never identity_match (Identity Match cannot compare a date of birth or an SSN): {}{}{}\n",
+        "    a step-up driven by one of these is identity_verification, never identity_match (Identity Match cannot compare a date of birth or an SSN): {}; {history}{}{}\n",
         join(iv_codes),
         if iv_rules.is_empty() { "" } else { "; rules " },
         join(iv_rules)
