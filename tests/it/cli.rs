@@ -323,10 +323,7 @@ fn rules_check_exit_statuses() {
         ),
         "{err}"
     );
-    assert!(
-        err.contains("valid_minimal.json: note: not priced, so they count 0: identity_missing,"),
-        "{err}"
-    );
+    assert!(!err.contains("valid_minimal.json"), "{err}");
 }
 
 #[test]

@@ -397,15 +397,6 @@ fn rules_check(files: &[PathBuf]) -> Result<ExitCode, Fail> {
                     r.match_rules().len()
                 );
                 print!("{}", fixed_semantics(&r));
-                let unpriced = r.unpriced_codes();
-                if !unpriced.is_empty() {
-                    let names: Vec<&str> = unpriced.iter().map(|c| c.as_str()).collect();
-                    eprintln!(
-                        "{}: note: not priced, so they count 0: {}",
-                        p.display(),
-                        names.join(", ")
-                    );
-                }
             }
             Err(Fail::Usage(msg)) => {
                 eprintln!("{msg}");
