@@ -754,3 +754,67 @@ fn conflicting_labels_are_refused() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `rules test`: the shipped files pass; a wrong case fails naming it (exit 1); coverage below
+/// the bar is exit 1; a case that does not load is exit 2, located.
+#[test]
+fn rules_test_reports_cases_and_coverage() {
+    let o = run(&[
+        "rules",
+        "test",
+        "--min-coverage",
+        "100",
+        "rules/default.json",
+    ]);
+    assert_eq!(status(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("coverage 100.0%: edit rules 20/20"), "{out}");
+    assert!(out.ends_with(" passed, 0 failed\n"), "{out}");
+
+    let dir = TempDir::new("rulestest");
+    let rules = dir.write(
+        "r.json",
+        util::read_fixture("../../rules/default.json").as_bytes(),
+    );
+    let base = base().to_string();
+    let cases = format!(
+        "{{\"name\": \"clean\", \"as_of\": \"2026-11-22\", \"input\": {base}, \"expect\": {{\"decision\": \"trust\"}}}}\n\
+         {{\"name\": \"clean is not a step-up\", \"as_of\": \"2026-11-22\", \"input\": {base}, \"expect\": {{\"decision\": \"identity_match\", \"reasons\": [\"name-edited-this-session\"]}}}}\n"
+    );
+    dir.write("r.tests.jsonl", cases.as_bytes());
+    let path = rules.display().to_string();
+    let o = run(&["rules", "test", &path]);
+    assert_eq!(status(&o), 1);
+    let out = stdout(&o);
+    let sidecar = dir.0.join("r.tests.jsonl").display().to_string();
+    assert!(
+        out.contains(&format!("{sidecar}:2: case clean is not a step-up: expected identity_match with name-edited-this-session, got trust (score 0; reasons: none; missing name-edited-this-session)")),
+        "{out}"
+    );
+    assert!(
+        out.contains("not exercised: edit rules: ssn-edited-this-session,"),
+        "{out}"
+    );
+    assert!(out.ends_with("\n1 passed, 1 failed\n"), "{out}");
+
+    // Only the passing case: still exit 1 under a coverage bar.
+    dir.write("r.tests.jsonl", cases.lines().next().unwrap().as_bytes());
+    let o = run(&["rules", "test", "--min-coverage", "50", &path]);
+    assert_eq!(status(&o), 1);
+    assert!(
+        stdout(&o).contains("coverage 0.0% (below --min-coverage 50%)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).ends_with("1 passed, 0 failed\n"));
+
+    // A case that does not load.
+    dir.write("r.tests.jsonl", b"{\"name\": \"x\"}\n");
+    let o = run(&["rules", "test", &path]);
+    assert_eq!(status(&o), 2);
+    assert!(
+        stderr(&o).starts_with(&format!("{sidecar}:1:13: missing field `as_of`")),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -17,6 +17,7 @@ use layer_risk::{RuleSet, Scorer};
 
 mod anyhow_lite;
 mod diff;
+mod rules_test;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -26,6 +27,7 @@ Examples:
   layer-risk assess tests/fixtures/seed_api_reference.json
   layer-risk diff --rules rules/default.json --rules rules/lending.json --labels labels.csv export.jsonl
   layer-risk rules check rules/*.json
+  layer-risk rules test --min-coverage 100 rules/*.json
   layer-risk gen --count 100000 --seed 7 --corrupt 0.01 --labels labels.csv > export.jsonl
 
 Exit status: 0 every line scored; 1 some lines were errors; 2 usage, input or rules-file error.";
@@ -98,6 +100,19 @@ enum RulesCommand {
     },
     /// List every finding code with what it means.
     Codes,
+    /// Run each rules file's test cases (rules/NAME.tests.jsonl beside rules/NAME.json):
+    /// one line per failing case, the rules and priced codes no case exercised, and
+    /// `N passed, M failed`. Exit 0 all pass, 1 a case failed or coverage is below
+    /// --min-coverage, 2 a file or case does not load.
+    Test {
+        /// Fail (exit 1) when a file's cases exercise less than PCT percent of its edit
+        /// rules, match rules and priced codes.
+        #[arg(long, value_name = "PCT", default_value_t = 0.0)]
+        min_coverage: f64,
+        /// Rules files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 /// Options shared by the commands that decide.
@@ -188,6 +203,10 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a),
         Command::Rules(RulesCommand::Check { files }) => rules_check(&files),
         Command::Rules(RulesCommand::Codes) => rules_codes(),
+        Command::Rules(RulesCommand::Test {
+            min_coverage,
+            files,
+        }) => rules_test::run(&files, min_coverage),
         Command::Gen(a) => gen(a),
     };
     match result {
