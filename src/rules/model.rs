@@ -177,7 +177,7 @@ pub struct MatchRule {
 }
 
 /// Name, version and SHA-256 of a rule set: what an auditor needs to replay a decision.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSetId {
     /// The rules file's `name`.
     pub name: String,

@@ -818,3 +818,103 @@ fn rules_test_reports_cases_and_coverage() {
         stderr(&o)
     );
 }
+
+/// `summary compare`: the same summary twice is no drift; a shifted export crosses the bars
+/// (exit 1, each reason on stderr); `--json` has the PSI numbers.
+#[test]
+fn summary_compare_reports_drift() {
+    let dir = TempDir::new("drift");
+    let mut paths = Vec::new();
+    for (seed, non_us) in [("1", "0.1"), ("2", "0.6")] {
+        let export = dir.0.join(format!("e{seed}.jsonl"));
+        let summary = dir.0.join(format!("s{seed}.json"));
+        let g = run(&[
+            "gen",
+            "--count",
+            "3000",
+            "--seed",
+            seed,
+            "--non-us",
+            non_us,
+            "--out",
+            export.to_str().unwrap(),
+        ]);
+        assert_eq!(status(&g), 0);
+        let s = run(&[
+            "score",
+            "-q",
+            "--as-of",
+            AS_OF,
+            "--summary",
+            summary.to_str().unwrap(),
+            export.to_str().unwrap(),
+        ]);
+        assert_eq!(status(&s), 0);
+        paths.push(summary.display().to_string());
+    }
+    let o = run(&[
+        "summary",
+        "compare",
+        "--max-psi",
+        "0.1",
+        "--max-step-up-change",
+        "1",
+        &paths[0],
+        &paths[0],
+    ]);
+    assert_eq!(status(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o)
+            .contains("decision mix                                                    0.0000"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[
+        "summary",
+        "compare",
+        "--max-psi",
+        "0.1",
+        "--max-step-up-change",
+        "1",
+        &paths[0],
+        &paths[1],
+    ]);
+    assert_eq!(status(&o), 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("layer-risk: alert: decision mix PSI "),
+        "{err}"
+    );
+    assert!(
+        err.contains("layer-risk: alert: hit rate of phone_outside_nanp PSI "),
+        "{err}"
+    );
+    assert!(err.contains("more than --max-step-up-change 1"), "{err}");
+    let o = run(&["summary", "compare", "--json", &paths[0], &paths[1]]);
+    assert_eq!(status(&o), 0);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let psi = v["decision_psi"].as_f64().unwrap();
+    // Recompute from the shares: Σ (new − old) ln(new / old).
+    let mut want = 0.0;
+    for d in v["decisions"].as_array().unwrap() {
+        let (a, b) = (
+            d["old"].as_f64().unwrap().max(1e-4),
+            d["new"].as_f64().unwrap().max(1e-4),
+        );
+        want += (b - a) * (b / a).ln();
+    }
+    assert!((psi - want).abs() < 1e-12 && psi > 0.1, "{psi} {want}");
+    // Not a summary: exit 2, located.
+    let o = run(&[
+        "summary",
+        "compare",
+        "tests/fixtures/seed_api_reference.json",
+        &paths[0],
+    ]);
+    assert_eq!(status(&o), 2);
+    assert!(
+        stderr(&o).contains("seed_api_reference.json:"),
+        "{}",
+        stderr(&o)
+    );
+}

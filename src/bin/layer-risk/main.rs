@@ -18,6 +18,7 @@ use layer_risk::{RuleSet, Scorer};
 mod anyhow_lite;
 mod diff;
 mod rules_test;
+mod summary;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -28,6 +29,7 @@ Examples:
   layer-risk diff --rules rules/default.json --rules rules/lending.json --labels labels.csv export.jsonl
   layer-risk rules check rules/*.json
   layer-risk rules test --min-coverage 100 rules/*.json
+  layer-risk summary compare --max-psi 0.1 --max-step-up-change 2 last-week.json today.json
   layer-risk gen --count 100000 --seed 7 --corrupt 0.01 --labels labels.csv > export.jsonl
 
 Exit status: 0 every line scored; 1 some lines were errors; 2 usage, input or rules-file error.";
@@ -53,6 +55,9 @@ enum Command {
     Rules(RulesCommand),
     /// Write a realistic synthetic export (JSONL), deterministic by seed.
     Gen(GenArgs),
+    /// Summaries written by `score --summary`.
+    #[command(subcommand)]
+    Summary(summary::SummaryCommand),
 }
 
 #[derive(Args)]
@@ -208,6 +213,7 @@ fn main() -> ExitCode {
             files,
         }) => rules_test::run(&files, min_coverage),
         Command::Gen(a) => gen(a),
+        Command::Summary(c) => summary::run(c),
     };
     match result {
         Ok(code) => code,
