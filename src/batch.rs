@@ -19,7 +19,7 @@ use std::io::{self, Read, Write};
 
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::api::{line_body, LineResult, Scorer};
 use crate::decision::Decision;
@@ -636,7 +636,7 @@ impl Merge for Summary<'_> {
 }
 
 /// A summary as written to `--summary FILE`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SummaryReport {
     /// The rule set.
     pub rules: RuleSetId,
@@ -659,7 +659,7 @@ pub struct SummaryReport {
 }
 
 /// Count of one outcome.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct OutcomeCount {
     /// The outcome.
     pub decision: Outcome,
@@ -670,7 +670,7 @@ pub struct OutcomeCount {
 }
 
 /// Hits of one rule id or code.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Hit {
     /// Rule id or reason code.
     pub id: String,
@@ -681,7 +681,7 @@ pub struct Hit {
 }
 
 /// Error lines of one code.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ErrorCount {
     /// Error code.
     pub code: String,

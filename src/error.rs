@@ -346,6 +346,9 @@ pub enum RulesErrorKind {
     Schema,
     /// Well-formed but meaningless: duplicate ids, tiers out of order, negative points.
     Semantic,
+    /// Well-formed, but some finding codes have no price (a file must price every code; 0
+    /// is a price): the message lists them.
+    Unpriced,
     /// The file could not be read (set by callers that read files).
     Io,
 }

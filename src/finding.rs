@@ -1,8 +1,8 @@
 //! Findings: what validation noticed, each with a stable reason code.
 //!
 //! The codes below are an interface: once shipped, a code never changes meaning. A rules file
-//! prices each code (`findings` in the rules file); a code it does not list is priced 0 and
-//! still reported, so nothing is silently skipped.
+//! must price every code (`findings` in the rules file; 0 is a price), so nothing is silently
+//! skipped; [`Code::since`] says which release introduced each.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -52,6 +52,32 @@ macro_rules! codes {
             }
         }
     };
+}
+
+impl Code {
+    /// The layer-risk release that introduced the code, e.g. `"0.1"`.
+    ///
+    /// A rules file must price every code, so a release that adds codes refuses files
+    /// written before it until they price the new ones; the loading error names them with
+    /// this release and what the shipped files charge for them.
+    ///
+    /// # Example
+    /// ```
+    /// use layer_risk::Code;
+    /// assert_eq!(Code::PhoneNotE164.since(), "0.1");
+    /// assert_eq!(Code::SsnPublished.since(), "0.2");
+    /// ```
+    pub fn since(self) -> &'static str {
+        match self {
+            Code::NameMixedScript
+            | Code::AddressZipRegionMismatch
+            | Code::AddressPoBox
+            | Code::AddressPrivateMailbox
+            | Code::SsnPublished
+            | Code::RequestIdMalformed => "0.2",
+            _ => "0.1",
+        }
+    }
 }
 
 codes! {

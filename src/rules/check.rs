@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::load::did_you_mean;
+use super::load::{did_you_mean, shipped_prices};
 use super::model::{Guardrail, Outcome, Price, RuleSet, MAX_POINTS};
 use crate::error::{RulesError, RulesErrorKind};
 use crate::finding::{Code, ReasonCode};
@@ -202,7 +202,65 @@ pub(super) fn check_semantics(
             at_least: tier,
         });
     }
+    // Fail closed, after every other check: a code without a price would count 0 and a file
+    // written before a release added codes would trust what it never judged.
+    let missing: Vec<Code> = Code::ALL
+        .iter()
+        .copied()
+        .filter(|c| set.prices[*c as usize].is_none())
+        .collect();
+    if !missing.is_empty() {
+        let mut e = err(&[Seg::Key("findings")], unpriced_message(&missing));
+        e.kind = RulesErrorKind::Unpriced;
+        return Err(e);
+    }
     Ok(set)
+}
+
+/// `N finding codes are not priced ...: code (new in 0.2; shipped: default 100, ...), ...`
+fn unpriced_message(missing: &[Code]) -> String {
+    let abbrev = |o: Outcome| match o {
+        Outcome::IdentityVerification => "IV",
+        Outcome::IdentityMatch => "IM",
+        Outcome::Trust => "trust",
+    };
+    let items: Vec<String> = missing
+        .iter()
+        .map(|c| {
+            let name = c.as_str();
+            let shipped: Vec<String> = shipped_prices()
+                .iter()
+                .map(|(file, prices, guards)| {
+                    let mut s = format!("{file} ");
+                    match prices.get(name) {
+                        Some(p) => {
+                            s += &p.points.to_string();
+                            if let Some(f) = p.force {
+                                s += &format!(" → {}", abbrev(f));
+                            }
+                        }
+                        None => s += "unpriced",
+                    }
+                    if let Some((_, g)) = guards.iter().find(|(k, _)| k == name) {
+                        s += &format!(" guard {}", abbrev(*g));
+                    }
+                    s
+                })
+                .collect();
+            let new = if c.since() == "0.1" {
+                String::new()
+            } else {
+                format!("new in {}; ", c.since())
+            };
+            format!("{name} ({new}shipped: {})", shipped.join(", "))
+        })
+        .collect();
+    let n = missing.len();
+    format!(
+        "{n} finding code{} not priced (price every code; 0 is a price): {}",
+        if n == 1 { " is" } else { "s are" },
+        items.join(", ")
+    )
 }
 
 fn path_string(path: &[Seg<'_>]) -> String {

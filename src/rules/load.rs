@@ -19,6 +19,34 @@ use crate::pos::line_col;
 /// The default rules (`rules/default.json`), embedded in the library.
 pub const DEFAULT_RULES_JSON: &str = include_str!("../../rules/default.json");
 
+/// The shipped files, embedded for the error on unpriced codes (what they charge).
+const SHIPPED: [(&str, &str); 3] = [
+    ("default", DEFAULT_RULES_JSON),
+    ("lending", include_str!("../../rules/lending.json")),
+    ("payments", include_str!("../../rules/payments.json")),
+];
+
+/// The `findings` and `guardrails` of each shipped file, parsed once without the semantic
+/// checks (so a defect in one cannot recurse into this table).
+pub(super) type ShippedPrices = (
+    &'static str,
+    BTreeMap<String, Price>,
+    Vec<(String, Outcome)>,
+);
+
+pub(super) fn shipped_prices() -> &'static [ShippedPrices] {
+    static PRICES: LazyLock<Vec<ShippedPrices>> = LazyLock::new(|| {
+        SHIPPED
+            .iter()
+            .filter_map(|(name, text)| {
+                let f = parse_file(text, name).ok()?;
+                Some((*name, f.findings, f.guardrails))
+            })
+            .collect()
+    });
+    &PRICES
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
@@ -32,7 +60,8 @@ struct RulesFile {
     age: AgeBounds,
     #[serde(default = "yes")]
     identity_match_requires_items: bool,
-    #[serde(deserialize_with = "unique_findings")]
+    // Absent and `{}` are refused alike by the semantic checks, which list every code.
+    #[serde(default, deserialize_with = "unique_findings")]
     findings: BTreeMap<String, Price>,
     #[serde(default, deserialize_with = "crate::de::vec_obj")]
     edit_rules: Vec<EditRule>,
@@ -54,7 +83,8 @@ impl RuleSet {
     /// # Errors
     /// A [`RulesError`] with the source, line, column and field path: bad JSON, an unknown key
     /// (with a did-you-mean), a wrong value, an unknown finding code, duplicate rule ids, tiers
-    /// out of order, negative points, ages out of order.
+    /// out of order, negative points, ages out of order; a finding code without a price
+    /// (kind [`crate::RulesErrorKind::Unpriced`]: every code must be priced, 0 is a price).
     ///
     /// # Example
     /// ```

@@ -13,6 +13,7 @@ mod check;
 mod load;
 mod model;
 
+pub(crate) use load::did_you_mean;
 pub use load::DEFAULT_RULES_JSON;
 pub use model::{
     EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers, MAX_POINTS,

@@ -177,7 +177,7 @@ pub struct MatchRule {
 }
 
 /// Name, version and SHA-256 of a rule set: what an auditor needs to replay a decision.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSetId {
     /// The rules file's `name`.
     pub name: String,
@@ -242,7 +242,9 @@ impl RuleSet {
         self.identity_match_requires_items
     }
 
-    /// The price of a finding code; `None` when the file does not list it (it then costs 0).
+    /// The price of a finding code. Loading refuses a file that leaves a code unpriced, so
+    /// this is `Some` for every code of a loaded set; `None` only for a code newer than the
+    /// library that loaded the set, which cannot happen within one build.
     pub fn price(&self, code: Code) -> Option<Price> {
         self.prices.get(code as usize).copied().flatten()
     }
@@ -267,14 +269,5 @@ impl RuleSet {
     /// The match rules, in file order (they apply to decisions made with an applicant).
     pub fn match_rules(&self) -> &[MatchRule] {
         &self.match_rules
-    }
-
-    /// Finding codes the file does not price (they are reported with 0 points).
-    pub fn unpriced_codes(&self) -> Vec<Code> {
-        Code::ALL
-            .iter()
-            .copied()
-            .filter(|c| self.price(*c).is_none())
-            .collect()
     }
 }

@@ -10,7 +10,7 @@ use super::util::{self, base, codes, decide, reason_ids, remove, set, with, SHIP
 
 /// A small rules file: tiers 10 / 20, a few prices, one edit rule.
 fn small_rules(extra_top: &str, findings: &str) -> RuleSet {
-    util::rules_from(&format!(
+    util::rules_priced(&format!(
         r#"{{
   "name": "small", "version": "1", {extra_top}
   "tiers": {{"identity_match": 10, "identity_verification": 20}},

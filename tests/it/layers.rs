@@ -22,6 +22,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("api", 7),
     ("batch", 8),
     ("diff", 8),
+    ("drift", 8),
+    ("rulestest", 8),
     ("gen", 9),
 ];
 

@@ -11,6 +11,7 @@ mod parse_errors;
 mod pii;
 mod props;
 mod rules_errors;
+mod rules_test;
 mod seeds;
 mod semantics;
 pub mod util;

@@ -136,7 +136,7 @@ fn syntax_errors_have_no_placeholder_path() {
 fn every_error_fixture_is_in_a_table() {
     let mut listed: Vec<&str> = TABLE.iter().map(|t| t.0).collect();
     listed.extend(SYNTAX.iter().map(|t| t.0));
-    listed.extend(["valid_minimal", "not_an_object"]);
+    listed.extend(["valid_minimal", "not_an_object", "unpriced_codes"]);
     for entry in std::fs::read_dir(util::fixture("rules")).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         let stem = name.strip_suffix(".json").unwrap();
@@ -160,9 +160,9 @@ fn the_fixtures_base_is_valid() {
     let r = load("valid_minimal").unwrap();
     assert_eq!(r.id().name, "fixture");
     assert_eq!(r.edit_rules().len(), 2);
-    assert_eq!(r.unpriced_codes().len(), Code::ALL.len() - 2);
+    assert!(Code::ALL.iter().all(|c| r.price(*c).is_some()));
     assert_eq!(r.price(Code::PhoneMissing).map(|p| p.points), Some(30));
-    assert_eq!(r.price(Code::PhoneInvalid), None);
+    assert_eq!(r.price(Code::PhoneInvalid).map(|p| p.points), Some(0));
     assert!(r.identity_match_requires_items(), "defaults to true");
     assert_eq!(r.ages(), layer_risk::AgeBounds { min: 18, max: 120 });
 }
@@ -172,11 +172,7 @@ fn shipped_rules_load_and_price_every_code() {
     for name in SHIPPED {
         let r = util::shipped(name);
         assert_eq!(r.id().name, name);
-        assert!(
-            r.unpriced_codes().is_empty(),
-            "{name}: {:?}",
-            r.unpriced_codes()
-        );
+        assert!(Code::ALL.iter().all(|c| r.price(*c).is_some()), "{name}");
         assert!(r.description().is_some(), "{name}");
         assert!(!r.edit_rules().is_empty(), "{name}");
         assert!(r.tiers().identity_match < r.tiers().identity_verification);
@@ -316,9 +312,59 @@ fn match_rules_and_duplicates_are_checked() {
         };
         assert!(ok, "got {err}\nwant {want}");
     }
-    let bom = format!("\u{feff}{}", base("\"edit_rules\": []"));
+    let bom = format!("\u{feff}{}", util::priced(&base("\"edit_rules\": []")));
     assert!(
         RuleSet::from_json(&bom, "bom.json").is_ok(),
         "a byte-order mark is accepted"
+    );
+}
+
+/// Fail closed: a file must price every code. The error points at `findings`, counts and
+/// lists the missing codes, says which are new and what each shipped file charges.
+#[test]
+fn a_file_that_prices_too_few_codes_is_refused() {
+    let e = load_err("unpriced_codes");
+    assert_eq!(e.kind(), RulesErrorKind::Unpriced);
+    assert_eq!((e.line(), e.column(), e.path()), (8, 3, "findings"));
+    let n = Code::ALL.len() - 2;
+    assert!(
+        e.message().starts_with(&format!(
+            "{n} finding codes are not priced (price every code; 0 is a price): identity_missing (shipped: default 100 guard IV, lending 100 guard IV, payments 80 guard IV), request_id_missing (shipped: default 0, lending 10, payments 0), "
+        )),
+        "{e}"
+    );
+    for new in [
+        "ssn_published (new in 0.2; shipped: default 100 guard IV, lending 100 guard IV, payments 80 guard IV)",
+        "request_id_malformed (new in 0.2; shipped: default 0, lending 10, payments 0)",
+    ] {
+        assert!(e.message().contains(new), "{new}\n{e}");
+    }
+    // The two priced codes are not listed; every other code is, once.
+    for c in Code::ALL {
+        let listed = e.message().matches(&format!(" {} (", c.as_str())).count();
+        let want = usize::from(!matches!(c, Code::SsnImpossible | Code::PhoneMissing));
+        assert_eq!(listed, want, "{c}");
+    }
+    // `findings` absent or empty: every code is listed.
+    for text in [
+        r#"{"name": "t", "version": "1", "tiers": {"identity_match": 1, "identity_verification": 2}}"#,
+        r#"{"name": "t", "version": "1", "tiers": {"identity_match": 1, "identity_verification": 2}, "findings": {}}"#,
+    ] {
+        let e = RuleSet::from_json(text, "t.json").unwrap_err();
+        assert_eq!(e.kind(), RulesErrorKind::Unpriced, "{e}");
+        assert!(
+            e.message()
+                .starts_with(&format!("{} finding codes", Code::ALL.len())),
+            "{e}"
+        );
+    }
+    // A misspelt code is caught first, with its did-you-mean.
+    let text = util::read_fixture("rules/valid_minimal.json")
+        .replace("\"ssn_published\": 0", "\"ssn_publshed\": 0");
+    let e = RuleSet::from_json(&text, "t.json").unwrap_err();
+    assert!(
+        e.message()
+            .ends_with("unknown finding code `ssn_publshed`; did you mean `ssn_published`?"),
+        "{e}"
     );
 }

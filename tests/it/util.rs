@@ -146,3 +146,25 @@ pub fn shipped(name: &str) -> &'static RuleSet {
 pub fn rules_from(text: &str) -> RuleSet {
     RuleSet::from_json(text, "test.json").unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// `text` with its `findings` completed: every code it does not price gets 0. For tests about
+/// something else than fail-closed loading (which `rules_errors.rs` tests on the fixture
+/// `unpriced_codes.json`); the result is re-serialised, so line numbers change.
+pub fn priced(text: &str) -> String {
+    let mut v: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+    let findings = v
+        .as_object_mut()
+        .unwrap()
+        .entry("findings")
+        .or_insert_with(|| json!({}));
+    let map = findings.as_object_mut().unwrap();
+    for c in Code::ALL {
+        map.entry(c.as_str()).or_insert(json!(0));
+    }
+    serde_json::to_string_pretty(&v).unwrap()
+}
+
+/// [`rules_from`] after [`priced`].
+pub fn rules_priced(text: &str) -> RuleSet {
+    rules_from(&priced(text))
+}

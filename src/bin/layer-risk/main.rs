@@ -17,6 +17,8 @@ use layer_risk::{RuleSet, Scorer};
 
 mod anyhow_lite;
 mod diff;
+mod rules_test;
+mod summary;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -26,6 +28,8 @@ Examples:
   layer-risk assess tests/fixtures/seed_api_reference.json
   layer-risk diff --rules rules/default.json --rules rules/lending.json --labels labels.csv export.jsonl
   layer-risk rules check rules/*.json
+  layer-risk rules test --min-coverage 100 rules/*.json
+  layer-risk summary compare --max-psi 0.1 --max-step-up-change 2 last-week.json today.json
   layer-risk gen --count 100000 --seed 7 --corrupt 0.01 --labels labels.csv > export.jsonl
 
 Exit status: 0 every line scored; 1 some lines were errors; 2 usage, input or rules-file error.";
@@ -51,6 +55,9 @@ enum Command {
     Rules(RulesCommand),
     /// Write a realistic synthetic export (JSONL), deterministic by seed.
     Gen(GenArgs),
+    /// Summaries written by `score --summary`.
+    #[command(subcommand)]
+    Summary(summary::SummaryCommand),
 }
 
 #[derive(Args)]
@@ -98,6 +105,19 @@ enum RulesCommand {
     },
     /// List every finding code with what it means.
     Codes,
+    /// Run each rules file's test cases (rules/NAME.tests.jsonl beside rules/NAME.json):
+    /// one line per failing case, the rules and priced codes no case exercised, and
+    /// `N passed, M failed`. Exit 0 all pass, 1 a case failed or coverage is below
+    /// --min-coverage, 2 a file or case does not load.
+    Test {
+        /// Fail (exit 1) when a file's cases exercise less than PCT percent of its edit
+        /// rules, match rules and priced codes.
+        #[arg(long, value_name = "PCT", default_value_t = 0.0)]
+        min_coverage: f64,
+        /// Rules files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 /// Options shared by the commands that decide.
@@ -188,7 +208,12 @@ fn main() -> ExitCode {
         Command::Diff(a) => diff::run(a),
         Command::Rules(RulesCommand::Check { files }) => rules_check(&files),
         Command::Rules(RulesCommand::Codes) => rules_codes(),
+        Command::Rules(RulesCommand::Test {
+            min_coverage,
+            files,
+        }) => rules_test::run(&files, min_coverage),
         Command::Gen(a) => gen(a),
+        Command::Summary(c) => summary::run(c),
     };
     match result {
         Ok(code) => code,
@@ -397,15 +422,6 @@ fn rules_check(files: &[PathBuf]) -> Result<ExitCode, Fail> {
                     r.match_rules().len()
                 );
                 print!("{}", fixed_semantics(&r));
-                let unpriced = r.unpriced_codes();
-                if !unpriced.is_empty() {
-                    let names: Vec<&str> = unpriced.iter().map(|c| c.as_str()).collect();
-                    eprintln!(
-                        "{}: note: not priced, so they count 0: {}",
-                        p.display(),
-                        names.join(", ")
-                    );
-                }
             }
             Err(Fail::Usage(msg)) => {
                 eprintln!("{msg}");
