@@ -238,6 +238,42 @@ pub(crate) fn decide<'r>(
     }
 }
 
+/// What of a decision does not depend on the tiers, so that its outcome under any other
+/// tiers can be told without deciding again (for [`crate::sweep`]): the lowest outcome the
+/// forces, the invalid-identity floor and the guardrails hold it at (steps 2 to 4), and
+/// whether steps 5 and 6 would turn an `identity_match` into `identity_verification`. Both
+/// read only the reasons, the linked Items and the rules, never the score; the
+/// `identity_match_unavailable` reason that step 6 itself adds is left out.
+pub(crate) fn tier_independent(
+    reasons: &[Reason<'_>],
+    has_items: bool,
+    rules: &RuleSet,
+) -> (Outcome, bool) {
+    let guard = |r: &Reason<'_>| {
+        rules
+            .guardrails()
+            .iter()
+            .filter(|g| r.rule_id == g.key || r.code.as_str() == g.key)
+            .map(|g| g.at_least)
+            .max()
+    };
+    let own = |r: &&Reason<'_>| r.code != ReasonCode::IdentityMatchUnavailable;
+    let mut floor = Outcome::Trust;
+    for r in reasons.iter().filter(own) {
+        floor = floor.max(r.force.unwrap_or(Outcome::Trust));
+        if doubts_identity(r) {
+            floor = floor.max(Outcome::IdentityMatch);
+        }
+        floor = floor.max(guard(r).unwrap_or(Outcome::Trust));
+    }
+    let unsettled = reasons.iter().filter(own).any(|r| {
+        let drives = r.points > 0 || r.force.is_some() || doubts_identity(r) || guard(r).is_some();
+        drives && r.concerns.identity_match_settles() == Some(false)
+    });
+    let unavailable = !has_items && rules.identity_match_requires_items();
+    (floor, unsettled || unavailable)
+}
+
 /// `YYYY-MM-DD` without allocating (years 0 to 9999; others are clamped, which the
 /// evaluation dates of a real run never are).
 fn ymd(d: NaiveDate, buf: &mut [u8; 10]) -> std::borrow::Cow<'_, str> {

@@ -27,7 +27,8 @@
 //! 6. `score`: findings and counts priced into reasons;
 //! 7. `decision`: the outcome and its record;
 //! 8. `api`: [`assess`] and friends, and the [`Scorer`];
-//! 9. [`batch`] and [`diff`]: JSONL exports; [`drift`]: two summaries compared; [`rulestest`]: test cases beside a rules file;
+//! 9. [`batch`] and [`diff`]: JSONL exports; [`sweep`]: tier thresholds against labels;
+//!    [`drift`]: two summaries compared; [`rulestest`]: test cases beside a rules file;
 //! 10. `gen`: the synthetic export generator (feature `gen`);
 //! 11. the `layer-risk` binary (feature `cli`).
 //!
@@ -113,6 +114,7 @@ pub mod batch;
 pub mod diff;
 pub mod drift;
 pub mod rulestest;
+pub mod sweep;
 // Layer 10: tools.
 #[cfg(feature = "gen")]
 pub mod gen;

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("diff", 8),
     ("drift", 8),
     ("rulestest", 8),
+    ("sweep", 8),
     ("gen", 9),
 ];
 

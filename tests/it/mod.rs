@@ -14,4 +14,6 @@ mod rules_errors;
 mod rules_test;
 mod seeds;
 mod semantics;
+#[cfg(feature = "cli")]
+mod sweep;
 pub mod util;

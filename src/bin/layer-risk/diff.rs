@@ -1,12 +1,13 @@
 //! `layer-risk diff`: the what-if command.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use layer_risk::batch;
-use layer_risk::diff::{parse_labels, DiffSetup, DiffStats};
+use layer_risk::diff::{parse_labels, DiffSetup, DiffStats, Label};
 
 use crate::anyhow_lite::{Context, Fail};
 use crate::{load_rules, open_input, EXAMPLES};
@@ -36,6 +37,12 @@ pub(crate) struct DiffArgs {
     input: PathBuf,
 }
 
+/// Read a labels CSV (`request_id,label`); a bad line is a usage error naming it.
+pub(crate) fn read_labels(p: &Path) -> Result<HashMap<String, Label>, Fail> {
+    let text = std::fs::read_to_string(p).context(format!("cannot read labels {}", p.display()))?;
+    parse_labels(&text).map_err(|(line, msg)| Fail::Usage(format!("{}:{line}: {msg}", p.display())))
+}
+
 pub(crate) fn run(a: DiffArgs) -> Result<ExitCode, Fail> {
     let [pa, pb] = a.rules.as_slice() else {
         return Err(Fail::Usage(format!(
@@ -44,17 +51,7 @@ pub(crate) fn run(a: DiffArgs) -> Result<ExitCode, Fail> {
         )));
     };
     let (ra, rb) = (load_rules(Some(pa))?, load_rules(Some(pb))?);
-    let labels = match &a.labels {
-        None => None,
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .context(format!("cannot read labels {}", p.display()))?;
-            Some(
-                parse_labels(&text)
-                    .map_err(|(line, msg)| Fail::Usage(format!("{}:{line}: {msg}", p.display())))?,
-            )
-        }
-    };
+    let labels = a.labels.as_deref().map(read_labels).transpose()?;
     let setup = DiffSetup {
         a: &ra,
         b: &rb,

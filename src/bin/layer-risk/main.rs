@@ -19,6 +19,7 @@ mod anyhow_lite;
 mod diff;
 mod rules_test;
 mod summary;
+mod sweep;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -27,6 +28,7 @@ Examples:
   zcat export.jsonl.gz | layer-risk score --summary summary.json - > decisions.jsonl
   layer-risk assess tests/fixtures/seed_api_reference.json
   layer-risk diff --rules rules/default.json --rules rules/lending.json --labels labels.csv export.jsonl
+  layer-risk sweep --rules rules/default.json --labels labels.csv --plot sweep.svg export.jsonl
   layer-risk rules check rules/*.json
   layer-risk rules test --min-coverage 100 rules/*.json
   layer-risk summary compare --max-psi 0.1 --max-step-up-change 2 last-week.json today.json
@@ -55,6 +57,9 @@ enum Command {
     Rules(RulesCommand),
     /// Write a realistic synthetic export (JSONL), deterministic by seed.
     Gen(GenArgs),
+    /// Sweep one rule set's tier thresholds against labels: step-up rate, recall and
+    /// precision for each candidate threshold, optionally drawn as SVG.
+    Sweep(sweep::SweepArgs),
     /// Summaries written by `score --summary`.
     #[command(subcommand)]
     Summary(summary::SummaryCommand),
@@ -214,6 +219,7 @@ fn main() -> ExitCode {
         }) => rules_test::run(&files, min_coverage),
         Command::Gen(a) => gen(a),
         Command::Summary(c) => summary::run(c),
+        Command::Sweep(a) => sweep::run(a),
     };
     match result {
         Ok(code) => code,
