@@ -117,10 +117,12 @@ pub struct DiffStats<'r> {
     labelled_legit: u64,
     unlabelled: u64,
     conf: [Confusion; 2],
+    /// Per set: `[fraud, legit]` labelled lines each rule id fired on.
+    rule_labels: [HashMap<&'r str, [u64; 2]>; 2],
 }
 
 impl Merge for DiffStats<'_> {
-    fn merge(&mut self, later: Self) {
+    fn merge(&mut self, mut later: Self) {
         for i in 0..3 {
             for j in 0..3 {
                 self.transitions[i][j] += later.transitions[i][j];
@@ -137,6 +139,11 @@ impl Merge for DiffStats<'_> {
         for k in 0..2 {
             self.conf[k].fraud_stepped_up += later.conf[k].fraud_stepped_up;
             self.conf[k].legit_stepped_up += later.conf[k].legit_stepped_up;
+            for (id, v) in std::mem::take(&mut later.rule_labels[k]) {
+                let e = self.rule_labels[k].entry(id).or_default();
+                e[0] += v[0];
+                e[1] += v[1];
+            }
         }
     }
 }
@@ -194,6 +201,13 @@ impl<'r> DiffSetup<'r, '_> {
                         stats.labelled_legit += 1;
                     }
                     for (k, d) in [&da, &db].into_iter().enumerate() {
+                        for (i, r) in d.reasons.iter().enumerate() {
+                            // Each rule once per line.
+                            if !d.reasons[..i].iter().any(|p| p.rule_id == r.rule_id) {
+                                stats.rule_labels[k].entry(r.rule_id).or_default()
+                                    [usize::from(!fraud)] += 1;
+                            }
+                        }
                         if d.outcome != Outcome::Trust {
                             if fraud {
                                 stats.conf[k].fraud_stepped_up += 1;
@@ -262,6 +276,11 @@ impl<'r> DiffSetup<'r, '_> {
                     precision: ratio(c.fraud_stepped_up, stepped),
                     fraud_stepped_up: c.fraud_stepped_up,
                     legit_stepped_up: c.legit_stepped_up,
+                    rules: rule_lift(
+                        &stats.rule_labels[k],
+                        stats.labelled_fraud,
+                        stats.labelled_legit,
+                    ),
                 }
             };
             LabelReport {
@@ -389,7 +408,58 @@ pub struct LabelStats {
     pub fraud_stepped_up: u64,
     /// Legit lines stepped up.
     pub legit_stepped_up: u64,
+    /// Every rule that fired on a labelled line, highest lift first.
+    pub rules: Vec<RuleLift>,
 }
+
+/// How well one rule (or finding code) singles out fraud among labelled lines.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleLift {
+    /// Rule id or finding code.
+    pub id: String,
+    /// Labelled lines it fired on.
+    pub fired: u64,
+    /// Of those, lines labelled fraud.
+    pub fraud: u64,
+    /// `fraud / fired`: the rule's precision.
+    pub precision: f64,
+    /// Precision over the fraud rate of all labelled lines: 1 is no better than chance,
+    /// 10 means a line it fires on is ten times as likely to be fraud.
+    pub lift: f64,
+}
+
+/// Precision and lift of each rule from its `[fraud, legit]` counts; highest lift first,
+/// then most lines, then by id.
+fn rule_lift(counts: &HashMap<&str, [u64; 2]>, fraud: u64, legit: u64) -> Vec<RuleLift> {
+    let base = ratio(fraud, fraud + legit);
+    let mut out: Vec<RuleLift> = counts
+        .iter()
+        .map(|(id, &[f, l])| {
+            let precision = ratio(f, f + l);
+            RuleLift {
+                id: (*id).to_owned(),
+                fired: f + l,
+                fraud: f,
+                precision,
+                lift: if base > 0.0 {
+                    (precision / base * 1e4).round() / 1e4
+                } else {
+                    0.0
+                },
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.lift
+            .total_cmp(&a.lift)
+            .then(b.fired.cmp(&a.fired))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    out
+}
+
+/// How many rules the text page lists by lift, per rule set.
+const TOP_LIFT: usize = 10;
 
 fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
@@ -474,6 +544,32 @@ impl fmt::Display for DiffReport {
                     s.fraud_stepped_up,
                     s.legit_stepped_up
                 )?;
+            }
+            for (n, s) in [("A", &l.a), ("B", &l.b)] {
+                writeln!(f)?;
+                writeln!(
+                    f,
+                    "Rules by lift under {n} (top {} of {} that fired on labelled lines; lift = precision / fraud rate {})",
+                    s.rules.len().min(TOP_LIFT),
+                    s.rules.len(),
+                    pct(ratio(l.fraud, l.fraud + l.legit))
+                )?;
+                writeln!(
+                    f,
+                    "  {:<40}{:>10}{:>10}{:>12}{:>8}",
+                    "rule id", "fired", "fraud", "precision", "lift"
+                )?;
+                for r in s.rules.iter().take(TOP_LIFT) {
+                    writeln!(
+                        f,
+                        "  {:<40}{:>10}{:>10}{:>12}{:>8.2}",
+                        r.id,
+                        r.fired,
+                        r.fraud,
+                        pct(r.precision),
+                        r.lift
+                    )?;
+                }
             }
         }
         let moved: Vec<&RuleChange> = self

@@ -269,3 +269,67 @@ fn attr<'t>(element: &'t str, name: &str) -> &'t str {
         + key.len();
     &element[at..at + element[at..].find('"').unwrap()]
 }
+
+/// `diff --labels` per-rule precision and lift, counted by hand: 2 fraud in 5 labelled
+/// lines (rate 0.4); a name edit on one fraud and one legit line (precision 0.5, lift
+/// 1.25), an address edit on one fraud line only (precision 1, lift 2.5).
+#[test]
+fn diff_reports_per_rule_precision_and_lift() {
+    let edited = |field: &str, id: &str| {
+        let ones = serde_json::json!({"edits_current": 1, "edits_1d": 1, "edits_30d": 1,
+                                      "edits_365d": 1, "edits_all_time": 1});
+        let mut doc = util::with(&format!("/identity_edit_history/{field}"), ones);
+        util::set(&mut doc, "/request_id", Value::from(id));
+        doc
+    };
+    let clean = |id: &str| util::with("/request_id", Value::from(id));
+    let lines = [
+        edited("name", "rA1"),
+        edited("name", "rB1"),
+        edited("address", "rC1"),
+        clean("rD1"),
+        clean("rE1"),
+        clean("rF1"),
+    ];
+    let export: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let labels = parse_labels("rA1,fraud\nrB1,legit\nrC1,fraud\nrD1,legit\nrE1,legit\n").unwrap();
+    let rules = util::shipped("default");
+    let diff = DiffSetup {
+        a: rules,
+        b: rules,
+        as_of: util::as_of(),
+        show: 0,
+        labels: Some(&labels),
+    };
+    let stats: DiffStats<'_> = batch::run(
+        export.as_bytes(),
+        std::io::sink(),
+        Options::new(1),
+        &diff,
+        |_, _| {},
+    )
+    .unwrap();
+    let report = diff.report(&stats);
+    let l = report.labels.as_ref().unwrap();
+    assert_eq!((l.fraud, l.legit, l.unlabelled), (2, 3, 1));
+    let got: Vec<(&str, u64, u64, f64, f64)> =
+        l.a.rules
+            .iter()
+            .map(|r| (r.id.as_str(), r.fired, r.fraud, r.precision, r.lift))
+            .collect();
+    assert_eq!(
+        got,
+        [
+            ("address-edited-this-session", 1, 1, 1.0, 2.5),
+            ("name-edited-this-session", 2, 1, 0.5, 1.25),
+        ]
+    );
+    assert_eq!(l.a.rules, l.b.rules);
+    let page = report.to_string();
+    assert!(page.contains("Rules by lift under A (top 2 of 2"), "{page}");
+    assert!(
+        page.lines()
+            .any(|x| x.contains("address-edited-this-session") && x.trim_end().ends_with("2.50")),
+        "{page}"
+    );
+}
