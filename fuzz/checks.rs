@@ -75,26 +75,31 @@ pub fn rules_from_json(data: &[u8]) {
 }
 
 /// Feeds `data` in chunks of the sizes `sizes` says, cycling; a size of 0 is one
-/// `ErrorKind::Interrupted` (which readers must retry) instead of a chunk.
+/// `ErrorKind::Interrupted` (which readers must retry) instead of a chunk, or one byte
+/// right after an interruption (so that sizes of only zeros cannot loop forever).
 struct Chunked<'a> {
     data: &'a [u8],
     sizes: &'a [u8],
     i: usize,
+    interrupted: bool,
 }
 
 impl Read for Chunked<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let size = match self.sizes.get(self.i % self.sizes.len().max(1)) {
             None => 1,
-            Some(0) => {
+            Some(0) if !self.interrupted => {
                 self.i += 1;
+                self.interrupted = true;
                 return Err(io::ErrorKind::Interrupted.into());
             }
-            // 1..=127 bytes, or 128..=32768 in steps of 256.
+            Some(0) => 1,
+            // 1..=127 bytes, or 256..=32768 in steps of 256.
             Some(&s) if s < 0x80 => usize::from(s),
             Some(&s) => usize::from(s - 0x7f) * 256,
         };
         self.i += 1;
+        self.interrupted = false;
         let n = size.min(buf.len()).min(self.data.len());
         buf[..n].copy_from_slice(&self.data[..n]);
         self.data = &self.data[n..];
@@ -137,7 +142,12 @@ pub fn batch_reader(input: &[u8]) {
     let k = input.first().map_or(0, |b| usize::from(b & 7));
     let rest = input.get(1..).unwrap_or_default();
     let (sizes, data) = rest.split_at(k.min(rest.len()));
-    let (chunked, records, report) = run_batch(Chunked { data, sizes, i: 0 });
+    let (chunked, records, report) = run_batch(Chunked {
+        data,
+        sizes,
+        i: 0,
+        interrupted: false,
+    });
     let want = expected_records(data);
     let newlines = chunked.iter().filter(|b| **b == b'\n').count();
     assert_eq!(records, want as u64, "records != non-blank lines");
