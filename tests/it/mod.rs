@@ -6,6 +6,7 @@ mod batch;
 mod cli;
 mod decisions;
 mod findings;
+mod fuzz_corpus;
 mod layers;
 mod parse_errors;
 mod pii;

@@ -1,0 +1,163 @@
+//! The checks behind the fuzz targets, one function per target. Shared, unchanged, by the
+//! libFuzzer targets (`fuzz/fuzz_targets/*.rs`) and by the corpus replay that `cargo test`
+//! runs (`tests/it/fuzz_corpus.rs`), so a corpus file checks the same thing in both places.
+//!
+//! Every function takes any bytes and panics only when the library breaks its contract: it
+//! panicked itself, or a result is inconsistent.
+#![allow(dead_code)] // each fuzz target uses one of the functions
+
+use std::io::{self, Read};
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use layer_risk::{assess_input, batch, parse_input_bytes, RuleSet, Scorer};
+
+/// The fixed evaluation date (the one the integration tests use).
+pub fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default()
+}
+
+/// `parse_assess`: parse one response (or envelope), decide on it with the embedded default
+/// rules, serialize and display the decision.
+pub fn parse_assess(data: &[u8]) {
+    match parse_input_bytes(data) {
+        Ok(input) => {
+            let d = assess_input(&input, RuleSet::embedded_default(), as_of());
+            let json = serde_json::to_vec(&d);
+            assert!(json.is_ok(), "decision does not serialize: {json:?}");
+            let record = serde_json::to_vec(&d.record(1));
+            assert!(record.is_ok(), "record does not serialize: {record:?}");
+            let _ = d.to_string();
+        }
+        Err(e) => {
+            let _ = (e.to_string(), e.code());
+        }
+    }
+}
+
+/// Two fixed responses every rule set that loads must decide on: one with many findings and
+/// edits, one envelope with an applicant (so the match rules run too).
+const PROBES: [&str; 2] = [
+    r#"{"identity":{"name":{"first_name":"W1lliam","last_name":"Кnope"},"address":{"street":"PO Box 12","city":"Pawnee","region":"CA","postal_code":"4600","country":"US"},"phone_number":"4157452130","email":"not-an-email","date_of_birth":"1910-02-30","ssn":"078051120","ssn_last_4":"1234"},"identity_edit_history":{"name":{"edits_current":3,"edits_1d":2,"edits_30d":9,"edits_365d":1,"edits_all_time":40},"official_document":{"ssn":{"edits_current":1,"edits_1d":1,"edits_30d":1,"edits_365d":1,"edits_all_time":1}}},"items":[],"request_id":"probe-1"}"#,
+    r#"{"session":{"identity":{"name":{"first_name":"William","last_name":"Knope"},"date_of_birth":"1975-01-18","phone_number":"+442079460958"},"items":[{}],"request_id":"probe-2"},"applicant":{"name":{"full_name":"Bob Smith"},"date_of_birth":"1975-18-01","phone_number":"+14157452130"}}"#,
+];
+
+/// `rules_from_json`: load a rule set from UTF-8 text; when it loads, read it back through
+/// every accessor and decide the probes with it.
+pub fn rules_from_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match RuleSet::from_json(text, "fuzz.json") {
+        Ok(rules) => {
+            let id = rules.id();
+            let _ = (id.name.len(), id.version.len(), id.sha256.len());
+            let _ = (rules.description(), rules.tiers(), rules.ages());
+            let _ = rules.identity_match_requires_items();
+            let _ = (rules.guardrails(), rules.idv_passed_discount());
+            let _ = (
+                rules.edit_rules(),
+                rules.match_rules(),
+                rules.unpriced_codes(),
+            );
+            for probe in PROBES {
+                if let Ok(input) = parse_input_bytes(probe.as_bytes()) {
+                    let d = assess_input(&input, &rules, as_of());
+                    assert!(serde_json::to_vec(&d).is_ok());
+                    let _ = d.to_string();
+                }
+            }
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+}
+
+/// Feeds `data` in chunks of the sizes `sizes` says, cycling; a size of 0 is one
+/// `ErrorKind::Interrupted` (which readers must retry) instead of a chunk, or one byte
+/// right after an interruption (so that sizes of only zeros cannot loop forever).
+struct Chunked<'a> {
+    data: &'a [u8],
+    sizes: &'a [u8],
+    i: usize,
+    interrupted: bool,
+}
+
+impl Read for Chunked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let size = match self.sizes.get(self.i % self.sizes.len().max(1)) {
+            None => 1,
+            Some(0) if !self.interrupted => {
+                self.i += 1;
+                self.interrupted = true;
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            Some(0) => 1,
+            // 1..=127 bytes, or 256..=32768 in steps of 256.
+            Some(&s) if s < 0x80 => usize::from(s),
+            Some(&s) => usize::from(s - 0x7f) * 256,
+        };
+        self.i += 1;
+        self.interrupted = false;
+        let n = size.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// The scorer of every batch run (built once: it clones the default rules).
+fn scorer() -> &'static Scorer {
+    static SCORER: OnceLock<Scorer> = OnceLock::new();
+    SCORER.get_or_init(|| Scorer::new(RuleSet::embedded_default().clone(), as_of()))
+}
+
+/// The one call of the batch engine: output bytes, record count and the summary's report
+/// (adapt here when `batch::score` changes signature).
+fn run_batch(input: impl Read + Send) -> (Vec<u8>, u64, batch::SummaryReport) {
+    let scorer = scorer();
+    let mut out = Vec::new();
+    let summary = batch::score(input, &mut out, scorer, 1, |_, _| {});
+    let summary = match summary {
+        Ok(s) => s,
+        Err(e) => panic!("batch::score failed on an in-memory input: {e}"),
+    };
+    let report = summary.report(scorer.rules().id());
+    (out, summary.records(), report)
+}
+
+/// Lines that must get a record: split on `\n`, those neither empty nor only spaces, tabs
+/// and CRs (adapt here if the reader starts skipping a BOM or similar).
+pub fn expected_records(data: &[u8]) -> usize {
+    data.split(|b| *b == b'\n')
+        .filter(|l| !l.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')))
+        .count()
+}
+
+/// `batch_reader`: byte 0 says how many chunk-size bytes follow (`& 7`, 0 = one byte per
+/// read); the rest is a JSONL export. Score it read in those chunks and read in one go: one
+/// record line per non-blank line, and the same output and summary either way.
+pub fn batch_reader(input: &[u8]) {
+    let k = input.first().map_or(0, |b| usize::from(b & 7));
+    let rest = input.get(1..).unwrap_or_default();
+    let (sizes, data) = rest.split_at(k.min(rest.len()));
+    let (chunked, records, report) = run_batch(Chunked {
+        data,
+        sizes,
+        i: 0,
+        interrupted: false,
+    });
+    let want = expected_records(data);
+    let newlines = chunked.iter().filter(|b| **b == b'\n').count();
+    assert_eq!(records, want as u64, "records != non-blank lines");
+    assert_eq!(newlines, want, "output lines != non-blank lines");
+    assert!(chunked.is_empty() || chunked.ends_with(b"\n"));
+    let (whole, whole_records, whole_report) = run_batch(data);
+    assert_eq!(
+        records, whole_records,
+        "chunked and whole record counts differ"
+    );
+    assert!(chunked == whole, "chunked and whole outputs differ");
+    assert_eq!(report, whole_report, "chunked and whole summaries differ");
+}
