@@ -55,11 +55,7 @@ pub fn rules_from_json(data: &[u8]) {
             let _ = (rules.description(), rules.tiers(), rules.ages());
             let _ = rules.identity_match_requires_items();
             let _ = (rules.guardrails(), rules.idv_passed_discount());
-            let _ = (
-                rules.edit_rules(),
-                rules.match_rules(),
-                rules.unpriced_codes(),
-            );
+            let _ = (rules.edit_rules(), rules.match_rules());
             for probe in PROBES {
                 if let Ok(input) = parse_input_bytes(probe.as_bytes()) {
                     let d = assess_input(&input, &rules, as_of());
@@ -113,12 +109,12 @@ fn scorer() -> &'static Scorer {
     SCORER.get_or_init(|| Scorer::new(RuleSet::embedded_default().clone(), as_of()))
 }
 
-/// The one call of the batch engine: output bytes, record count and the summary's report
-/// (adapt here when `batch::score` changes signature).
-fn run_batch(input: impl Read + Send) -> (Vec<u8>, u64, batch::SummaryReport) {
+/// The one call of the batch engine: output bytes, record count and the summary's report.
+fn run_batch(input: impl Read + Send, max_line: usize) -> (Vec<u8>, u64, batch::SummaryReport) {
     let scorer = scorer();
     let mut out = Vec::new();
-    let summary = batch::score(input, &mut out, scorer, 1, |_, _| {});
+    let opts = batch::Options::new(1).max_line_bytes(max_line);
+    let summary = batch::score(input, &mut out, scorer, opts, |_, _| {});
     let summary = match summary {
         Ok(s) => s,
         Err(e) => panic!("batch::score failed on an in-memory input: {e}"),
@@ -127,33 +123,51 @@ fn run_batch(input: impl Read + Send) -> (Vec<u8>, u64, batch::SummaryReport) {
     (out, summary.records(), report)
 }
 
-/// Lines that must get a record: split on `\n`, those neither empty nor only spaces, tabs
-/// and CRs (adapt here if the reader starts skipping a BOM or similar).
-pub fn expected_records(data: &[u8]) -> usize {
+/// Lines that must get a record, by the reader's rules: a byte-order mark at the start is
+/// skipped; lines split on `\n`; a line longer than `max_line` gets one (a `line_too_long`
+/// error), any other line one unless it is empty or only spaces, tabs and CRs.
+pub fn expected_records(data: &[u8], max_line: usize) -> usize {
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     data.split(|b| *b == b'\n')
-        .filter(|l| !l.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')))
+        .filter(|l| l.len() > max_line || !l.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')))
         .count()
 }
 
+/// The longest line of a run, from byte 0's high bits: 1 MiB (the default) or 32 to 480
+/// bytes, so that lines longer than the limit, cut anywhere by the reads, are exercised.
+fn max_line(b: u8) -> usize {
+    match b >> 3 {
+        0 => 1 << 20,
+        n => 32 * usize::from(n & 0x0f),
+    }
+    .max(32)
+}
+
 /// `batch_reader`: byte 0 says how many chunk-size bytes follow (`& 7`, 0 = one byte per
-/// read); the rest is a JSONL export. Score it read in those chunks and read in one go: one
-/// record line per non-blank line, and the same output and summary either way.
+/// read) and the line limit (`>> 3`); the rest is a JSONL export. Score it read in those
+/// chunks and read in one go: one record line per line that must get one, and the same
+/// output and summary either way.
 pub fn batch_reader(input: &[u8]) {
-    let k = input.first().map_or(0, |b| usize::from(b & 7));
+    let b0 = input.first().copied().unwrap_or(0);
+    let k = usize::from(b0 & 7);
+    let max = max_line(b0);
     let rest = input.get(1..).unwrap_or_default();
     let (sizes, data) = rest.split_at(k.min(rest.len()));
-    let (chunked, records, report) = run_batch(Chunked {
-        data,
-        sizes,
-        i: 0,
-        interrupted: false,
-    });
-    let want = expected_records(data);
+    let (chunked, records, report) = run_batch(
+        Chunked {
+            data,
+            sizes,
+            i: 0,
+            interrupted: false,
+        },
+        max,
+    );
+    let want = expected_records(data, max);
     let newlines = chunked.iter().filter(|b| **b == b'\n').count();
-    assert_eq!(records, want as u64, "records != non-blank lines");
-    assert_eq!(newlines, want, "output lines != non-blank lines");
+    assert_eq!(records, want as u64, "records != lines that must get one");
+    assert_eq!(newlines, want, "output lines != lines that must get one");
     assert!(chunked.is_empty() || chunked.ends_with(b"\n"));
-    let (whole, whole_records, whole_report) = run_batch(data);
+    let (whole, whole_records, whole_report) = run_batch(data, max);
     assert_eq!(
         records, whole_records,
         "chunked and whole record counts differ"

@@ -45,9 +45,14 @@ fn batch_reader_corpus() {
 /// The line count the batch check holds the engine to.
 #[test]
 fn expected_records_counts_non_blank_lines() {
-    assert_eq!(checks::expected_records(b""), 0);
-    assert_eq!(checks::expected_records(b"\n \t\r\n\r\n"), 0);
-    assert_eq!(checks::expected_records(b"a\n\nb\r\n c"), 3);
+    let max = 1 << 20;
+    assert_eq!(checks::expected_records(b"", max), 0);
+    assert_eq!(checks::expected_records(b"\n \t\r\n\r\n", max), 0);
+    assert_eq!(checks::expected_records(b"a\n\nb\r\n c", max), 3);
+    // A byte-order mark at the start is skipped; a line longer than the limit gets a record
+    // even when it is blank.
+    assert_eq!(checks::expected_records(b"\xEF\xBB\xBF\n", max), 0);
+    assert_eq!(checks::expected_records(b"     \nx", 3), 2);
 }
 
 /// Chunk sizes of only zeros (interruptions) still end: every other read is one byte.
