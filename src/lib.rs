@@ -34,7 +34,7 @@
 //!
 //! # Features
 //! - `cli` (default): the `layer-risk` binary and what only it needs (clap, indicatif,
-//!   flate2); implies `parallel` and `gen`.
+//!   flate2, plotters); implies `parallel` and `gen`.
 //! - `parallel`: batch scoring on several threads (rayon).
 //! - `gen`: the synthetic export generator, module `gen`.
 //!
