@@ -150,7 +150,7 @@ codes! {
     /// ssn_last_4 disagrees with the SSN.
     SsnLast4Mismatch = "ssn_last4_mismatch", Ssn, Inconsistent, "ssn_last_4 differs from the SSN's last four digits, or ssn_last_4 and ssn_last4 differ";
     /// No edit history.
-    EditHistoryMissing = "edit_history_missing", EditHistory, Missing, "identity_edit_history is null or missing: the edits cannot be judged";
+    EditHistoryMissing = "edit_history_missing", Identity, Missing, "identity_edit_history is null or missing: the edits of no field can be judged, the SSN and the date of birth included, so it concerns the identity as a whole";
     /// A field's edit counts missing.
     EditCountsMissing = "edit_counts_missing", EditHistory, Missing, "one field's edit counts are null or missing (official_document null counts for ssn)";
     /// Some windows missing.

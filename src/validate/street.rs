@@ -66,7 +66,7 @@ static PO_BOX: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// Private Mailbox spellings.
 static PMB: LazyLock<Option<Regex>> = LazyLock::new(|| {
     build(&format!(
-        r"\bp\s*\.?\s*m\s*\.?\s*b\b\.?{NUMBER}|\bprivate\s*mail\s*box\b"
+        r"\bp\s*\.?\s*m\s*\.?\s*b\b\.?{NUMBER}|\bprivate\s*mail\s*box\b(?:{NUMBER}|\s*$)"
     ))
 });
 
@@ -205,6 +205,8 @@ mod tests {
 
     #[test]
     fn private_mailboxes() {
+        // A street named after a mailbox is a street.
+        assert_eq!(po_box_kind("12 Private Mail Box Rd"), None);
         for s in [
             "PMB 123",
             "123 Main St PMB 456",

@@ -129,6 +129,29 @@ static PREFIXES: &[PrefixRange] = &[
 /// Inclusive range of 5-digit ZIP Codes pinned to one state inside a shared prefix.
 type ZipRange = (u32, u32, &'static str);
 
+/// 5-digit ZIP Codes that USPS uses on both sides of a state line: the post office is in the
+/// prefix's state, and the code also serves addresses in the state listed here (sorted by
+/// ZIP). Such an address with either state is consistent. Not exhaustive: these are the
+/// well-known crossings (USPS City State data as commonly tabulated); a crossing missing here
+/// gives a false `address_zip_region_mismatch`, so add it when one is reported.
+static CROSS_BORDER: &[(u32, &str)] = &[
+    (20135, "WV"), // Bluemont VA
+    (42223, "TN"), // Fort Campbell KY
+    (57724, "MT"), // Camp Crook SD
+    (59221, "ND"), // Fairview MT
+    (63673, "IL"), // Saint Mary MO
+    (71749, "LA"), // Junction City AR
+    (73949, "TX"), // Texhoma OK
+    (81137, "NM"), // Ignacio CO
+    (82063, "CO"), // Jelm WY
+    (83414, "WY"), // Alta WY, served from Driggs ID
+    (84536, "AZ"), // Monument Valley UT
+    (86515, "NM"), // Window Rock AZ
+    (89439, "CA"), // Verdi NV
+    (97635, "CA"), // New Pine Creek OR
+    (99128, "ID"), // Farmington WA
+];
+
 /// Sorted, non-overlapping 5-digit exceptions for the shared prefixes in [`PREFIXES`].
 static EXCEPTIONS: &[ZipRange] = &[
     (6390, 6390, "NY"),   // Fishers Island NY
@@ -209,6 +232,11 @@ pub(crate) fn zip_matches_state(zip: &str, state_code: &str) -> Option<bool> {
     let states = prefix_states((z / 100) as u16)?;
     let want = state_code.trim();
     let same = |s: &str| s.eq_ignore_ascii_case(want);
+    if let Ok(i) = CROSS_BORDER.binary_search_by_key(&z, |&(zip, _)| zip) {
+        if same(CROSS_BORDER[i].1) {
+            return Some(true);
+        }
+    }
     Some(match exception(z) {
         Some(pinned) => same(pinned),
         None => states.iter().any(|s| same(s)),
@@ -219,6 +247,27 @@ pub(crate) fn zip_matches_state(zip: &str, state_code: &str) -> Option<bool> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// ZIP Codes that cross a state line accept both states; others stay strict.
+    #[test]
+    fn cross_border_zips_accept_both_states() {
+        assert!(CROSS_BORDER.windows(2).all(|w| w[0].0 < w[1].0));
+        for (zip, a, b) in [
+            ("83414", "ID", "WY"),
+            ("42223", "KY", "TN"),
+            ("97635", "OR", "CA"),
+            ("59221", "MT", "ND"),
+            ("57724", "SD", "MT"),
+            ("82063", "WY", "CO"),
+            ("86515", "AZ", "NM"),
+            ("63673", "MO", "IL"),
+        ] {
+            assert_eq!(zip_matches_state(zip, a), Some(true), "{zip} {a}");
+            assert_eq!(zip_matches_state(zip, b), Some(true), "{zip} {b}");
+            assert_eq!(zip_matches_state(zip, "NY"), Some(false), "{zip}");
+        }
+        assert_eq!(zip_matches_state("83415", "WY"), Some(false));
+    }
 
     #[test]
     fn brief_examples() {
