@@ -78,6 +78,25 @@ pub enum StepKind {
     IdentityMatchUnavailable,
 }
 
+/// The strictest guardrail holding reason `r`, if any. A guardrail names a rule id or a
+/// finding code, and a finding's rule id is its code, so the rule id is what to compare.
+fn guardrail(rules: &RuleSet, r: &Reason<'_>) -> Option<Outcome> {
+    rules
+        .guardrails()
+        .iter()
+        .filter(|g| g.key == r.rule_id)
+        .map(|g| g.at_least)
+        .max()
+}
+
+/// Step 5: does `r` drive a step-up (points, a force, an invalid-identity floor or a
+/// guardrail) while concerning a field Identity Match cannot settle?
+fn unsettled_driver(rules: &RuleSet, r: &Reason<'_>) -> bool {
+    let drives =
+        r.points > 0 || r.force.is_some() || doubts_identity(r) || guardrail(rules, r).is_some();
+    drives && r.concerns.identity_match_settles() == Some(false)
+}
+
 /// Is this reason an invalid or inconsistent finding on an identity field?
 fn doubts_identity(r: &Reason<'_>) -> bool {
     r.class.is_some_and(|c| c.is_doubt()) && r.concerns.is_identity()
@@ -167,9 +186,7 @@ pub(crate) fn decide<'r>(
     // 4. Guardrails, strictest first.
     let mut held: Option<(Outcome, &'r str)> = None;
     for g in rules.guardrails() {
-        let hit = reasons
-            .iter()
-            .any(|r| r.rule_id == g.key || r.code.as_str() == g.key);
+        let hit = reasons.iter().any(|r| r.rule_id == g.key);
         if hit && held.is_none_or(|(t, _)| g.at_least > t) {
             held = Some((g.at_least, g.key.as_str()));
         }
@@ -179,16 +196,7 @@ pub(crate) fn decide<'r>(
     }
     // 5. Identity Match settles name, address, phone and email only.
     if outcome == Outcome::IdentityMatch {
-        let guard = |r: &Reason<'_>| {
-            rules
-                .guardrails()
-                .iter()
-                .any(|g| r.rule_id == g.key || r.code.as_str() == g.key)
-        };
-        let unsettled = reasons.iter().find(|r| {
-            let drives = r.points > 0 || r.force.is_some() || doubts_identity(r) || guard(r);
-            drives && r.concerns.identity_match_settles() == Some(false)
-        });
+        let unsettled = reasons.iter().find(|r| unsettled_driver(rules, r));
         if let Some(r) = unsettled {
             raise(
                 &mut steps,
@@ -249,14 +257,6 @@ pub(crate) fn tier_independent(
     has_items: bool,
     rules: &RuleSet,
 ) -> (Outcome, bool) {
-    let guard = |r: &Reason<'_>| {
-        rules
-            .guardrails()
-            .iter()
-            .filter(|g| r.rule_id == g.key || r.code.as_str() == g.key)
-            .map(|g| g.at_least)
-            .max()
-    };
     let own = |r: &&Reason<'_>| r.code != ReasonCode::IdentityMatchUnavailable;
     let mut floor = Outcome::Trust;
     for r in reasons.iter().filter(own) {
@@ -264,12 +264,12 @@ pub(crate) fn tier_independent(
         if doubts_identity(r) {
             floor = floor.max(Outcome::IdentityMatch);
         }
-        floor = floor.max(guard(r).unwrap_or(Outcome::Trust));
+        floor = floor.max(guardrail(rules, r).unwrap_or(Outcome::Trust));
     }
-    let unsettled = reasons.iter().filter(own).any(|r| {
-        let drives = r.points > 0 || r.force.is_some() || doubts_identity(r) || guard(r).is_some();
-        drives && r.concerns.identity_match_settles() == Some(false)
-    });
+    let unsettled = reasons
+        .iter()
+        .filter(own)
+        .any(|r| unsettled_driver(rules, r));
     let unavailable = !has_items && rules.identity_match_requires_items();
     (floor, unsettled || unavailable)
 }

@@ -87,21 +87,7 @@ pub fn score_with_match<'r>(
     }
     if let Some(h) = history {
         // Each field's cumulative counts, read once for all the rules.
-        let cum = EditField::ALL.map(|f| {
-            let mut out = [None; 5];
-            if let Some(c) = h.counts(f) {
-                // EditCounts::cumulative for every window at once: a running maximum.
-                let mut run: Option<u32> = None;
-                for (slot, w) in out.iter_mut().zip(Window::ALL) {
-                    run = match (run, c.get(w)) {
-                        (Some(a), Some(b)) => Some(a.max(b)),
-                        (a, b) => a.or(b),
-                    };
-                    *slot = run;
-                }
-            }
-            out
-        });
+        let cum = EditField::ALL.map(|f| h.counts(f).map_or([None; 5], |c| c.cumulative_all()));
         for rule in rules.edit_rules() {
             if let Some(count) = fires(rule, &cum) {
                 reasons.push(Reason {

@@ -384,11 +384,22 @@ impl EditCounts {
     /// reads less than a narrower window says. `None` when neither `w` nor a narrower window
     /// has a count.
     pub fn cumulative(&self, w: Window) -> Option<u32> {
-        Window::ALL
-            .iter()
-            .take_while(|x| **x <= w)
-            .filter_map(|x| self.get(*x))
-            .max()
+        self.cumulative_all()[w as usize]
+    }
+
+    /// [`EditCounts::cumulative`] for every window at once, narrowest first (a running
+    /// maximum over the windows in [`Window::ALL`] order).
+    pub fn cumulative_all(&self) -> [Option<u32>; 5] {
+        let mut out = [None; 5];
+        let mut run: Option<u32> = None;
+        for (slot, w) in out.iter_mut().zip(Window::ALL) {
+            run = match (run, self.get(w)) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            *slot = run;
+        }
+        out
     }
 
     /// Mutable access to one window's count.

@@ -1,7 +1,7 @@
 //! `layer-risk diff`: the what-if command.
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -69,13 +69,7 @@ pub(crate) fn run(a: DiffArgs) -> Result<ExitCode, Fail> {
     )
     .map_err(Fail::from_io)?;
     let report = setup.report(&stats);
-    let mut out = io::stdout().lock();
-    if a.json {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| Fail::Usage(e.to_string()))?;
-        writeln!(out, "{json}").map_err(Fail::from_io)?;
-    } else {
-        write!(out, "{report}").map_err(Fail::from_io)?;
-    }
+    crate::print_report(a.json, &report)?;
     Ok(if stats.a.error_count() > 0 {
         ExitCode::from(1)
     } else {

@@ -238,6 +238,20 @@ impl EvalArgs {
     }
 }
 
+/// Print a report to stdout: pretty JSON with `--json`, its `Display` page otherwise.
+pub(crate) fn print_report(
+    json: bool,
+    report: &(impl serde::Serialize + std::fmt::Display),
+) -> Result<(), Fail> {
+    let mut out = io::stdout().lock();
+    if json {
+        let text = serde_json::to_string_pretty(report).map_err(|e| Fail::Usage(e.to_string()))?;
+        writeln!(out, "{text}").map_err(Fail::from_io)
+    } else {
+        write!(out, "{report}").map_err(Fail::from_io)
+    }
+}
+
 /// Load a rules file, or the embedded default.
 fn load_rules(path: Option<&Path>) -> Result<RuleSet, Fail> {
     match path {

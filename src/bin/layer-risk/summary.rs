@@ -1,6 +1,5 @@
 //! `layer-risk summary compare`: drift between two `--summary` files.
 
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -54,13 +53,7 @@ fn read(p: &Path) -> Result<SummaryReport, Fail> {
 pub(crate) fn run(cmd: SummaryCommand) -> Result<ExitCode, Fail> {
     let SummaryCommand::Compare(a) = cmd;
     let c = compare(&read(&a.old)?, &read(&a.new)?);
-    let mut out = io::stdout().lock();
-    if a.json {
-        let json = serde_json::to_string_pretty(&c).map_err(|e| Fail::Usage(e.to_string()))?;
-        writeln!(out, "{json}").map_err(Fail::from_io)?;
-    } else {
-        write!(out, "{c}").map_err(Fail::from_io)?;
-    }
+    crate::print_report(a.json, &c)?;
     let mut alerts = Vec::new();
     if let Some(max) = a.max_psi {
         if c.decision_psi > max {

@@ -1,6 +1,6 @@
 //! `layer-risk sweep`: tier thresholds against labels, as a table and a picture.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -60,13 +60,7 @@ pub(crate) fn run(a: SweepArgs) -> Result<ExitCode, Fail> {
         let svg = plot(&report).map_err(|e| Fail::Usage(format!("cannot draw the plot: {e}")))?;
         std::fs::write(path, svg).context(format!("cannot write {}", path.display()))?;
     }
-    let mut out = io::stdout().lock();
-    if a.json {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| Fail::Usage(e.to_string()))?;
-        writeln!(out, "{json}").map_err(Fail::from_io)?;
-    } else {
-        write!(out, "{report}").map_err(Fail::from_io)?;
-    }
+    crate::print_report(a.json, &report)?;
     Ok(if stats.error_count() > 0 {
         ExitCode::from(1)
     } else {
