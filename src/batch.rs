@@ -658,6 +658,27 @@ pub struct SummaryReport {
     pub error_codes: Vec<ErrorCount>,
 }
 
+impl SummaryReport {
+    /// The hits of one rule id (or code), if it fired at all.
+    pub fn hit(&self, id: &str) -> Option<&Hit> {
+        self.rule_hits.iter().find(|h| h.id == id)
+    }
+
+    /// Every rule id that fired under this report or `other`, sorted, once each: the rows
+    /// of a side-by-side comparison.
+    pub fn rule_ids_with<'a>(&'a self, other: &'a SummaryReport) -> Vec<&'a str> {
+        let mut ids: Vec<&str> = self
+            .rule_hits
+            .iter()
+            .chain(&other.rule_hits)
+            .map(|h| h.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
 /// Count of one outcome.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct OutcomeCount {

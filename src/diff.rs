@@ -232,20 +232,8 @@ impl<'r> DiffSetup<'r, '_> {
             let trust = s.decisions.first().map_or(0, |d| d.count);
             ratio(decided - trust.min(decided), decided)
         };
-        let mut ids: Vec<&str> = a
-            .rule_hits
-            .iter()
-            .chain(&b.rule_hits)
-            .map(|h| h.id.as_str())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let hits = |s: &SummaryReport, id: &str| {
-            s.rule_hits
-                .iter()
-                .find(|h| h.id == id)
-                .map_or(0, |h| h.hits)
-        };
+        let ids = a.rule_ids_with(&b);
+        let hits = |s: &SummaryReport, id: &str| s.hit(id).map_or(0, |h| h.hits);
         let mut rule_changes: Vec<RuleChange> = ids
             .into_iter()
             .map(|id| {

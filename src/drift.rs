@@ -94,10 +94,7 @@ fn share(s: &SummaryReport, o: Outcome) -> f64 {
 }
 
 fn rate(s: &SummaryReport, id: &str) -> f64 {
-    s.rule_hits
-        .iter()
-        .find(|h| h.id == id)
-        .map_or(0.0, |h| h.rate)
+    s.hit(id).map_or(0.0, |h| h.rate)
 }
 
 /// Compare an old summary with a new one.
@@ -119,15 +116,8 @@ pub fn compare(old: &SummaryReport, new: &SummaryReport) -> Comparison {
             1.0 - share(s, Outcome::Trust)
         }
     };
-    let mut ids: Vec<&str> = old
-        .rule_hits
-        .iter()
-        .chain(&new.rule_hits)
-        .map(|h| h.id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut rules: Vec<RuleDrift> = ids
+    let mut rules: Vec<RuleDrift> = old
+        .rule_ids_with(new)
         .into_iter()
         .map(|id| {
             let (o, n) = (rate(old, id), rate(new, id));

@@ -1,16 +1,14 @@
 //! `layer-risk diff`: the what-if command.
 
 use std::collections::HashMap;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use layer_risk::batch;
 use layer_risk::diff::{parse_labels, DiffSetup, DiffStats, Label};
 
 use crate::anyhow_lite::{Context, Fail};
-use crate::{load_rules, open_input, EXAMPLES};
+use crate::{load_rules, EXAMPLES};
 
 #[derive(Args)]
 #[command(after_help = EXAMPLES)]
@@ -59,15 +57,7 @@ pub(crate) fn run(a: DiffArgs) -> Result<ExitCode, Fail> {
         show: a.show,
         labels: labels.as_ref(),
     };
-    let input = open_input(&a.input)?;
-    let stats: DiffStats<'_> = batch::run(
-        input.reader,
-        io::sink(),
-        a.batch.options(),
-        &setup,
-        |_, _| {},
-    )
-    .map_err(Fail::from_io)?;
+    let stats: DiffStats<'_> = crate::run_counting(&a.input, a.batch, &setup)?;
     let report = setup.report(&stats);
     crate::print_report(a.json, &report)?;
     Ok(if stats.a.error_count() > 0 {

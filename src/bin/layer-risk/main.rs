@@ -238,6 +238,17 @@ impl EvalArgs {
     }
 }
 
+/// Run `f` over the lines of an input file (or stdin) with the batch options, for the
+/// commands that count rather than write records (`diff`, `sweep`).
+pub(crate) fn run_counting<S: layer_risk::batch::Merge>(
+    path: &Path,
+    opts: BatchArgs,
+    f: &impl layer_risk::batch::LineFn<S>,
+) -> Result<S, Fail> {
+    let input = open_input(path)?;
+    batch::run(input.reader, io::sink(), opts.options(), f, |_, _| {}).map_err(Fail::from_io)
+}
+
 /// Print a report to stdout: pretty JSON with `--json`, its `Display` page otherwise.
 pub(crate) fn print_report(
     json: bool,

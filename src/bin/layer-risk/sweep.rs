@@ -1,17 +1,15 @@
 //! `layer-risk sweep`: tier thresholds against labels, as a table and a picture.
 
-use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use layer_risk::batch;
 use layer_risk::sweep::{SweepReport, SweepSetup, SweepStats};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::anyhow_lite::{Context, Fail};
-use crate::{load_rules, open_input, EXAMPLES};
+use crate::{load_rules, EXAMPLES};
 
 #[derive(Args)]
 #[command(after_help = EXAMPLES)]
@@ -46,15 +44,7 @@ pub(crate) fn run(a: SweepArgs) -> Result<ExitCode, Fail> {
         as_of: a.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
         labels: &labels,
     };
-    let input = open_input(&a.input)?;
-    let stats: SweepStats = batch::run(
-        input.reader,
-        io::sink(),
-        a.batch.options(),
-        &setup,
-        |_, _| {},
-    )
-    .map_err(Fail::from_io)?;
+    let stats: SweepStats = crate::run_counting(&a.input, a.batch, &setup)?;
     let report = setup.report(&stats);
     if let Some(path) = &a.plot {
         let svg = plot(&report).map_err(|e| Fail::Usage(format!("cannot draw the plot: {e}")))?;
