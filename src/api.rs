@@ -7,14 +7,15 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::decision::{decide, record_tail, write_error_record, Decision, RecordTail};
-use crate::error::ParseError;
+use crate::error::{ParseError, ParseErrorKind};
 use crate::fields::AgeBounds;
 use crate::finding::Finding;
 use crate::matching::{compare, MatchReport};
 use crate::rules::RuleSet;
 use crate::score::score_with_match;
 use crate::session::{
-    is_plaid_request_id, parse_input_bytes, parse_session, Identity, IdentityFields, Input, Session,
+    is_plaid_request_id, parse_applicant_bytes, parse_input_bytes, parse_session, Identity,
+    IdentityFields, Input, Session,
 };
 use crate::validate::validate;
 
@@ -234,6 +235,88 @@ impl Scorer {
         match line_body(raw) {
             None => LineResult::Blank,
             Some(body) => self.record_body(line, body, out),
+        }
+    }
+
+    /// [`Scorer::record`] for a caller that cut the lines itself (a Spark column, a list of
+    /// lines in a binding) and wants the batch engine's record for each: a line longer than
+    /// `max_line_bytes` (counted like the engine counts it, with a trailing CR but without
+    /// the newline) gets the `line_too_long` error record instead of being parsed.
+    ///
+    /// # Example
+    /// ```
+    /// use layer_risk::{batch, LineResult, RuleSet, Scorer};
+    /// let scorer = Scorer::new(RuleSet::embedded_default().clone(), chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+    /// let mut out = Vec::new();
+    /// let long = vec![b' '; 100];
+    /// assert!(matches!(scorer.record_line(None, &long, 64, &mut out), LineResult::Error(_)));
+    /// assert!(out.starts_with(br#"{"error":{"code":"line_too_long""#));
+    /// out.clear();
+    /// assert!(matches!(scorer.record_line(None, &long, batch::DEFAULT_MAX_LINE_BYTES, &mut out), LineResult::Blank));
+    /// assert!(out.is_empty());
+    /// ```
+    pub fn record_line(
+        &self,
+        line: Option<u64>,
+        raw: &[u8],
+        max_line_bytes: usize,
+        out: &mut Vec<u8>,
+    ) -> LineResult<'_> {
+        if raw.len() > max_line_bytes {
+            let e = ParseError::line_too_long(max_line_bytes);
+            write_error_record(out, line, &e);
+            return LineResult::Error(e);
+        }
+        self.record(line, raw, out)
+    }
+
+    /// Decide on a bare response `body` with the backend's own view of the user given
+    /// apart, as the JSON of an [`Applicant`](crate::Applicant): what a binding's
+    /// `assess(body, applicant)` does. Equal to deciding the envelope
+    /// `{"session": body, "applicant": applicant}`.
+    ///
+    /// # Errors
+    /// A [`ParseError`] when `body` is not a response, when `applicant` is not an applicant
+    /// (its path then starts with `applicant`), or `ambiguous_envelope` when `body` is itself
+    /// an envelope.
+    ///
+    /// # Example
+    /// ```
+    /// use layer_risk::{RuleSet, Scorer};
+    /// let scorer = Scorer::new(RuleSet::embedded_default().clone(), chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+    /// let body = br#"{"identity": {"name": {"first_name": "William", "last_name": "Knope"}}, "request_id": "r1"}"#;
+    /// let d = scorer.assess_with_applicant(body, br#"{"name": {"full_name": "Bill Knope"}}"#)?;
+    /// assert!(d.matching.unwrap().legal_name.unwrap().is_nickname_match);
+    /// let err = scorer.assess_with_applicant(body, br#"{"name": 7}"#).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("wrong_type", Some("applicant.name")));
+    /// # Ok::<(), layer_risk::ParseError>(())
+    /// ```
+    pub fn assess_with_applicant(
+        &self,
+        body: &[u8],
+        applicant: &[u8],
+    ) -> Result<Decision<'_>, ParseError> {
+        let input = parse_input_bytes(body)?;
+        if input.applicant.is_some() {
+            return Err(ParseError::new(
+                ParseErrorKind::AmbiguousEnvelope,
+                1,
+                1,
+                None,
+            ));
+        }
+        let applicant = parse_applicant_bytes(applicant).map_err(|e| e.under("applicant"))?;
+        Ok(self.assess_session(&input.session, Some(&applicant.fields())))
+    }
+
+    /// Append `decision`'s record and a newline to `out`, as [`Scorer::record`] writes it
+    /// (`line` first with `Some`): the bytes of serializing the decision (or its
+    /// [`Decision::record`]), written faster for decisions this scorer made.
+    pub fn write_record(&self, decision: &Decision<'_>, line: Option<u64>, out: &mut Vec<u8>) {
+        if decision.rules == self.rules.id() && decision.as_of == self.as_of {
+            decision.write_record(line, &self.tail, out);
+        } else {
+            decision.write_record(line, &record_tail(decision.rules, decision.as_of), out);
         }
     }
 

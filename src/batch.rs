@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{line_body, LineResult, Scorer};
 use crate::decision::Decision;
-use crate::error::{ParseError, ParseErrorKind};
+use crate::error::ParseError;
 use crate::rules::{Outcome, RuleSetId};
 
 /// How big a block the engine reads at once (bytes).
@@ -334,11 +334,6 @@ impl<R: Read> BlockReader<R> {
     }
 }
 
-/// The error of a line longer than `max` bytes.
-fn too_long(max: usize) -> ParseError {
-    ParseError::new(ParseErrorKind::LineTooLong { max }, 1, 1, None)
-}
-
 /// Split one block into pieces, run `f` over each, collect the outputs
 /// in order into `outs` (on the current rayon pool when `parallel`). Returns the number of
 /// lines in the block.
@@ -351,7 +346,7 @@ fn process_block<S: Merge>(
 ) -> u64 {
     let pieces = split_pieces(&block.bytes, first_line);
     let lines: u64 = pieces.iter().map(|p| p.lines).sum();
-    let long = too_long(block.max_line);
+    let long = ParseError::line_too_long(block.max_line);
     let work = |p: &Piece<'_>| {
         let mut out = Vec::with_capacity(p.bytes.len() / 2 + 64);
         let mut st = S::default();

@@ -187,6 +187,23 @@ impl ParseError {
         matches!(self.kind, ParseErrorKind::Truncated)
     }
 
+    /// The error of a line longer than `max` bytes (`line_too_long`): the one the batch
+    /// engine and [`crate::Scorer::record_line`] write.
+    pub(crate) fn line_too_long(max: usize) -> Self {
+        ParseError::new(ParseErrorKind::LineTooLong { max }, 1, 1, None)
+    }
+
+    /// The same error, found inside the value at `key` of an enclosing object: its path
+    /// gains `key` in front (`applicant.name.first_name`).
+    pub(crate) fn under(mut self, key: &str) -> Self {
+        self.path = Some(match self.path.take() {
+            None => key.to_owned(),
+            Some(p) if p.starts_with('[') => format!("{key}{p}"),
+            Some(p) => format!("{key}.{p}"),
+        });
+        self
+    }
+
     /// Build from a serde_json error, without ever quoting the input's values.
     pub(crate) fn from_json(err: &serde_json::Error, path: Option<String>) -> Self {
         use serde_json::error::Category;

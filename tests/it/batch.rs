@@ -444,3 +444,69 @@ fn a_64_mib_line_between_20000_short_ones() {
         assert_eq!(long["error"]["code"], "line_too_long");
     }
 }
+
+/// What the bindings build on: `Scorer::record_line` over lines a caller cut itself gives the
+/// batch engine's records (without `line`), and `assess_with_applicant` on an envelope's two
+/// halves gives the envelope's decision.
+#[test]
+fn bindings_entry_points_equal_the_batch_engine() {
+    let (mut data, _, _) = export(3000, 11, 0.05);
+    // A line over the limit, a CRLF line and a blank one, beside gen's corrupt lines.
+    data.extend_from_slice(&vec![b'{'; 70_000]);
+    data.extend_from_slice(b"\n{\"identity\": null}\r\n \t\r\n");
+    let scorer = Scorer::new(RuleSet::embedded_default().clone(), util::as_of());
+    let limit = 64 << 10;
+    let mut cli = Vec::new();
+    batch::score(
+        &data[..],
+        &mut cli,
+        &scorer,
+        batch::Options::new(1).max_line_bytes(limit),
+        |_, _| {},
+    )
+    .unwrap();
+    let mut expected = cli.split(|&b| b == b'\n').filter(|r| !r.is_empty());
+    let (mut envelopes, mut records) = (0, 0);
+    for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
+        let mut mine = Vec::new();
+        if matches!(
+            scorer.record_line(None, raw, limit, &mut mine),
+            layer_risk::LineResult::Blank
+        ) {
+            continue;
+        }
+        records += 1;
+        let want = expected.next().unwrap();
+        let prefix = format!("{{\"line\":{},", i + 1);
+        let want = [b"{", &want[prefix.len()..], b"\n"].concat();
+        assert_eq!(
+            String::from_utf8_lossy(&mine),
+            String::from_utf8_lossy(&want),
+            "line {}",
+            i + 1
+        );
+        // An envelope decided from its halves.
+        let Ok(v) = serde_json::from_slice::<Value>(raw) else {
+            continue;
+        };
+        if let (Some(s), Some(a)) = (v.get("session"), v.get("applicant")) {
+            let d = scorer
+                .assess_with_applicant(s.to_string().as_bytes(), a.to_string().as_bytes())
+                .unwrap();
+            let mut halves = Vec::new();
+            scorer.write_record(&d, None, &mut halves);
+            assert_eq!(
+                String::from_utf8_lossy(&halves),
+                String::from_utf8_lossy(&mine)
+            );
+            envelopes += 1;
+        }
+    }
+    assert!(expected.next().is_none());
+    assert!(records > 2900 && envelopes > 400, "{records} {envelopes}");
+    // An envelope given as the body with an applicant beside it is ambiguous.
+    let err = scorer
+        .assess_with_applicant(br#"{"session": {}, "applicant": {}}"#, b"{}")
+        .unwrap_err();
+    assert_eq!(err.code(), "ambiguous_envelope");
+}
