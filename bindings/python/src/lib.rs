@@ -1,0 +1,317 @@
+//! `layer_risk._native`: the Python face of the core's owning [`layer_risk::Scorer`].
+//!
+//! A thin shell: every decision and every record comes from the core (`Scorer::record_line`,
+//! `Scorer::assess_with_applicant`, `batch::score`), so the bytes are the CLI's. This module
+//! only converts Python values at the edge, releases the GIL while the core works, and raises
+//! the package's own exceptions (defined in Python, `layer_risk/_errors.py`, so they carry
+//! docstrings and attributes like any Python exception).
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use layer_risk::{batch, LineResult, ParseError, RuleSet, RulesError, RulesErrorKind};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyList, PyString, PyType};
+
+static PARSE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static RULES_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static JSON_DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static DATE_TYPES: PyOnceLock<(Py<PyType>, Py<PyType>)> = PyOnceLock::new();
+
+/// `layer_risk.ParseError(message, code, line, column, path)`.
+fn parse_error(py: Python<'_>, e: &ParseError) -> PyErr {
+    match PARSE_ERROR.import(py, "layer_risk._errors", "ParseError") {
+        Ok(ty) => PyErr::from_type(
+            ty.clone(),
+            (
+                e.to_string(),
+                e.code(),
+                e.line(),
+                e.column(),
+                e.path().map(str::to_owned),
+            ),
+        ),
+        Err(err) => err,
+    }
+}
+
+/// The stable code of a rules error kind.
+fn rules_code(kind: RulesErrorKind) -> &'static str {
+    match kind {
+        RulesErrorKind::Syntax => "syntax",
+        RulesErrorKind::Schema => "schema",
+        RulesErrorKind::Semantic => "semantic",
+        RulesErrorKind::Unpriced => "unpriced",
+        RulesErrorKind::Io => "io",
+        _ => "invalid_rules",
+    }
+}
+
+/// `layer_risk.RulesError(message, code, line, column, path)`.
+fn rules_error(py: Python<'_>, e: &RulesError) -> PyErr {
+    match RULES_ERROR.import(py, "layer_risk._errors", "RulesError") {
+        Ok(ty) => PyErr::from_type(
+            ty.clone(),
+            (
+                e.to_string(),
+                rules_code(e.kind()),
+                e.line(),
+                e.column(),
+                (!e.path().is_empty()).then(|| e.path().to_owned()),
+            ),
+        ),
+        Err(err) => err,
+    }
+}
+
+/// `as_of` from a `datetime.date` or a `YYYY-MM-DD` string. A `datetime` is refused: which
+/// day it is depends on a time zone the caller should choose.
+fn as_of_date(value: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    let py = value.py();
+    let text: String = if let Ok(s) = value.cast::<PyString>() {
+        s.to_cow()?.into_owned()
+    } else {
+        let (date, datetime) = DATE_TYPES.get_or_try_init(py, || -> PyResult<_> {
+            let m = py.import("datetime")?;
+            Ok((
+                m.getattr("date")?.cast_into::<PyType>()?.unbind(),
+                m.getattr("datetime")?.cast_into::<PyType>()?.unbind(),
+            ))
+        })?;
+        if value.is_instance(datetime.bind(py))? {
+            return Err(PyTypeError::new_err(
+                "as_of: pass a datetime.date (the evaluation day in your time zone), not a datetime",
+            ));
+        }
+        if !value.is_instance(date.bind(py))? {
+            return Err(PyTypeError::new_err(format!(
+                "as_of: expected a datetime.date or a 'YYYY-MM-DD' string, got {}",
+                value.get_type().name()?
+            )));
+        }
+        value.call_method0("isoformat")?.extract()?
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| PyValueError::new_err("as_of: expected a date as 'YYYY-MM-DD'"))
+}
+
+/// Bytes of a `str` or `bytes` argument: borrowed from `bytes`, copied from `str`.
+fn bytes_of<'a>(value: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, [u8]>> {
+    if let Ok(b) = value.cast::<PyBytes>() {
+        return Ok(Cow::Borrowed(b.as_bytes()));
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        return match s.to_cow() {
+            Ok(Cow::Borrowed(s)) => Ok(Cow::Borrowed(s.as_bytes())),
+            Ok(Cow::Owned(s)) => Ok(Cow::Owned(s.into_bytes())),
+            // Lone surrogates are not text: pass their bytes on, so the core answers with
+            // `invalid_utf8` as it does for such bytes in a file.
+            Err(_) => Ok(Cow::Owned(
+                s.call_method1("encode", ("utf-8", "surrogatepass"))?
+                    .extract::<Vec<u8>>()?,
+            )),
+        };
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what}: expected str or bytes, got {}",
+        value.get_type().name()?
+    )))
+}
+
+/// A rule set and an evaluation date: decides Plaid Layer responses.
+///
+/// See the package docstring (`help(layer_risk)`) for examples.
+#[pyclass(frozen, module = "layer_risk", name = "Scorer")]
+struct Scorer {
+    inner: layer_risk::Scorer,
+}
+
+#[pymethods]
+impl Scorer {
+    #[new]
+    #[pyo3(signature = (rules = None, *, as_of))]
+    fn new(py: Python<'_>, rules: Option<PathBuf>, as_of: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let as_of = as_of_date(as_of)?;
+        let rules = match rules {
+            None => RuleSet::embedded_default().clone(),
+            Some(path) => {
+                let name = path.display().to_string();
+                let loaded = py.detach(|| match std::fs::read_to_string(&path) {
+                    Ok(text) => RuleSet::from_json(&text, &name),
+                    Err(e) => Err(RulesError::io(
+                        &name,
+                        format!("cannot read rules file {name}: {e}"),
+                    )),
+                });
+                loaded.map_err(|e| rules_error(py, &e))?
+            }
+        };
+        Ok(Scorer {
+            inner: layer_risk::Scorer::new(rules, as_of),
+        })
+    }
+
+    #[classmethod]
+    #[pyo3(signature = (text, name, *, as_of))]
+    fn from_json(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        text: &str,
+        name: &str,
+        as_of: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let as_of = as_of_date(as_of)?;
+        let rules = py
+            .detach(|| RuleSet::from_json(text, name))
+            .map_err(|e| rules_error(py, &e))?;
+        Ok(Scorer {
+            inner: layer_risk::Scorer::new(rules, as_of),
+        })
+    }
+
+    /// The rule set's identity: `{"name", "version", "sha256"}`.
+    #[getter]
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let id = self.inner.rules().id();
+        let d = pyo3::types::PyDict::new(py);
+        d.set_item("name", &id.name)?;
+        d.set_item("version", &id.version)?;
+        d.set_item("sha256", &id.sha256)?;
+        Ok(d.into_any())
+    }
+
+    /// The evaluation date, `YYYY-MM-DD`.
+    #[getter]
+    fn as_of(&self) -> String {
+        self.inner.as_of().format("%Y-%m-%d").to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        let id = self.inner.rules().id();
+        format!(
+            "Scorer(rules={}@{}, as_of={})",
+            id.name,
+            id.version,
+            self.as_of()
+        )
+    }
+
+    #[pyo3(signature = (body, applicant = None))]
+    fn assess<'py>(
+        &self,
+        py: Python<'py>,
+        body: &Bound<'py, PyAny>,
+        applicant: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let body = bytes_of(body, "body")?;
+        let applicant = match applicant {
+            None => None,
+            Some(a) if a.is_instance_of::<PyBytes>() || a.is_instance_of::<PyString>() => {
+                Some(bytes_of(a, "applicant")?.into_owned())
+            }
+            Some(a) => {
+                let dumps = JSON_DUMPS.import(py, "json", "dumps")?;
+                let text: String = dumps.call1((a,))?.extract()?;
+                Some(text.into_bytes())
+            }
+        };
+        let scorer = &self.inner;
+        let record = py.detach(|| {
+            let decision = match &applicant {
+                None => scorer.assess(&body),
+                Some(a) => scorer.assess_with_applicant(&body, a),
+            }?;
+            let mut out = Vec::with_capacity(2048);
+            scorer.write_record(&decision, None, &mut out);
+            Ok::<_, ParseError>(out)
+        });
+        let record = record.map_err(|e| parse_error(py, &e))?;
+        let loads = JSON_LOADS.import(py, "json", "loads")?;
+        loads.call1((PyBytes::new(py, &record),))
+    }
+
+    #[pyo3(signature = (data, jobs = 1))]
+    fn score_jsonl<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        jobs: usize,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        if jobs == 0 {
+            return Err(PyValueError::new_err("jobs: at least 1"));
+        }
+        let data = bytes_of(data, "data")?;
+        let scorer = &self.inner;
+        let out = py.detach(|| {
+            let mut out = Vec::with_capacity(data.len() / 2 + 1024);
+            batch::score(
+                &data[..],
+                &mut out,
+                scorer,
+                batch::Options::new(jobs),
+                |_, _| {},
+            )
+            .map(|_| out)
+        });
+        // Reading from memory and writing to a Vec cannot fail; if it ever did, say so.
+        let out = out.map_err(|e| PyValueError::new_err(format!("score_jsonl: {e}")))?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    fn score_lines<'py>(
+        &self,
+        py: Python<'py>,
+        lines: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        // Hold every item (so borrowed bytes stay alive) before letting go of the GIL.
+        let items: Vec<Bound<'py, PyAny>> = lines.try_iter()?.collect::<PyResult<_>>()?;
+        let mut bodies: Vec<Option<Cow<'_, [u8]>>> = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            bodies.push(if item.is_none() {
+                None
+            } else {
+                Some(bytes_of(item, &format!("lines[{i}]"))?)
+            });
+        }
+        let scorer = &self.inner;
+        let (out, ends) = py.detach(|| {
+            let mut out = Vec::with_capacity(bodies.len() * 1024);
+            let mut ends: Vec<Option<(usize, usize)>> = Vec::with_capacity(bodies.len());
+            for body in &bodies {
+                let start = out.len();
+                let wrote = body.as_deref().is_some_and(|raw| {
+                    !matches!(
+                        scorer.record_line(None, raw, batch::DEFAULT_MAX_LINE_BYTES, &mut out),
+                        LineResult::Blank
+                    )
+                });
+                // Without the record's newline.
+                ends.push(wrote.then(|| (start, out.len() - 1)));
+            }
+            (out, ends)
+        });
+        let list = PyList::empty(py);
+        for end in ends {
+            match end {
+                None => list.append(py.None())?,
+                Some((a, b)) => list.append(PyString::from_bytes(py, &out[a..b])?)?,
+            }
+        }
+        Ok(list)
+    }
+}
+
+/// The native half of the `layer_risk` package.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Scorer>()?;
+    m.add("RULES_ENGINE_VERSION", env!("CARGO_PKG_VERSION"))?;
+    m.add("DEFAULT_MAX_LINE_BYTES", batch::DEFAULT_MAX_LINE_BYTES)?;
+    Ok(())
+}
