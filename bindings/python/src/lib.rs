@@ -126,7 +126,16 @@ fn bytes_of<'a>(value: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, [u8
 
 /// A rule set and an evaluation date: decides Plaid Layer responses.
 ///
-/// See the package docstring (`help(layer_risk)`) for examples.
+/// `rules` is the path of a rules file (None: the embedded default rules); `as_of` is the
+/// evaluation date, a `datetime.date` or `'YYYY-MM-DD'` (pass your clock's date: the
+/// decision never reads a clock). A file that cannot be used raises `RulesError` with its
+/// line and column. Immutable and thread-safe: create one per rules file and share it.
+///
+/// >>> import layer_risk
+/// >>> s = layer_risk.Scorer("../../rules/lending.json", as_of="2026-11-22")  # doctest: +SKIP
+/// >>> s = layer_risk.Scorer(as_of="2026-11-22")
+/// >>> s
+/// Scorer(rules=default@2.0.0, as_of=2026-11-22)
 #[pyclass(frozen, module = "layer_risk", name = "Scorer")]
 struct Scorer {
     inner: layer_risk::Scorer,
@@ -157,6 +166,12 @@ impl Scorer {
         })
     }
 
+    /// A scorer from rules kept elsewhere (a database, a config service): `text` is the
+    /// rules file's JSON, `name` names it in errors.
+    ///
+    /// >>> import layer_risk
+    /// >>> rules = open("rules/payments.json").read()  # doctest: +SKIP
+    /// >>> s = layer_risk.Scorer.from_json(rules, "payments.json", as_of="2026-11-22")  # doctest: +SKIP
     #[classmethod]
     #[pyo3(signature = (text, name, *, as_of))]
     fn from_json(
@@ -202,6 +217,21 @@ impl Scorer {
         )
     }
 
+    /// Decide on one `/user_account/session/get` body (`str` or `bytes`; or a
+    /// `{"session", "applicant"}` envelope) and return the decision record as a dict: the
+    /// CLI's record without `line`. `applicant` is what the backend already knows about the
+    /// user (a dict such as `{"name": {"full_name": ...}, "date_of_birth": ...}`, or its JSON):
+    /// the Layer identity is compared with it field by field.
+    ///
+    /// Raises `ParseError` (a `ValueError`, with `.code`, `.line`, `.column`, `.path`) when
+    /// the body is not a response.
+    ///
+    /// >>> import layer_risk
+    /// >>> s = layer_risk.Scorer(as_of="2026-11-22")
+    /// >>> body = '{"identity": {"name": {"first_name": "William", "last_name": "Knope"}}, "request_id": "r1"}'
+    /// >>> d = s.assess(body, {"name": {"full_name": "Bill Knope"}})
+    /// >>> d["match"]["legal_name"]["is_nickname_match"]
+    /// True
     #[pyo3(signature = (body, applicant = None))]
     fn assess<'py>(
         &self,
@@ -236,6 +266,15 @@ impl Scorer {
         loads.call1((PyBytes::new(py, &record),))
     }
 
+    /// Score a JSONL export held in memory and return exactly what
+    /// `layer-risk score --as-of D --jobs 1` prints for it: one record per non-blank line,
+    /// with `line`, errors as records (`{"line": N, "error": {...}}`), a line over 1 MiB as
+    /// `line_too_long`. `jobs` threads (the bytes do not depend on it).
+    ///
+    /// >>> import layer_risk
+    /// >>> s = layer_risk.Scorer(as_of="2026-11-22")
+    /// >>> s.score_jsonl(b'{"identity": null}\n').startswith(b'{"line":1,"request_id":null,"decision":"identity_verification"')
+    /// True
     #[pyo3(signature = (data, jobs = 1))]
     fn score_jsonl<'py>(
         &self,
@@ -264,6 +303,15 @@ impl Scorer {
         Ok(PyBytes::new(py, &out))
     }
 
+    /// Score lines the caller already split (`str`, `bytes` or None each): a list with, for
+    /// each, its record as a JSON string (the CLI's record without `line`, no newline), or
+    /// None for a blank line or None. A trailing CR is dropped; a line over 1 MiB gets the
+    /// `line_too_long` record, as in the CLI. What `layer_risk.spark.score` runs per batch.
+    ///
+    /// >>> import layer_risk
+    /// >>> s = layer_risk.Scorer(as_of="2026-11-22")
+    /// >>> [r and r[:30] for r in s.score_lines([b'{"identity": ', "  ", None])]
+    /// ['{"error":{"code":"truncated","', None, None]
     fn score_lines<'py>(
         &self,
         py: Python<'py>,

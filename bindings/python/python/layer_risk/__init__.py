@@ -1,0 +1,34 @@
+"""layer-risk: decide whether a backend can trust the identity Plaid Layer returns, or must
+step the user up to Identity Match or Identity Verification.
+
+Plaid Layer prefills a user's identity and lets the user edit it before sharing, so the
+body of ``/user_account/session/get`` is user-submitted and unverified. A :class:`Scorer`
+validates every field, prices what it finds and the edit history with a rules file, and
+returns an explained decision: ``trust``, ``identity_match`` or ``identity_verification``,
+with a score, stable reason codes and the rule set's name, version and SHA-256. Decisions
+never hold identity values.
+
+Right after the session fetch:
+
+>>> import layer_risk
+>>> scorer = layer_risk.Scorer(as_of="2026-11-22")   # embedded default rules; pass today's date
+>>> record = scorer.assess('{"identity": null, "items": [], "request_id": "m8MDnv9okwxFNBV"}')
+>>> record["decision"], record["reasons"][0]["code"]
+('identity_verification', 'identity_missing')
+>>> record["rules"]["name"]
+'default'
+
+An export, exactly as ``layer-risk score --as-of 2026-11-22 --jobs 1`` writes it:
+
+>>> out = scorer.score_jsonl(b'{"identity": null, "request_id": "r1"}\\n\\n{"identity": \\n')
+>>> [line[:28] for line in out.decode().splitlines()]
+['{"line":1,"request_id":"r1",', '{"line":3,"error":{"code":"t']
+
+Every call releases the GIL while the Rust core works, so threads of a web server score in
+parallel. ``layer_risk.spark.score`` scores a Spark DataFrame of export lines.
+"""
+
+from ._errors import LayerRiskError, ParseError, RulesError
+from ._native import DEFAULT_MAX_LINE_BYTES, Scorer
+
+__all__ = ["Scorer", "LayerRiskError", "ParseError", "RulesError", "DEFAULT_MAX_LINE_BYTES"]

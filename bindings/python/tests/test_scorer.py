@@ -1,0 +1,229 @@
+"""layer_risk.Scorer against the CLI, byte for byte, and its errors, types and threads."""
+
+import datetime
+import doctest
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+import layer_risk
+from conftest import AS_OF, REPO, strip_line
+
+
+@pytest.fixture(scope="module")
+def scorer() -> layer_risk.Scorer:
+    return layer_risk.Scorer(as_of=AS_OF)
+
+
+def lines_of(data: bytes) -> list:
+    """The export's lines as the CLI numbers them (a final line without newline counts)."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
+def test_score_jsonl_is_the_cli_byte_for_byte(scorer, export, cli_records):
+    data = export.read_bytes()
+    assert scorer.score_jsonl(data) == cli_records
+    # Threads change nothing in the bytes.
+    assert scorer.score_jsonl(data, jobs=2) == cli_records
+    # The export is as nasty as promised.
+    text = cli_records.decode()
+    for code in ("truncated", "invalid_utf8", "line_too_long", "wrong_type"):
+        assert f'"code":"{code}"' in text, code
+    assert '"match":{' in text  # envelopes with applicants were decided
+
+
+def test_score_lines_are_the_cli_records_without_line(scorer, export, cli_records):
+    records = scorer.score_lines(lines_of(export.read_bytes()))
+    cli = [strip_line(r).decode() for r in cli_records.splitlines()]
+    assert [r for r in records if r is not None] == cli
+    # Blank lines (empty, spaces, CR only) have no record.
+    assert records.count(None) == 2
+
+
+def test_assess_gives_each_cli_record_as_a_dict(scorer, export, cli_records):
+    cli = iter(cli_records.splitlines())
+    decided = errors = envelopes = 0
+    for raw in lines_of(export.read_bytes()):
+        if raw.strip(b" \t\r") == b"":
+            continue
+        want = json.loads(next(cli))
+        del want["line"]
+        body = raw[:-1] if raw.endswith(b"\r") else raw
+        if "error" in want:
+            if want["error"]["code"] == "line_too_long":
+                continue  # a limit of batch reading; assess takes what it is given
+            with pytest.raises(layer_risk.ParseError) as e:
+                scorer.assess(body)
+            err = e.value
+            assert (err.code, err.column, err.path) == (
+                want["error"]["code"],
+                want["error"]["column"],
+                want["error"].get("path"),
+            )
+            assert isinstance(err, ValueError)
+            errors += 1
+            continue
+        assert scorer.assess(body) == want
+        decided += 1
+        line = json.loads(body)
+        if "applicant" in line:
+            # The same decision with the applicant handed over beside the response.
+            assert scorer.assess(json.dumps(line["session"]), line["applicant"]) == want
+            envelopes += 1
+    assert decided > 2700 and errors > 100 and envelopes > 700, (decided, errors, envelopes)
+
+
+def test_rules_files(export, cli, cli_records):
+    from conftest import run_cli
+
+    lending = REPO / "rules" / "lending.json"
+    s = layer_risk.Scorer(lending, as_of=datetime.date(2026, 11, 22))
+    assert s.rules["name"] == "lending"
+    data = export.read_bytes()
+    assert s.score_jsonl(data) == run_cli(
+        cli, "score", "--as-of", AS_OF, "--jobs", "1", "--rules", str(lending), "-", stdin=data
+    )
+    same = layer_risk.Scorer.from_json(lending.read_text(), "lending.json", as_of=AS_OF)
+    assert same.rules == s.rules
+    assert same.score_jsonl(data) == s.score_jsonl(data)
+
+
+def test_broken_rules_raise_located_errors(tmp_path):
+    text = (REPO / "rules" / "default.json").read_text()
+    typo = tmp_path / "typo.json"
+    typo.write_text(text.replace('"tiers"', '"teirs"', 1))
+    with pytest.raises(layer_risk.RulesError) as e:
+        layer_risk.Scorer(typo, as_of=AS_OF)
+    err = e.value
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if '"tiers"' in l)
+    assert (err.code, err.line) == ("schema", line)
+    assert err.column > 1
+    assert str(err).startswith(f"{typo}:{line}:{err.column}:")
+    assert "did you mean `tiers`?" in str(err)
+
+    with pytest.raises(layer_risk.RulesError) as e:
+        layer_risk.Scorer(tmp_path / "missing.json", as_of=AS_OF)
+    assert e.value.code == "io" and "cannot read rules file" in str(e.value)
+
+    with pytest.raises(layer_risk.RulesError) as e:
+        layer_risk.Scorer.from_json("{", "inline", as_of=AS_OF)
+    assert (e.value.code, e.value.line) == ("syntax", 1)
+
+    unpriced = json.loads(text)
+    unpriced["findings"].pop(next(iter(unpriced["findings"])))
+    with pytest.raises(layer_risk.RulesError) as e:
+        layer_risk.Scorer.from_json(json.dumps(unpriced), "unpriced", as_of=AS_OF)
+    assert e.value.code == "unpriced"
+
+
+def test_as_of():
+    assert layer_risk.Scorer(as_of=datetime.date(2026, 1, 2)).as_of == "2026-01-02"
+    with pytest.raises(TypeError, match="not a datetime"):
+        layer_risk.Scorer(as_of=datetime.datetime(2026, 1, 2))
+    for bad in ("2026-1-2", "2026-02-30", "yesterday", " 2026-01-02"):
+        with pytest.raises(ValueError, match="YYYY-MM-DD"):
+            layer_risk.Scorer(as_of=bad)
+    with pytest.raises(TypeError):
+        layer_risk.Scorer(as_of=20260102)
+    with pytest.raises(TypeError):
+        layer_risk.Scorer()  # as_of is required: the library never reads a clock
+
+
+def test_parse_errors_are_located_and_typed(scorer):
+    with pytest.raises(layer_risk.ParseError) as e:
+        scorer.assess('{"identity": {"name": {"first_name": 7}}}')
+    assert (e.value.code, e.value.line, e.value.path) == (
+        "wrong_type",
+        1,
+        "identity.name.first_name",
+    )
+    with pytest.raises(layer_risk.ParseError) as e:
+        scorer.assess(b'{"identity": null}\n\xff')
+    assert (e.value.code, e.value.line, e.value.column) == ("invalid_utf8", 2, 1)
+    with pytest.raises(layer_risk.ParseError) as e:
+        scorer.assess("{}", {"name": {"first_name": 1}})
+    assert e.value.path == "applicant.name.first_name"
+    with pytest.raises(layer_risk.ParseError) as e:
+        scorer.assess('{"session": {}, "applicant": {}}', {})
+    assert e.value.code == "ambiguous_envelope"
+    with pytest.raises(TypeError):
+        scorer.assess(7)
+    with pytest.raises(TypeError):
+        scorer.score_lines(["{}", 7])
+    with pytest.raises(ValueError):
+        scorer.score_jsonl(b"", jobs=0)
+
+
+def test_score_lines_edges(scorer):
+    out = scorer.score_lines(
+        [b'{"identity": null}\r', "", " \t", None, "\ud800", b"\xff", '{"identity": null}']
+    )
+    assert out[0] == out[6] and json.loads(out[0])["decision"] == "identity_verification"
+    assert out[1:4] == [None, None, None]
+    assert json.loads(out[4])["error"]["code"] == "invalid_utf8"  # a lone surrogate
+    assert json.loads(out[5])["error"]["code"] == "invalid_utf8"
+    assert scorer.score_lines(iter([])) == []
+    too_long = "{" + " " * layer_risk.DEFAULT_MAX_LINE_BYTES + "}"
+    assert json.loads(scorer.score_lines([too_long])[0])["error"]["code"] == "line_too_long"
+
+
+def test_no_identity_value_in_errors_or_records(scorer):
+    ssn, name, token = "078051120", "Zebulon", "access-production-9f8e7d"
+    body = (
+        '{"identity": {"name": {"first_name": "%s", "last_name": "Q"}, "ssn": "%s"}, '
+        '"items": [{"access_token": "%s"}], "request_id": "r1"}' % (name, ssn, token)
+    )
+    record = json.dumps(scorer.assess(body))
+    broken = body.replace('"Q"', "7")
+    with pytest.raises(layer_risk.ParseError) as e:
+        scorer.assess(broken)
+    texts = [record, str(e.value), repr(e.value), *scorer.score_lines([broken, body[:60]])]
+    for text in texts:
+        for secret in (ssn, name, token):
+            assert secret not in text
+
+
+def test_threads_share_one_scorer(scorer, export, cli_records):
+    data = export.read_bytes()
+    results = [None] * 4
+
+    def work(i):
+        results[i] = scorer.score_jsonl(data)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == cli_records for r in results)
+
+
+def test_docstring_examples_run():
+    """The examples in the package, exception and method docstrings."""
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    objects = [layer_risk, layer_risk._errors.ParseError, layer_risk._errors.RulesError]
+    objects += [layer_risk.Scorer] + [
+        getattr(layer_risk.Scorer, m)
+        for m in ("from_json", "assess", "score_jsonl", "score_lines")
+    ]
+    tests = 0
+    for obj in objects:
+        for test in finder.find(obj, name=getattr(obj, "__qualname__", obj.__name__), module=False):
+            runner.run(test)
+            tests += len(test.examples)
+    assert tests >= 15
+    assert runner.failures == 0
+
+
+def test_typing_files_ship():
+    pkg = Path(layer_risk.__file__).parent
+    assert (pkg / "py.typed").exists()
+    stub = (pkg / "_native.pyi").read_text()
+    for name in ("def assess", "def score_jsonl", "def score_lines", "def from_json"):
+        assert name in stub
