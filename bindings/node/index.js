@@ -7,7 +7,20 @@
 // failures into ParseError / RulesError, and parses decision records. Every decision and
 // every record byte comes from the Rust core, so they are the CLI's.
 
-const native = require('./native.js');
+let native;
+try {
+  // napi's generated loader: picks layer-risk.<platform>.node. Both are build outputs.
+  native = require('./native.js');
+} catch (err) {
+  if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes('native.js')) {
+    throw new Error(
+      'layer-risk: the native addon is not built; run `npm run build` in bindings/node ' +
+        '(needs a Rust toolchain)',
+      { cause: err },
+    );
+  }
+  throw err;
+}
 
 /** Node's convention for argument errors: a TypeError with a `code`. */
 function argError(code, message) {
