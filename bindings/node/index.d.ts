@@ -1,0 +1,197 @@
+// Types of the npm package `layer-risk` (index.js). Written by hand: the public API is the
+// JavaScript wrapper, not the addon underneath it.
+
+/// <reference types="node" />
+
+/** The three outcomes, mildest first. */
+export type Outcome = 'trust' | 'identity_match' | 'identity_verification';
+
+/** A rule set's identity. */
+export interface RulesId {
+  /** The rules file's `name`. */
+  readonly name: string;
+  /** The rules file's `version`. */
+  readonly version: string;
+  /** SHA-256 of the rules file's bytes, hex. */
+  readonly sha256: string;
+}
+
+/** One finding or fired rule, with the points it added. Never an identity value. */
+export interface Reason {
+  /** Stable reason code (the core's rules/README.md lists them). */
+  code: string;
+  /** The rule that priced it: the edit rule's id, or the finding code. */
+  rule_id: string;
+  /** The field it is about (`ssn`, `legal_name`, `phone_number`, ...). */
+  field: string;
+  /** For findings: `invalid`, `inconsistent`, `missing`, `risk` or `info`. */
+  class?: string;
+  /** For edit rules: the window counted. */
+  window?: string;
+  /** For edit rules over a difference of windows: the narrower window subtracted. */
+  minus?: string;
+  /** What was observed: a count, an age, a region (never an identity value). */
+  observed?: number | string;
+  /** The bound it was held against. */
+  threshold?: number;
+  /** Points it added to the score. */
+  points: number;
+  /** A tier it forced. */
+  force?: Outcome;
+  [key: string]: unknown;
+}
+
+/** One step of the outcome resolution. */
+export interface Step {
+  step:
+    | 'score'
+    | 'idv_passed_discount'
+    | 'force'
+    | 'invalid_identity_data'
+    | 'guardrail'
+    | 'identity_match_cannot_settle'
+    | 'identity_match_unavailable'
+    | (string & {});
+  /** The reason (finding code or rule id) behind it. */
+  by?: string;
+  outcome: Outcome;
+}
+
+/** Identity-consistency scores (0-100) and flags, when decided with an applicant. */
+export interface MatchReport {
+  legal_name: {
+    score: number;
+    is_first_name_or_last_name_match: boolean;
+    is_nickname_match: boolean;
+    is_business_name_detected: boolean;
+  } | null;
+  phone_number: { score: number } | null;
+  email_address: { score: number } | null;
+  address: { score: number; is_postal_code_match: boolean } | null;
+  date_of_birth: { score: number; is_day_month_swap: boolean; is_single_digit_typo: boolean } | null;
+  email_name?: { score: number };
+}
+
+/**
+ * The decision record: `layer-risk score`'s record without its `line` field. Holds codes,
+ * counts and Plaid's request id; never an identity value.
+ */
+export interface Decision {
+  /** Plaid's request id, when the response had a well-formed one. */
+  request_id: string | null;
+  /** What to do: trust the identity, or step the user up. */
+  decision: Outcome;
+  /** Sum of the reasons' points (less the IDV discount, when it applies). */
+  score: number;
+  /** Every finding and fired rule, heaviest first. */
+  reasons: Reason[];
+  /** How the outcome was reached: the score's tier first, then each step that moved it. */
+  resolution: Step[];
+  /** Present when the decision was made with an applicant. */
+  match?: MatchReport;
+  rules: RulesId;
+  /** The evaluation date, `YYYY-MM-DD`. */
+  as_of: string;
+  /** The libphonenumber metadata version behind the phone check. */
+  phone_metadata: string;
+}
+
+/** What the backend knows of the user (the core's `Applicant`); all fields optional. */
+export interface Applicant {
+  name?: { full_name?: string; first_name?: string; middle_name?: string; last_name?: string };
+  address?: {
+    street?: string;
+    street2?: string;
+    city?: string;
+    region?: string;
+    postal_code?: string;
+    country?: string;
+  };
+  phone_number?: string;
+  email?: string;
+  date_of_birth?: string;
+  [key: string]: unknown;
+}
+
+export interface ScorerOptions {
+  /** Path of a rules file, read like the CLI's `--rules` (relative to the process's cwd). */
+  rules?: string;
+  /** The text of a rules file. Not together with `rules`. */
+  rulesJson?: string;
+  /** The name `rulesJson` goes by in error messages (default `rulesJson`). */
+  rulesName?: string;
+  /**
+   * The evaluation day: `'YYYY-MM-DD'`, or a Date at exactly midnight UTC (as
+   * `new Date('2026-11-22')` makes); any other Date is refused with a TypeError.
+   */
+  asOf: string | Date;
+}
+
+/** Bytes in: a string is encoded as UTF-8 (as `Buffer.from` does). */
+export type Input = string | Buffer | Uint8Array;
+
+export declare class Scorer {
+  /**
+   * @throws {RulesError} when the rules file cannot be read or used
+   * @throws {TypeError} on a bad option (unknown key, both rules and rulesJson, bad asOf)
+   */
+  constructor(options: ScorerOptions);
+  /** The rule set's identity (frozen). */
+  readonly rules: RulesId;
+  /** The evaluation date, `YYYY-MM-DD`. */
+  readonly asOf: string;
+  /**
+   * Decide on one response body (or a `{"session", "applicant"}` envelope); with
+   * `applicant`, on a bare response compared with what you know of the user.
+   * @throws {ParseError} when the input is not a response (or the applicant not one)
+   */
+  assess(body: Input, applicant?: Applicant | object | Input | null): Decision;
+  /**
+   * Exactly what `layer-risk score --as-of D --jobs 1` prints for `data`. Synchronous.
+   */
+  scoreJsonl(data: Input): Buffer;
+  /**
+   * One record per line (decision or `{"error": ...}` record, no `line` field, no newline);
+   * `null` for a blank or null line.
+   */
+  scoreLines(lines: ReadonlyArray<Input | null | undefined>): Array<string | null>;
+}
+
+/** A body that is not a Plaid Layer response. The message never quotes the input. */
+export declare class ParseError extends Error {
+  constructor(
+    message: string,
+    fields?: { code?: string; line?: number; column?: number; path?: string | null },
+  );
+  readonly name: 'ParseError';
+  /**
+   * `invalid_utf8`, `truncated`, `invalid_json`, `wrong_type`, `invalid_value`,
+   * `duplicate_field`, `not_an_object`, `ambiguous_envelope`, `line_too_long` or
+   * `invalid_data`.
+   */
+  code: string;
+  /** 1-based line within the body. */
+  line: number;
+  /** 1-based column, in bytes. */
+  column: number;
+  /** The field path (`identity.name`, `applicant.date_of_birth`), or null. */
+  path: string | null;
+}
+
+/** A rules file that cannot be read or used. */
+export declare class RulesError extends Error {
+  constructor(
+    message: string,
+    fields?: { code?: string; line?: number; column?: number; path?: string | null },
+  );
+  readonly name: 'RulesError';
+  /** `syntax`, `schema`, `semantic`, `unpriced` or `io`. */
+  code: string;
+  line: number;
+  column: number;
+  /** The field path in the rules file (`edit_rules[2].window`), or null. */
+  path: string | null;
+}
+
+/** The longest line, in bytes, `scoreJsonl` and `scoreLines` parse (`line_too_long` past it). */
+export declare const DEFAULT_MAX_LINE_BYTES: number;
