@@ -369,3 +369,23 @@ pub enum RulesErrorKind {
     /// The file could not be read (set by callers that read files).
     Io,
 }
+
+impl RulesErrorKind {
+    /// A stable, machine-readable code: `syntax`, `schema`, `semantic`, `unpriced` or `io`
+    /// (what the language bindings put in their errors' `code`).
+    ///
+    /// # Example
+    /// ```
+    /// let err = layer_risk::RuleSet::from_json("{", "t.json").unwrap_err();
+    /// assert_eq!(err.kind().code(), "syntax");
+    /// ```
+    pub fn code(self) -> &'static str {
+        match self {
+            RulesErrorKind::Syntax => "syntax",
+            RulesErrorKind::Schema => "schema",
+            RulesErrorKind::Semantic => "semantic",
+            RulesErrorKind::Unpriced => "unpriced",
+            RulesErrorKind::Io => "io",
+        }
+    }
+}

@@ -157,40 +157,35 @@ export declare class Scorer {
   scoreLines(lines: ReadonlyArray<Input | null | undefined>): Array<string | null>;
 }
 
-/** A body that is not a Plaid Layer response. The message never quotes the input. */
-export declare class ParseError extends Error {
+/** The base of ParseError and RulesError: a located problem with a stable code. */
+export declare class LayerRiskError extends Error {
   constructor(
     message: string,
     fields?: { code?: string; line?: number; column?: number; path?: string | null },
   );
-  readonly name: 'ParseError';
-  /**
-   * `invalid_utf8`, `truncated`, `invalid_json`, `wrong_type`, `invalid_value`,
-   * `duplicate_field`, `not_an_object`, `ambiguous_envelope`, `line_too_long` or
-   * `invalid_data`.
-   */
+  /** The stable code (see ParseError and RulesError). */
   code: string;
-  /** 1-based line within the body. */
+  /** 1-based line (within the body, or the rules file). */
   line: number;
   /** 1-based column, in bytes. */
   column: number;
-  /** The field path (`identity.name`, `applicant.date_of_birth`), or null. */
+  /** The field path (`identity.name`, `applicant.date_of_birth`, `edit_rules[2].window`), or null. */
   path: string | null;
 }
 
-/** A rules file that cannot be read or used. */
-export declare class RulesError extends Error {
-  constructor(
-    message: string,
-    fields?: { code?: string; line?: number; column?: number; path?: string | null },
-  );
+/**
+ * A body that is not a Plaid Layer response. The message never quotes the input. `code`:
+ * `invalid_utf8`, `truncated`, `invalid_json`, `wrong_type`, `invalid_value`,
+ * `duplicate_field`, `not_an_object`, `ambiguous_envelope`, `line_too_long` or
+ * `invalid_data`.
+ */
+export declare class ParseError extends LayerRiskError {
+  readonly name: 'ParseError';
+}
+
+/** A rules file that cannot be read or used. `code`: `syntax`, `schema`, `semantic`, `unpriced` or `io`. */
+export declare class RulesError extends LayerRiskError {
   readonly name: 'RulesError';
-  /** `syntax`, `schema`, `semantic`, `unpriced` or `io`. */
-  code: string;
-  line: number;
-  column: number;
-  /** The field path in the rules file (`edit_rules[2].window`), or null. */
-  path: string | null;
 }
 
 /** The longest line, in bytes, `scoreJsonl` and `scoreLines` parse (`line_too_long` past it). */

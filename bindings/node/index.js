@@ -50,11 +50,10 @@ function setErrorName(cls, name) {
 }
 
 /**
- * A response body (or export line) that is not a Plaid Layer response: not UTF-8, not JSON,
- * truncated, a value of the wrong type... `code` is the core's stable code; the message
- * says where (line, column, field path) and never quotes a value from the input.
+ * The base of layer-risk's errors: a located problem with a stable `code`, its `line` and
+ * `column`, and the field `path` (or null). Messages never quote input values.
  */
-class ParseError extends Error {
+class LayerRiskError extends Error {
   constructor(message, { code, line, column, path } = {}) {
     super(message);
     this.code = code;
@@ -63,21 +62,21 @@ class ParseError extends Error {
     this.path = path == null ? null : path;
   }
 }
+setErrorName(LayerRiskError, 'LayerRiskError');
+
+/**
+ * A response body (or export line) that is not a Plaid Layer response: not UTF-8, not JSON,
+ * truncated, a value of the wrong type... `code` is the core's stable code; the message
+ * says where (line, column, field path) and never quotes a value from the input.
+ */
+class ParseError extends LayerRiskError {}
 setErrorName(ParseError, 'ParseError');
 
 /**
  * A rules file (or rulesJson text) that cannot be used: `code` is `syntax`, `schema`,
  * `semantic`, `unpriced` or `io`; `line`/`column` point into the file, `path` at the field.
  */
-class RulesError extends Error {
-  constructor(message, { code, line, column, path } = {}) {
-    super(message);
-    this.code = code;
-    this.line = line;
-    this.column = column;
-    this.path = path == null ? null : path;
-  }
-}
+class RulesError extends LayerRiskError {}
 setErrorName(RulesError, 'RulesError');
 
 /** Throw what a native Failure describes, with a stack starting at the public method. */
@@ -290,6 +289,7 @@ class Scorer {
 
 module.exports = {
   Scorer,
+  LayerRiskError,
   ParseError,
   RulesError,
   DEFAULT_MAX_LINE_BYTES: native.DEFAULT_MAX_LINE_BYTES,

@@ -14,7 +14,7 @@
 //! normal use.
 
 use chrono::NaiveDate;
-use layer_risk::{batch, LineResult, ParseError, RuleSet, RulesError, RulesErrorKind};
+use layer_risk::{batch, LineResult, ParseError, RuleSet, RulesError};
 use napi::bindgen_prelude::{Buffer, BufferSlice, Either};
 use napi_derive::napi;
 
@@ -52,7 +52,7 @@ impl Failure {
     fn rules(e: &RulesError) -> Self {
         Failure {
             kind: "RulesError".into(),
-            code: rules_code(e.kind()).into(),
+            code: e.kind().code().into(),
             message: e.to_string(),
             line: e.line() as f64,
             column: e.column() as f64,
@@ -69,18 +69,6 @@ impl Failure {
             column: 0.0,
             path: None,
         }
-    }
-}
-
-/// The stable code of a rules error kind (the Python binding's codes).
-fn rules_code(kind: RulesErrorKind) -> &'static str {
-    match kind {
-        RulesErrorKind::Syntax => "syntax",
-        RulesErrorKind::Schema => "schema",
-        RulesErrorKind::Semantic => "semantic",
-        RulesErrorKind::Unpriced => "unpriced",
-        RulesErrorKind::Io => "io",
-        _ => "invalid_rules",
     }
 }
 

@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { Scorer, ParseError, RulesError, DEFAULT_MAX_LINE_BYTES } = require('..');
+const { Scorer, LayerRiskError, ParseError, RulesError, DEFAULT_MAX_LINE_BYTES } = require('..');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const LENDING = path.join(REPO_ROOT, 'rules', 'lending.json');
@@ -95,7 +95,7 @@ test('a broken rules file: RulesError with line and column', () => {
     assert.throws(
       () => new Scorer({ rules: broken, asOf: AS_OF }),
       (e) => {
-        assert.ok(e instanceof RulesError && e instanceof Error);
+        assert.ok(e instanceof RulesError && e instanceof LayerRiskError && e instanceof Error);
         assert.equal(e.name, 'RulesError');
         assert.equal(e.code, 'schema');
         assert.equal(e.line, line);
@@ -172,7 +172,7 @@ test('a truncated body: ParseError `truncated` with its column', () => {
   assert.throws(
     () => s.assess(cut),
     (e) => {
-      assert.ok(e instanceof ParseError && e instanceof Error);
+      assert.ok(e instanceof ParseError && e instanceof LayerRiskError && e instanceof Error);
       assert.ok(!(e instanceof RulesError));
       assert.equal(e.name, 'ParseError');
       assert.equal(e.code, 'truncated');

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use layer_risk::{batch, LineResult, ParseError, RuleSet, RulesError, RulesErrorKind};
+use layer_risk::{batch, LineResult, ParseError, RuleSet, RulesError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -58,18 +58,6 @@ fn parse_error(py: Python<'_>, e: &ParseError) -> PyErr {
     }
 }
 
-/// The stable code of a rules error kind.
-fn rules_code(kind: RulesErrorKind) -> &'static str {
-    match kind {
-        RulesErrorKind::Syntax => "syntax",
-        RulesErrorKind::Schema => "schema",
-        RulesErrorKind::Semantic => "semantic",
-        RulesErrorKind::Unpriced => "unpriced",
-        RulesErrorKind::Io => "io",
-        _ => "invalid_rules",
-    }
-}
-
 /// `layer_risk.RulesError(message, code, line, column, path)`.
 fn rules_error(py: Python<'_>, e: &RulesError) -> PyErr {
     match RULES_ERROR.import(py, "layer_risk._errors", "RulesError") {
@@ -77,7 +65,7 @@ fn rules_error(py: Python<'_>, e: &RulesError) -> PyErr {
             ty.clone(),
             (
                 e.to_string(),
-                rules_code(e.kind()),
+                e.kind().code(),
                 e.line(),
                 e.column(),
                 (!e.path().is_empty()).then(|| e.path().to_owned()),
