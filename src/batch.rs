@@ -463,6 +463,43 @@ pub fn score<'s>(
     run(input, output, opts, &f, progress)
 }
 
+/// Score a whole export held in memory, as `layer-risk score` reads a file: gzip (its magic
+/// bytes `1f 8b`, concatenated members included) is decompressed as it streams, anything
+/// else is read as JSONL. Otherwise [`score`]. Feature `gzip`.
+///
+/// # Errors
+/// As [`run`]; also a gzip stream that is corrupt or cut short (after the records of every
+/// line decompressed before it were written).
+///
+/// # Example
+/// ```
+/// use std::io::Write;
+/// use layer_risk::{batch, RuleSet, Scorer};
+/// let scorer = Scorer::new(RuleSet::embedded_default().clone(), chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+/// let plain = b"{\"identity\": null, \"request_id\": \"r1\"}\n";
+/// let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+/// gz.write_all(plain)?;
+/// let (mut a, mut b) = (Vec::new(), Vec::new());
+/// batch::score_bytes(plain, &mut a, &scorer, batch::Options::new(1))?;
+/// batch::score_bytes(&gz.finish()?, &mut b, &scorer, batch::Options::new(1))?;
+/// assert_eq!(a, b);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[cfg(feature = "gzip")]
+pub fn score_bytes<'s>(
+    data: &[u8],
+    output: impl Write + Send,
+    scorer: &'s Scorer,
+    opts: Options,
+) -> io::Result<Summary<'s>> {
+    if data.starts_with(&[0x1f, 0x8b]) {
+        let gz = flate2::read::MultiGzDecoder::new(data);
+        score(gz, output, scorer, opts, |_, _| {})
+    } else {
+        score(data, output, scorer, opts, |_, _| {})
+    }
+}
+
 /// FNV-1a: the summary's keys are a few dozen short static strings, counted on every line;
 /// SipHash's flood resistance buys nothing there.
 #[derive(Clone, Copy, Debug)]

@@ -34,8 +34,10 @@
 //!
 //! # Features
 //! - `cli` (default): the `layer-risk` binary and what only it needs (clap, indicatif,
-//!   flate2, plotters); implies `parallel` and `gen`.
+//!   plotters); implies `parallel`, `gen` and `gzip`.
 //! - `parallel`: batch scoring on several threads (rayon).
+//! - `gzip`: gzip exports in memory, `batch::score_bytes` (flate2); the language bindings
+//!   use it so that their `score_jsonl` reads what the CLI reads.
 //! - `gen`: the synthetic export generator, module `gen`.
 //!
 //! A backend that decides one response per request depends on

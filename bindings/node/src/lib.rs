@@ -207,7 +207,7 @@ impl NativeScorer {
     }
 
     /// Exactly what `layer-risk score --as-of D --jobs 1` prints for `data`: one record per
-    /// non-blank line, numbered, in order.
+    /// non-blank line, numbered, in order. Gzip data is decompressed, as the CLI does.
     #[napi]
     pub fn score_jsonl(&self, data: Either<String, BufferSlice<'_>>) -> napi::Result<Buffer> {
         let data = bytes(&data);
@@ -215,15 +215,9 @@ impl NativeScorer {
         // size spares a late doubling copy of a half-written output, and the capacity left
         // untouched is address space, not memory.
         let mut out = Vec::with_capacity(data.len() + 1024);
-        // Reading from memory and writing to a Vec cannot fail; if it ever did, say so.
-        batch::score(
-            data,
-            &mut out,
-            &self.inner,
-            batch::Options::new(1),
-            |_, _| {},
-        )
-        .map_err(|e| napi::Error::from_reason(format!("scoreJsonl: {e}")))?;
+        // Only a corrupt or cut gzip stream fails (writing to a Vec cannot).
+        batch::score_bytes(data, &mut out, &self.inner, batch::Options::new(1))
+            .map_err(|e| napi::Error::from_reason(format!("scoreJsonl: {e}")))?;
         Ok(out.into())
     }
 

@@ -60,6 +60,15 @@ test('byte equality with `layer-risk score --jobs 1`', async (t) => {
     assert.ok(got.equals(expected), 'scoreJsonl differs from the CLI');
   });
 
+  await t.test('a gzip export reads as the CLI reads it', () => {
+    const zlib = require('node:zlib');
+    // Two gzip members, as `cat a.gz b.gz` makes.
+    const half = data.indexOf(0x0a, data.length >> 1) + 1;
+    const gz = Buffer.concat([zlib.gzipSync(data.subarray(0, half)), zlib.gzipSync(data.subarray(half))]);
+    assert.ok(scorer.scoreJsonl(gz).equals(expected), 'scoreJsonl of gzip differs from the CLI');
+    assert.throws(() => scorer.scoreJsonl(gz.subarray(0, gz.length >> 1)), /scoreJsonl/);
+  });
+
   await t.test('with a rules file too', () => {
     const lending = path.join(REPO_ROOT, 'rules', 'lending.json');
     const cliOut = cli(['score', '--rules', lending, '--as-of', AS_OF, '--jobs', '1', exportPath], { ok: [1] });

@@ -273,7 +273,9 @@ impl Scorer {
     /// Score a JSONL export held in memory and return exactly what
     /// `layer-risk score --as-of D --jobs 1` prints for it: one record per non-blank line,
     /// with `line`, errors as records (`{"line": N, "error": {...}}`), a line over 1 MiB as
-    /// `line_too_long`. `jobs` threads (the bytes do not depend on it).
+    /// `line_too_long`. Gzip data (as read from a `.jsonl.gz`) is decompressed, as the CLI
+    /// does; a corrupt gzip stream raises `ValueError`. `jobs` threads (the bytes do not
+    /// depend on it).
     ///
     /// >>> import layer_risk
     /// >>> s = layer_risk.Scorer(as_of="2026-11-22")
@@ -294,16 +296,9 @@ impl Scorer {
         let out = detach_if(py, data.len(), || {
             // Records come to about half the input; reserving its size saves a late copy.
             let mut out = Vec::with_capacity(data.len() + 1024);
-            batch::score(
-                &data[..],
-                &mut out,
-                scorer,
-                batch::Options::new(jobs),
-                |_, _| {},
-            )
-            .map(|_| out)
+            batch::score_bytes(&data, &mut out, scorer, batch::Options::new(jobs)).map(|_| out)
         });
-        // Reading from memory and writing to a Vec cannot fail; if it ever did, say so.
+        // Only a corrupt or cut gzip stream fails (writing to a Vec cannot).
         let out = out.map_err(|e| PyValueError::new_err(format!("score_jsonl: {e}")))?;
         Ok(PyBytes::new(py, &out))
     }

@@ -2,6 +2,7 @@
 
 import datetime
 import doctest
+import gzip
 import json
 import threading
 import time
@@ -36,6 +37,16 @@ def test_score_jsonl_is_the_cli_byte_for_byte(scorer, export, cli_records):
     for code in ("truncated", "invalid_utf8", "line_too_long", "wrong_type"):
         assert f'"code":"{code}"' in text, code
     assert '"match":{' in text  # envelopes with applicants were decided
+
+
+def test_a_gzip_export_reads_as_the_cli_reads_it(scorer, export, cli_records):
+    data = export.read_bytes()
+    half = data.index(b"\n", len(data) // 2) + 1
+    # Two gzip members, as `cat a.gz b.gz` makes.
+    gz = gzip.compress(data[:half]) + gzip.compress(data[half:])
+    assert scorer.score_jsonl(gz) == cli_records
+    with pytest.raises(ValueError, match="score_jsonl"):
+        scorer.score_jsonl(gz[: len(gz) // 2])
 
 
 def test_score_lines_are_the_cli_records_without_line(scorer, export, cli_records):
