@@ -4,6 +4,7 @@ import datetime
 import doctest
 import gzip
 import json
+import pickle
 import threading
 import time
 from pathlib import Path
@@ -154,6 +155,15 @@ def test_parse_errors_are_located_and_typed(scorer):
         1,
         "identity.name.first_name",
     )
+    # Picklable with its fields (Spark sends task errors between processes).
+    again = pickle.loads(pickle.dumps(e.value))
+    assert (type(again), str(again), again.code, again.path) == (
+        layer_risk.ParseError,
+        str(e.value),
+        "wrong_type",
+        "identity.name.first_name",
+    )
+    assert isinstance(again, layer_risk.LayerRiskError)
     with pytest.raises(layer_risk.ParseError) as e:
         scorer.assess(b'{"identity": null}\n\xff')
     assert (e.value.code, e.value.line, e.value.column) == ("invalid_utf8", 2, 1)
