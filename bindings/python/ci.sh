@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # CI for the Python package, from the repository root: install it from source into a fresh
 # virtualenv exactly as the README says (`pip install ./bindings/python`), then run its tests,
-# the local-Spark test included (LAYER_RISK_REQUIRE_SPARK=1: a missing pyspark, pyarrow or
-# JDK fails the run instead of skipping the test).
+# the local-Spark test and the README's Flask example included (LAYER_RISK_REQUIRE_ALL=1: a
+# missing pyspark, pyarrow, JDK, flask or plaid-python fails the run instead of skipping).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -28,10 +28,10 @@ rm -rf "$VENV"
 "$PYTHON" -m venv "$VENV"
 echo "== python: pip install ./bindings/python (maturin builds the extension)"
 "$VENV/bin/pip" install -q ./bindings/python
-echo "== python: test dependencies (pytest, pyspark, pyarrow)"
-"$VENV/bin/pip" install -q pytest "pyspark>=3.5,<5" "pyarrow>=11" "pandas<3"
+echo "== python: test dependencies (pytest, pyspark, pyarrow, flask, plaid-python)"
+"$VENV/bin/pip" install -q pytest "pyspark>=3.5,<5" "pyarrow>=11" "pandas<3" flask plaid-python
 echo "== python: pytest"
-LAYER_RISK_REQUIRE_SPARK=1 LAYER_RISK_CLI="$PWD/target/release/layer-risk" \
+LAYER_RISK_REQUIRE_ALL=1 LAYER_RISK_CLI="$PWD/target/release/layer-risk" \
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider bindings/python/tests
 
 # The wheel is abi3 (one for CPython 3.9+): when the oldest supported Python is on the

@@ -1,7 +1,7 @@
 """layer_risk.spark.score in a local Spark gives the CLI's record for every line.
 
 Needs pyspark, pyarrow and a JDK. Without them the test is skipped, unless
-LAYER_RISK_REQUIRE_SPARK=1 (as CI sets it), when their absence fails the run.
+LAYER_RISK_REQUIRE_ALL=1 (as CI sets it), when their absence fails the run.
 """
 
 import json
@@ -13,7 +13,7 @@ import pytest
 import layer_risk
 from conftest import AS_OF, REPO, run_cli, strip_line
 
-if os.environ.get("LAYER_RISK_REQUIRE_SPARK") == "1":
+if os.environ.get("LAYER_RISK_REQUIRE_ALL") == "1":
     import pyarrow  # noqa: F401
     import pyspark  # noqa: F401
 else:
