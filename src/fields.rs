@@ -100,3 +100,38 @@ impl Default for AgeBounds {
         AgeBounds { min: 18, max: 120 }
     }
 }
+
+/// The year, month and day of text shaped exactly `YYYY-MM-DD` (ten characters, ASCII
+/// digits and two dashes), not yet checked against the calendar.
+pub(crate) fn ymd_shape(raw: &str) -> Option<(i32, u32, u32)> {
+    let b = raw.as_bytes();
+    let shape_ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape_ok {
+        return None;
+    }
+    let num =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+    // The year has four digits, so it fits an i32.
+    Some((num(0..4) as i32, num(5..7), num(8..10)))
+}
+
+/// A date written strictly `YYYY-MM-DD` that exists in the calendar: the rule a date of
+/// birth is held to, and the one the language bindings hold an evaluation date to.
+///
+/// # Example
+/// ```
+/// use layer_risk::parse_date;
+/// assert_eq!(parse_date("2024-02-29"), chrono::NaiveDate::from_ymd_opt(2024, 2, 29));
+/// for bad in ["2026-02-30", "2026-1-02", " 2026-01-02", "10000-1-01", "2026/01/02"] {
+///     assert_eq!(parse_date(bad), None, "{bad}");
+/// }
+/// ```
+pub fn parse_date(raw: &str) -> Option<chrono::NaiveDate> {
+    let (y, m, d) = ymd_shape(raw)?;
+    chrono::NaiveDate::from_ymd_opt(y, m, d)
+}

@@ -124,7 +124,7 @@ pub mod gen;
 pub use api::{assess, assess_input, assess_json, assess_with, LineResult, Scorer};
 pub use decision::{Decision, Record};
 pub use error::{ParseError, ParseErrorKind, RulesError, RulesErrorKind};
-pub use fields::{AgeBounds, EditField, Window};
+pub use fields::{parse_date, AgeBounds, EditField, Window};
 pub use finding::{
     Class, Code, Field, Finding, Observed, ReasonCode, EDIT_RULE, IDENTITY_MATCH_UNAVAILABLE,
     MATCH_RULE,

@@ -2,27 +2,14 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::fields::AgeBounds;
+use crate::fields::{ymd_shape, AgeBounds};
 use crate::finding::{Code, Finding};
 
 /// Parse a strict `YYYY-MM-DD` date. `Err(code)` says whether the text is malformed or
 /// names a day that does not exist.
 pub(crate) fn parse_ymd(raw: &str) -> Result<NaiveDate, Code> {
-    let b = raw.as_bytes();
-    let shape_ok = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape_ok {
-        return Err(Code::DobMalformed);
-    }
-    let num =
-        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
-    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
-    // `y` has four digits, so it fits an i32.
-    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(Code::DobImpossible)
+    let (y, m, d) = ymd_shape(raw).ok_or(Code::DobMalformed)?;
+    NaiveDate::from_ymd_opt(y, m, d).ok_or(Code::DobImpossible)
 }
 
 /// Whole years from `dob` to `as_of` (birthday-aware; 29 February birthdays turn a year older

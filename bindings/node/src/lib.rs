@@ -13,7 +13,6 @@
 //! argument types before calling in, so napi's own conversion errors are never reached in
 //! normal use.
 
-use chrono::NaiveDate;
 use layer_risk::{batch, LineResult, ParseError, RuleSet, RulesError};
 use napi::bindgen_prelude::{Buffer, BufferSlice, Either};
 use napi_derive::napi;
@@ -72,21 +71,6 @@ impl Failure {
     }
 }
 
-/// A date written exactly `YYYY-MM-DD` (four-digit year, two-digit month and day) that
-/// exists in the calendar.
-fn parse_as_of(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    let shaped = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        });
-    if !shaped {
-        return None;
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
 /// The bytes of a JS string (encoded as UTF-8 on the way in, as `Buffer.from` encodes it)
 /// or of a Buffer (borrowed, not copied).
 fn bytes<'a>(value: &'a Either<String, BufferSlice<'_>>) -> &'a [u8] {
@@ -132,7 +116,7 @@ pub fn new_scorer(
     rules_name: Option<String>,
     as_of: String,
 ) -> Either<NativeScorer, Failure> {
-    let Some(as_of) = parse_as_of(&as_of) else {
+    let Some(as_of) = layer_risk::parse_date(&as_of) else {
         return Either::B(Failure::invalid_arg(
             "asOf: expected an existing date written 'YYYY-MM-DD'",
         ));

@@ -102,9 +102,7 @@ fn as_of_date(value: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
         }
         value.call_method0("isoformat")?.extract()?
     };
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-        .ok()
-        .filter(|_| text.len() == 10)
+    layer_risk::parse_date(&text)
         .ok_or_else(|| PyValueError::new_err("as_of: expected a date as 'YYYY-MM-DD'"))
 }
 
