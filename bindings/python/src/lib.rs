@@ -106,8 +106,13 @@ fn as_of_date(value: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
         .ok_or_else(|| PyValueError::new_err("as_of: expected a date as 'YYYY-MM-DD'"))
 }
 
-/// Bytes of a `str` or `bytes` argument: borrowed from `bytes`, copied from `str`.
-fn bytes_of<'a>(value: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, [u8]>> {
+/// Bytes of a `str` or `bytes` argument: borrowed from `bytes`, copied from `str`. `what`
+/// names the argument in the `TypeError`; it is only called then (score_lines passes every
+/// line through here).
+fn bytes_of<'a>(
+    value: &'a Bound<'_, PyAny>,
+    what: impl FnOnce() -> String,
+) -> PyResult<Cow<'a, [u8]>> {
     if let Ok(b) = value.cast::<PyBytes>() {
         return Ok(Cow::Borrowed(b.as_bytes()));
     }
@@ -124,7 +129,8 @@ fn bytes_of<'a>(value: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, [u8
         };
     }
     Err(PyTypeError::new_err(format!(
-        "{what}: expected str or bytes, got {}",
+        "{}: expected str or bytes, got {}",
+        what(),
         value.get_type().name()?
     )))
 }
@@ -244,11 +250,11 @@ impl Scorer {
         body: &Bound<'py, PyAny>,
         applicant: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let body = bytes_of(body, "body")?;
+        let body = bytes_of(body, || "body".into())?;
         let applicant = match applicant {
             None => None,
             Some(a) if a.is_instance_of::<PyBytes>() || a.is_instance_of::<PyString>() => {
-                Some(bytes_of(a, "applicant")?.into_owned())
+                Some(bytes_of(a, || "applicant".into())?.into_owned())
             }
             Some(a) => {
                 let dumps = JSON_DUMPS.import(py, "json", "dumps")?;
@@ -289,7 +295,7 @@ impl Scorer {
         if jobs == 0 {
             return Err(PyValueError::new_err("jobs: at least 1"));
         }
-        let data = bytes_of(data, "data")?;
+        let data = bytes_of(data, || "data".into())?;
         let scorer = &self.inner;
         let out = detach_if(py, data.len(), || {
             // Records come to about half the input; reserving its size saves a late copy.
@@ -322,7 +328,7 @@ impl Scorer {
             bodies.push(if item.is_none() {
                 None
             } else {
-                Some(bytes_of(item, &format!("lines[{i}]"))?)
+                Some(bytes_of(item, || format!("lines[{i}]"))?)
             });
         }
         let scorer = &self.inner;

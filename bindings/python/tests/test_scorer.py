@@ -138,7 +138,7 @@ def test_as_of():
     assert layer_risk.Scorer(as_of=datetime.date(2026, 1, 2)).as_of == "2026-01-02"
     with pytest.raises(TypeError, match="not a datetime"):
         layer_risk.Scorer(as_of=datetime.datetime(2026, 1, 2))
-    for bad in ("2026-1-2", "2026-02-30", "yesterday", " 2026-01-02"):
+    for bad in ("2026-1-2", "2026-02-30", "yesterday", " 2026-01-02", "10000-1-01"):
         with pytest.raises(ValueError, match="YYYY-MM-DD"):
             layer_risk.Scorer(as_of=bad)
     with pytest.raises(TypeError):
@@ -175,7 +175,7 @@ def test_parse_errors_are_located_and_typed(scorer):
     assert e.value.code == "ambiguous_envelope"
     with pytest.raises(TypeError):
         scorer.assess(7)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"lines\[1\]: expected str or bytes, got int"):
         scorer.score_lines(["{}", 7])
     with pytest.raises(ValueError):
         scorer.score_jsonl(b"", jobs=0)
