@@ -95,10 +95,10 @@ def score(
     def run(batches: Iterator["pyarrow.RecordBatch"]) -> Iterator["pyarrow.RecordBatch"]:
         import pyarrow as pa
 
-        if rules_text is None:
+        if rules_name is None or rules_text is None:
             scorer = Scorer(as_of=as_of_text)
         else:
-            scorer = Scorer.from_json(rules_text, rules_name or "rules", as_of=as_of_text)
+            scorer = Scorer.from_json(rules_text, rules_name, as_of=as_of_text)
         for batch in batches:
             lines = batch.column(index)
             # Same buffers, read as bytes: no UTF-8 decoding, no copy.
@@ -107,9 +107,10 @@ def score(
             elif pa.types.is_large_string(lines.type):
                 lines = lines.view(pa.large_binary())
             records = scorer.score_lines(lines.to_pylist())
-            keep = pa.array([r is not None for r in records], type=pa.bool_())
-            kept = batch.filter(keep)
             recs = pa.array([r for r in records if r is not None], type=pa.string())
+            kept = batch
+            if len(recs) < batch.num_rows:  # blank lines: drop their rows
+                kept = batch.filter(pa.array([r is not None for r in records], type=pa.bool_()))
             yield pa.RecordBatch.from_arrays(
                 list(kept.columns) + [recs], names=list(batch.schema.names) + [RECORD]
             )
