@@ -127,7 +127,7 @@ pub(crate) fn ymd_shape(raw: &str) -> Option<(i32, u32, u32)> {
 /// ```
 /// use layer_risk::parse_date;
 /// assert_eq!(parse_date("2024-02-29"), chrono::NaiveDate::from_ymd_opt(2024, 2, 29));
-/// for bad in ["2026-02-30", "2026-1-02", " 2026-01-02", "10000-1-01", "2026/01/02"] {
+/// for bad in ["2026-02-30", "2026-1-02", " 2026-1-01", "+2026-1-01", "2026-01- 1", "2026/01/02"] {
 ///     assert_eq!(parse_date(bad), None, "{bad}");
 /// }
 /// ```

@@ -138,7 +138,7 @@ def test_as_of():
     assert layer_risk.Scorer(as_of=datetime.date(2026, 1, 2)).as_of == "2026-01-02"
     with pytest.raises(TypeError, match="not a datetime"):
         layer_risk.Scorer(as_of=datetime.datetime(2026, 1, 2))
-    for bad in ("2026-1-2", "2026-02-30", "yesterday", " 2026-01-02", "10000-1-01"):
+    for bad in ("2026-1-2", "2026-02-30", "yesterday", " 2026-01-02", "+2026-1-01", "2026-01- 1"):
         with pytest.raises(ValueError, match="YYYY-MM-DD"):
             layer_risk.Scorer(as_of=bad)
     with pytest.raises(TypeError):
