@@ -7,8 +7,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use crate::error::ParseError;
-use crate::finding::{Code, Field, ReasonCode, IDENTITY_MATCH_UNAVAILABLE};
 use crate::matching::MatchReport;
+use crate::resolve::{unavailable_reason, Bounds, Resolution, Step, StepKind};
 use crate::rules::{Outcome, RuleSet, RuleSetId};
 use crate::score::Reason;
 
@@ -38,85 +38,12 @@ pub struct Decision<'r> {
     pub as_of: NaiveDate,
     /// The libphonenumber metadata version behind the phone check.
     pub phone_metadata: &'static str,
+    /// The floor and routing of the resolution, for the threshold sweep.
+    pub(crate) bounds: Bounds,
 }
 
-/// One step of the outcome resolution: what set or moved the outcome, and to what.
-///
-/// A decision lists the steps that changed its outcome, in order (see
-/// [`Decision::resolution`] and `rules/README.md`), so a reviewer sees why a score of 20 is
-/// `identity_verification`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Step<'r> {
-    /// What acted.
-    pub step: StepKind,
-    /// The reason (finding code or rule id) behind it, if one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub by: Option<&'r str>,
-    /// The outcome after this step.
-    pub outcome: Outcome,
-}
-
-/// The kinds of [`Step`], in the order they are applied.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum StepKind {
-    /// The score's tier (always the first step).
-    Score,
-    /// A passed Identity Verification lowered the score by the rules' `idv_passed_discount`.
-    IdvPassedDiscount,
-    /// A reason's `force` in the rules file raised the outcome.
-    Force,
-    /// Invalid or inconsistent identity data is never trusted: raised to `identity_match`.
-    InvalidIdentityData,
-    /// A guardrail of the rules file held the outcome at its tier.
-    Guardrail,
-    /// The step-up concerns the date of birth, the SSN or the identity as a whole, which
-    /// Identity Match cannot compare: raised to `identity_verification`.
-    IdentityMatchCannotSettle,
-    /// No linked Item for Identity Match to compare with: raised to `identity_verification`.
-    IdentityMatchUnavailable,
-}
-
-/// The strictest guardrail holding reason `r`, if any. A guardrail names a rule id or a
-/// finding code, and a finding's rule id is its code, so the rule id is what to compare.
-fn guardrail(rules: &RuleSet, r: &Reason<'_>) -> Option<Outcome> {
-    rules
-        .guardrails()
-        .iter()
-        .filter(|g| g.key == r.rule_id)
-        .map(|g| g.at_least)
-        .max()
-}
-
-/// Step 5: does `r` drive a step-up (points, a force, an invalid-identity floor or a
-/// guardrail) while concerning a field Identity Match cannot settle?
-fn unsettled_driver(rules: &RuleSet, r: &Reason<'_>) -> bool {
-    let drives =
-        r.points > 0 || r.force.is_some() || doubts_identity(r) || guardrail(rules, r).is_some();
-    drives && r.concerns.identity_match_settles() == Some(false)
-}
-
-/// Is this reason an invalid or inconsistent finding on an identity field?
-fn doubts_identity(r: &Reason<'_>) -> bool {
-    r.class.is_some_and(|c| c.is_doubt()) && r.concerns.is_identity()
-}
-
-/// Resolve the outcome from scored reasons; `score` is the sum of their points. In order
-/// (`rules/README.md`, "Outcome"):
-///
-/// 1. the score, less the rules' `idv_passed_discount` when the user passed Identity
-///    Verification, gives a tier;
-/// 2. a reason's `force` raises it;
-/// 3. an invalid or inconsistent finding on an identity field raises `trust` to
-///    `identity_match`;
-/// 4. a guardrail holds it at or above its tier;
-/// 5. `identity_match` becomes `identity_verification` when a reason that drives the
-///    step-up concerns the date of birth, the SSN or the identity as a whole;
-/// 6. `identity_match` becomes `identity_verification` when there is no linked Item and the
-///    rules require one (reason `identity_match_unavailable`).
-///
-/// No rules file changes steps 3, 5 and the order; a passed IDV acts only in step 1.
+/// Resolve the outcome of scored reasons whose points add up to `score` (see
+/// [`crate::resolve`]) and assemble the decision.
 pub(crate) fn decide<'r>(
     request_id: Option<&str>,
     mut reasons: Vec<Reason<'r>>,
@@ -126,116 +53,18 @@ pub(crate) fn decide<'r>(
     rules: &'r RuleSet,
     as_of: NaiveDate,
 ) -> Decision<'r> {
-    let mut steps: Vec<Step<'r>> = Vec::with_capacity(2);
-    let raise = |steps: &mut Vec<Step<'r>>, outcome: &mut Outcome, step, by, to| {
-        if to > *outcome {
-            *outcome = to;
-            steps.push(Step {
-                step,
-                by,
-                outcome: to,
-            });
-        }
-    };
-    let mut outcome = rules.tiers().for_score(score);
-    steps.push(Step {
-        step: StepKind::Score,
-        by: None,
-        outcome,
-    });
-    let mut score = score;
-    let discount = u64::from(rules.idv_passed_discount().min(100));
-    if discount > 0
-        && reasons
-            .iter()
-            .any(|r| r.code == ReasonCode::Finding(Code::IdvPassed))
-    {
-        let kept = u64::from(score) * (100 - discount) / 100;
-        score = u32::try_from(kept).unwrap_or(score);
-        outcome = rules.tiers().for_score(score);
-        steps.push(Step {
-            step: StepKind::IdvPassedDiscount,
-            by: Some(Code::IdvPassed.as_str()),
-            outcome,
-        });
-    }
-    // 2. The strongest force (the first reason with it).
-    let strongest = reasons
-        .iter()
-        .filter_map(|r| r.force.map(|f| (f, r.rule_id)))
-        .fold(
-            None,
-            |best: Option<(Outcome, &'r str)>, (f, id)| match best {
-                Some((b, _)) if b >= f => best,
-                _ => Some((f, id)),
-            },
-        );
-    if let Some((f, id)) = strongest {
-        raise(&mut steps, &mut outcome, StepKind::Force, Some(id), f);
-    }
-    // 3. Invalid identity data is never trusted.
-    if let Some(r) = reasons.iter().find(|r| doubts_identity(r)) {
-        raise(
-            &mut steps,
-            &mut outcome,
-            StepKind::InvalidIdentityData,
-            Some(r.rule_id),
-            Outcome::IdentityMatch,
-        );
-    }
-    // 4. Guardrails, strictest first.
-    let mut held: Option<(Outcome, &'r str)> = None;
-    for g in rules.guardrails() {
-        let hit = reasons.iter().any(|r| r.rule_id == g.key);
-        if hit && held.is_none_or(|(t, _)| g.at_least > t) {
-            held = Some((g.at_least, g.key.as_str()));
-        }
-    }
-    if let Some((t, key)) = held {
-        raise(&mut steps, &mut outcome, StepKind::Guardrail, Some(key), t);
-    }
-    // 5. Identity Match settles name, address, phone and email only.
-    if outcome == Outcome::IdentityMatch {
-        let unsettled = reasons.iter().find(|r| unsettled_driver(rules, r));
-        if let Some(r) = unsettled {
-            raise(
-                &mut steps,
-                &mut outcome,
-                StepKind::IdentityMatchCannotSettle,
-                Some(r.rule_id),
-                Outcome::IdentityVerification,
-            );
-        }
-    }
-    // 6. Identity Match needs a linked Item.
-    if outcome == Outcome::IdentityMatch && !has_items && rules.identity_match_requires_items() {
-        raise(
-            &mut steps,
-            &mut outcome,
-            StepKind::IdentityMatchUnavailable,
-            Some(IDENTITY_MATCH_UNAVAILABLE),
-            Outcome::IdentityVerification,
-        );
-        reasons.push(Reason {
-            code: ReasonCode::IdentityMatchUnavailable,
-            rule_id: IDENTITY_MATCH_UNAVAILABLE,
-            field: "items",
-            class: None,
-            concerns: Field::Items,
-            window: None,
-            minus: None,
-            observed: None,
-            threshold: None,
-            points: 0,
-            force: Some(Outcome::IdentityVerification),
-        });
+    let resolution = Resolution::of(&reasons, has_items, rules);
+    let (score, steps) = resolution.apply(score, rules.tiers());
+    let last = steps.last().copied();
+    if last.is_some_and(|s| s.step == StepKind::IdentityMatchUnavailable) {
+        reasons.push(unavailable_reason());
     }
     // Heaviest first, then stricter forced tier; a stable sort keeps validation order, then
     // rule-file order, on the remaining ties.
     reasons.sort_by(|a, b| b.points.cmp(&a.points).then(b.force.cmp(&a.force)));
     Decision {
         request_id: request_id.map(str::to_owned),
-        outcome,
+        outcome: last.map_or(Outcome::Trust, |s| s.outcome),
         score,
         reasons,
         resolution: steps,
@@ -243,35 +72,8 @@ pub(crate) fn decide<'r>(
         rules: rules.id(),
         as_of,
         phone_metadata: crate::validate::phone::metadata_version(),
+        bounds: resolution.bounds(),
     }
-}
-
-/// What of a decision does not depend on the tiers, so that its outcome under any other
-/// tiers can be told without deciding again (for [`crate::sweep`]): the lowest outcome the
-/// forces, the invalid-identity floor and the guardrails hold it at (steps 2 to 4), and
-/// whether steps 5 and 6 would turn an `identity_match` into `identity_verification`. Both
-/// read only the reasons, the linked Items and the rules, never the score; the
-/// `identity_match_unavailable` reason that step 6 itself adds is left out.
-pub(crate) fn tier_independent(
-    reasons: &[Reason<'_>],
-    has_items: bool,
-    rules: &RuleSet,
-) -> (Outcome, bool) {
-    let own = |r: &&Reason<'_>| r.code != ReasonCode::IdentityMatchUnavailable;
-    let mut floor = Outcome::Trust;
-    for r in reasons.iter().filter(own) {
-        floor = floor.max(r.force.unwrap_or(Outcome::Trust));
-        if doubts_identity(r) {
-            floor = floor.max(Outcome::IdentityMatch);
-        }
-        floor = floor.max(guardrail(rules, r).unwrap_or(Outcome::Trust));
-    }
-    let unsettled = reasons
-        .iter()
-        .filter(own)
-        .any(|r| unsettled_driver(rules, r));
-    let unavailable = !has_items && rules.identity_match_requires_items();
-    (floor, unsettled || unavailable)
 }
 
 /// `YYYY-MM-DD` without allocating (years 0 to 9999; others are clamped, which the
@@ -589,21 +391,6 @@ impl fmt::Display for Decision<'_> {
             write!(f, " -> {}", step.outcome)?;
         }
         writeln!(f)
-    }
-}
-
-impl StepKind {
-    /// The step's name in decisions: `score`, `force`, `guardrail`, ...
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepKind::Score => "score",
-            StepKind::IdvPassedDiscount => "idv_passed_discount",
-            StepKind::Force => "force",
-            StepKind::InvalidIdentityData => "invalid_identity_data",
-            StepKind::Guardrail => "guardrail",
-            StepKind::IdentityMatchCannotSettle => "identity_match_cannot_settle",
-            StepKind::IdentityMatchUnavailable => "identity_match_unavailable",
-        }
     }
 }
 

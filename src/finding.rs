@@ -55,6 +55,13 @@ macro_rules! codes {
 }
 
 impl Code {
+    /// Does the code concern one identity field's edit counts (`edit_counts_missing`,
+    /// `edit_windows_missing`, `edit_windows_not_nested`), so that a finding names that field
+    /// as its subject?
+    pub fn takes_subject(self) -> bool {
+        self.field() == Field::EditHistory
+    }
+
     /// The layer-risk release that introduced the code, e.g. `"0.1"`.
     ///
     /// A rules file must price every code, so a release that adds codes refuses files

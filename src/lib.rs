@@ -107,6 +107,8 @@ mod matching;
 mod rules;
 // Layer 6: scoring.
 mod score;
+// Layer 7: outcome resolution.
+mod resolve;
 // Layer 7: the decision and its record.
 mod decision;
 // Layer 8: the public way through.
@@ -133,6 +135,7 @@ pub use matching::{
     band, compare, email_name_score, AddressMatch, Band, DobMatch, MatchField, MatchReport,
     NameMatch, ScoreOnly,
 };
+pub use resolve::{Bounds, FixedSemantics, Step, StepKind};
 pub use rules::{
     EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers, DEFAULT_RULES_JSON,
     MAX_POINTS,

@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use crate::fields::{EditField, Window};
-use crate::finding::{Class, Field, Finding, Observed, ReasonCode};
+use crate::finding::{Class, Code, Field, Finding, Observed, ReasonCode};
 use crate::matching::MatchReport;
-use crate::rules::{EditRule, Outcome, RuleSet};
+use crate::rules::{EditRule, MatchRule, Outcome, Price, RuleSet};
 use crate::session::EditHistory;
 
 /// Why a decision came out as it did: one finding or one fired rule.
@@ -71,62 +71,105 @@ pub fn score_with_match<'r>(
     let mut reasons = Vec::with_capacity(findings.len() + 4);
     for f in findings {
         let price = rules.price(f.code).unwrap_or_default();
-        reasons.push(Reason {
-            code: ReasonCode::Finding(f.code),
-            rule_id: f.code.as_str(),
-            field: f.subject.map_or(f.code.field().as_str(), |s| s.as_str()),
-            class: Some(f.code.class()),
-            concerns: f.subject.map_or(f.code.field(), Field::from),
-            window: None,
-            minus: None,
-            observed: f.observed,
-            threshold: f.threshold,
-            points: points(price.points),
-            force: price.force,
-        });
+        let mut r = finding_reason(f.code, f.subject, price);
+        r.observed = f.observed;
+        r.threshold = f.threshold;
+        reasons.push(r);
     }
     if let Some(h) = history {
         // Each field's cumulative counts, read once for all the rules.
         let cum = EditField::ALL.map(|f| h.counts(f).map_or([None; 5], |c| c.cumulative_all()));
         for rule in rules.edit_rules() {
             if let Some(count) = fires(rule, &cum) {
-                reasons.push(Reason {
-                    code: ReasonCode::EditRule,
-                    rule_id: &rule.id,
-                    field: rule.field.as_str(),
-                    class: None,
-                    concerns: Field::from(rule.field),
-                    window: Some(rule.window),
-                    minus: rule.minus,
-                    observed: Some(count.into()),
-                    threshold: Some(u64::from(rule.at_least)),
-                    points: points(rule.points),
-                    force: rule.force,
-                });
+                reasons.push(edit_rule_reason(rule, count));
             }
         }
     }
     if let Some(report) = report {
         for rule in rules.match_rules() {
             if let Some(s) = report.score(rule.field).filter(|s| *s < rule.below) {
-                reasons.push(Reason {
-                    code: ReasonCode::MatchRule,
-                    rule_id: &rule.id,
-                    field: rule.field.as_str(),
-                    class: None,
-                    concerns: rule.field.concerns(),
-                    window: None,
-                    minus: None,
-                    observed: Some(u64::from(s).into()),
-                    threshold: Some(u64::from(rule.below)),
-                    points: points(rule.points),
-                    force: rule.force,
-                });
+                reasons.push(match_rule_reason(rule, s));
             }
         }
     }
     let total = reasons.iter().fold(0u32, |a, r| a.saturating_add(r.points));
     (reasons, total)
+}
+
+/// The reason of a finding priced `price` (without its observation).
+fn finding_reason<'r>(code: Code, subject: Option<EditField>, price: Price) -> Reason<'r> {
+    Reason {
+        code: ReasonCode::Finding(code),
+        rule_id: code.as_str(),
+        field: subject.map_or(code.field().as_str(), |s| s.as_str()),
+        class: Some(code.class()),
+        concerns: subject.map_or(code.field(), Field::from),
+        window: None,
+        minus: None,
+        observed: None,
+        threshold: None,
+        points: points(price.points),
+        force: price.force,
+    }
+}
+
+/// The reason of an edit rule that fired on `count`.
+fn edit_rule_reason(rule: &EditRule, count: u32) -> Reason<'_> {
+    Reason {
+        code: ReasonCode::EditRule,
+        rule_id: &rule.id,
+        field: rule.field.as_str(),
+        class: None,
+        concerns: Field::from(rule.field),
+        window: Some(rule.window),
+        minus: rule.minus,
+        observed: Some(count.into()),
+        threshold: Some(u64::from(rule.at_least)),
+        points: points(rule.points),
+        force: rule.force,
+    }
+}
+
+/// The reason of a match rule that fired on score `s`.
+fn match_rule_reason(rule: &MatchRule, s: u8) -> Reason<'_> {
+    Reason {
+        code: ReasonCode::MatchRule,
+        rule_id: &rule.id,
+        field: rule.field.as_str(),
+        class: None,
+        concerns: rule.field.concerns(),
+        window: None,
+        minus: None,
+        observed: Some(u64::from(s).into()),
+        threshold: Some(u64::from(rule.below)),
+        points: points(rule.points),
+        force: rule.force,
+    }
+}
+
+/// The reasons scoring would build, for callers that ask what the resolution makes of a
+/// code or a rule without a response ([`crate::resolve::FixedSemantics`]).
+pub(crate) mod probe {
+    use super::{edit_rule_reason, finding_reason, match_rule_reason, Reason};
+    use crate::fields::EditField;
+    use crate::finding::Code;
+    use crate::rules::{EditRule, MatchRule, Price};
+
+    /// The reason of finding `code` (on the counts of `subject`, for edit-history codes),
+    /// priced 0.
+    pub(crate) fn finding(code: Code, subject: Option<EditField>) -> Reason<'static> {
+        finding_reason(code, subject, Price::default())
+    }
+
+    /// The reason of `rule` when it fires.
+    pub(crate) fn edit_rule(rule: &EditRule) -> Reason<'_> {
+        edit_rule_reason(rule, rule.at_least)
+    }
+
+    /// The reason of `rule` when it fires.
+    pub(crate) fn match_rule(rule: &MatchRule) -> Reason<'_> {
+        match_rule_reason(rule, 0)
+    }
 }
 
 /// The observed count when the rule fires: the cumulative count of `window` (see

@@ -29,9 +29,10 @@ use serde::Serialize;
 
 use crate::api::assess_input;
 use crate::batch::{LineFn, Merge};
-use crate::decision::{tier_independent, Decision};
+use crate::decision::Decision;
 use crate::diff::Label;
 use crate::error::ParseError;
+use crate::resolve::Bounds;
 use crate::rules::{Outcome, RuleSet, RuleSetId, Tiers};
 use crate::session::parse_input_bytes;
 
@@ -51,18 +52,17 @@ pub struct LineProfile {
 }
 
 impl LineProfile {
-    /// The profile of `decision`, made with `rules` on a response with (`has_items`) or
-    /// without linked Items.
-    pub fn of(decision: &Decision<'_>, has_items: bool, rules: &RuleSet) -> Self {
-        let (floor, routes_to_iv) = tier_independent(&decision.reasons, has_items, rules);
+    /// The profile of `decision`.
+    pub fn of(decision: &Decision<'_>) -> Self {
         LineProfile {
             score: decision.score,
-            floor,
-            routes_to_iv,
+            floor: decision.bounds.floor,
+            routes_to_iv: decision.bounds.routes_to_iv,
         }
     }
 
-    /// The outcome the decision would have with the same rules but `tiers`.
+    /// The outcome the decision would have with the same rules but `tiers`: the
+    /// resolution's own [`Bounds::outcome`] of the tier its score falls in.
     ///
     /// # Example
     /// ```
@@ -74,12 +74,11 @@ impl LineProfile {
     /// assert_eq!(p.outcome(tiers(30, 70)), Outcome::IdentityVerification); // routed
     /// ```
     pub fn outcome(&self, tiers: Tiers) -> Outcome {
-        let o = tiers.for_score(self.score).max(self.floor);
-        if o == Outcome::IdentityMatch && self.routes_to_iv {
-            Outcome::IdentityVerification
-        } else {
-            o
-        }
+        let bounds = Bounds {
+            floor: self.floor,
+            routes_to_iv: self.routes_to_iv,
+        };
+        bounds.outcome(tiers.for_score(self.score))
     }
 }
 
@@ -144,14 +143,13 @@ impl SweepSetup<'_, '_> {
             }
         };
         let d = assess_input(&input, self.rules, self.as_of);
-        let has_items = input.session.items.is_some_and(|n| n.0 > 0);
         let label = input
             .session
             .request_id
             .as_deref()
             .and_then(|id| self.labels.get(id))
             .copied();
-        stats.add(LineProfile::of(&d, has_items, self.rules), label);
+        stats.add(LineProfile::of(&d), label);
     }
 
     /// The sweep table of `stats` around this rule set's tiers.

@@ -18,14 +18,15 @@ const LAYERS: &[(&str, u8)] = &[
     ("matching", 3),
     ("rules", 4),
     ("score", 5),
-    ("decision", 6),
-    ("api", 7),
-    ("batch", 8),
-    ("diff", 8),
-    ("drift", 8),
-    ("rulestest", 8),
-    ("sweep", 8),
-    ("gen", 9),
+    ("resolve", 6),
+    ("decision", 7),
+    ("api", 8),
+    ("batch", 9),
+    ("diff", 9),
+    ("drift", 9),
+    ("rulestest", 9),
+    ("sweep", 9),
+    ("gen", 10),
 ];
 
 fn layer(module: &str) -> Option<u8> {

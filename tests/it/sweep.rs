@@ -59,8 +59,7 @@ fn profile_outcome_equals_a_fresh_decision_under_other_tiers() {
                 continue;
             };
             let d = assess_input(&input, rules, util::as_of());
-            let has_items = input.session.items.is_some_and(|n| n.0 > 0);
-            let p = LineProfile::of(&d, has_items, rules);
+            let p = LineProfile::of(&d);
             assert_eq!(p.outcome(rules.tiers()), d.outcome);
             for (t, other) in &others {
                 let fresh = assess_input(&input, other, util::as_of());

@@ -452,7 +452,7 @@ fn rules_check(files: &[PathBuf]) -> Result<ExitCode, Fail> {
                     r.edit_rules().len(),
                     r.match_rules().len()
                 );
-                print!("{}", fixed_semantics(&r));
+                print!("{}", layer_risk::FixedSemantics::of(&r));
             }
             Err(Fail::Usage(msg)) => {
                 eprintln!("{msg}");
@@ -466,68 +466,6 @@ fn rules_check(files: &[PathBuf]) -> Result<ExitCode, Fail> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// What a rules file cannot change, spelled out for the file at hand (`rules check`).
-fn fixed_semantics(r: &RuleSet) -> String {
-    use layer_risk::{Code, EditField, Field, MatchField};
-    let join = |v: Vec<&str>| v.join(", ");
-    let doubts: Vec<&str> = Code::ALL
-        .iter()
-        .filter(|c| c.class().is_doubt() && c.field().is_identity())
-        .map(|c| c.as_str())
-        .collect();
-    let unsettled = |f: Field| f.identity_match_settles() == Some(false);
-    let iv_codes: Vec<&str> = Code::ALL
-        .iter()
-        .filter(|c| unsettled(c.field()))
-        .map(|c| c.as_str())
-        .collect();
-    let history = "edit_counts_missing, edit_windows_missing, edit_windows_not_nested on those fields' counts";
-    let iv_rules: Vec<&str> = r
-        .edit_rules()
-        .iter()
-        .filter(|e| matches!(e.field, EditField::Ssn | EditField::DateOfBirth))
-        .map(|e| e.id.as_str())
-        .chain(
-            r.match_rules()
-                .iter()
-                .filter(|m| m.field == MatchField::DateOfBirth)
-                .map(|m| m.id.as_str()),
-        )
-        .collect();
-    let guards: Vec<String> = r
-        .guardrails()
-        .iter()
-        .map(|g| format!("{} >= {}", g.key, g.at_least))
-        .collect();
-    let mut out = String::from(
-        "  fixed by the engine, whatever the file says (rules/README.md, \"Outcome\"):\n",
-    );
-    out += &format!(
-        "    never trust while one of these identity findings is present ({}): {}; and edit_windows_not_nested on the counts of name, address, date_of_birth or ssn\n",
-        doubts.len(),
-        join(doubts)
-    );
-    out += &format!(
-        "    a step-up driven by one of these is identity_verification, never identity_match (Identity Match cannot compare a date of birth or an SSN): {}; {history}{}{}\n",
-        join(iv_codes),
-        if iv_rules.is_empty() { "" } else { "; rules " },
-        join(iv_rules)
-    );
-    out += &format!(
-        "    nothing forces trust; a passed IDV lowers the other points by {}% (idv_passed_discount) and lifts no force, guardrail or floor\n",
-        r.idv_passed_discount()
-    );
-    out += &format!(
-        "  guardrails of this file: {}\n",
-        if guards.is_empty() {
-            "none".to_owned()
-        } else {
-            guards.join(", ")
-        }
-    );
-    out
 }
 
 fn rules_codes() -> Result<ExitCode, Fail> {
