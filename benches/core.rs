@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use layer_risk::batch::{self, Summary};
 use layer_risk::gen::{GenConfig, Generator};
-use layer_risk::{assess, parse_session, RuleSet};
+use layer_risk::{batch::DEFAULT_MAX_LINE_BYTES, parse_session, RuleSet};
 use layer_risk::{LineResult, Scorer};
 
 fn as_of() -> NaiveDate {
@@ -61,28 +61,31 @@ fn per_line(c: &mut Criterion) {
         })
     });
 
-    let sessions: Vec<_> = lines.iter().map(|l| parse_session(l).unwrap()).collect();
-    g.bench_function("assess_only", |b| {
+    // Parse and decide, no record: less `parse_only`, what deciding costs.
+    let scorer = Scorer::new(rules.clone(), as_of());
+    g.bench_function("parse_assess", |b| {
         b.iter(|| {
             let mut stepped = 0;
-            for s in &sessions {
-                let d = assess(black_box(s), rules, as_of());
+            for l in &lines {
+                let d = scorer.assess(black_box(l.as_bytes()), None).unwrap();
                 stepped += usize::from(d.outcome != layer_risk::Outcome::Trust);
             }
-            assert!(stepped > 0 && stepped < sessions.len());
+            assert!(stepped > 0 && stepped < lines.len());
         })
     });
 
     g.bench_function("parse_assess_record", |b| {
-        let scorer = Scorer::new(rules.clone(), as_of());
         let mut out = Vec::with_capacity(1 << 20);
         b.iter(|| {
             out.clear();
             let mut summary = Summary::default();
             for (i, l) in lines.iter().enumerate() {
-                if let LineResult::Decided(d) =
-                    scorer.record(Some(i as u64 + 1), l.as_bytes(), &mut out)
-                {
+                if let LineResult::Decided(d) = scorer.record(
+                    Some(i as u64 + 1),
+                    l.as_bytes(),
+                    DEFAULT_MAX_LINE_BYTES,
+                    &mut out,
+                ) {
                     summary.add(&d);
                 }
             }

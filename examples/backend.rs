@@ -5,7 +5,7 @@
 //! A real backend gets the body from its HTTP client (the Plaid SDK or a plain POST); here it is
 //! read from a file so the example runs without network or credentials.
 
-use layer_risk::{assess_json, Outcome, RuleSet};
+use layer_risk::{Outcome, RuleSet, Scorer};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -13,33 +13,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .ok_or("usage: backend RESPONSE.json [RULES.json]")?;
     // 1. The response body, exactly as received (no re-serialisation needed).
-    let body = std::fs::read_to_string(&body_path)?;
+    let body = std::fs::read(&body_path)?;
 
-    // 2. The product's rule set: load it once at start-up and keep it for the process's life.
+    // 2. The product's rule set and today's date: a backend builds its scorer once at
+    //    start-up (and again when the date changes), and shares it across requests. The
+    //    evaluation date comes from the caller's clock: the library never reads one.
     let rules = match args.next() {
-        Some(path) => RuleSet::from_json(&std::fs::read_to_string(&path)?, &path)?,
+        Some(path) => RuleSet::from_path(path)?,
         None => RuleSet::embedded_default().clone(),
     };
+    let scorer = Scorer::new(rules, chrono::Utc::now().date_naive());
 
-    // 3. The evaluation date comes from the caller's clock: the library never reads one.
-    let today = chrono::Utc::now().date_naive();
-
-    match assess_json(&body, &rules, today) {
+    match scorer.assess(&body, None) {
         Err(e) => {
             // Not a Layer response: the message says where, and holds no identity values.
             eprintln!("cannot read the session: {e}");
             std::process::exit(1);
         }
         Ok(decision) => {
-            // 4. Log the decision as JSON: request id, codes and counts only.
-            println!("{}", serde_json::to_string(&decision)?);
-            // 5. Act on it.
+            // 3. Log the record: request id, codes and counts only.
+            let mut record = Vec::new();
+            scorer.write_record(&decision, None, &mut record);
+            print!("{}", String::from_utf8_lossy(&record));
+            // 4. Act on it.
             let next = match decision.outcome {
                 Outcome::Trust => "create the account with the Layer identity",
                 Outcome::IdentityMatch => {
                     "call /identity/match with the Layer identity and the Item's access token"
                 }
                 Outcome::IdentityVerification => "start an Identity Verification session",
+                // An outcome this build does not know: fail closed, to the strictest step-up.
+                _ => "start an Identity Verification session (unknown outcome)",
             };
             eprintln!("{decision}next step: {next}");
         }

@@ -31,7 +31,9 @@ fn main() -> io::Result<()> {
              bytes: Result<&[u8], &layer_risk::ParseError>,
              out: &mut Vec<u8>,
              n: &mut Count| {
-        let ok = bytes.is_ok_and(|b| layer_risk::parse_session_bytes(b).is_ok());
+        let ok = bytes.is_ok_and(|b| {
+            std::str::from_utf8(b).is_ok_and(|text| layer_risk::parse_session(text).is_ok())
+        });
         n.0 += 1;
         let _ = writeln!(out, r#"{{"line":{line},"ok":{ok}}}"#);
     };

@@ -10,7 +10,7 @@ use std::io::{self, Read};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use layer_risk::{assess_input, batch, parse_input_bytes, RuleSet, Scorer};
+use layer_risk::{batch, RuleSet, Scorer};
 
 /// The fixed evaluation date (the one the integration tests use).
 pub fn as_of() -> NaiveDate {
@@ -20,13 +20,17 @@ pub fn as_of() -> NaiveDate {
 /// `parse_assess`: parse one response (or envelope), decide on it with the embedded default
 /// rules, serialize and display the decision.
 pub fn parse_assess(data: &[u8]) {
-    match parse_input_bytes(data) {
-        Ok(input) => {
-            let d = assess_input(&input, RuleSet::embedded_default(), as_of());
+    let scorer = scorer();
+    match scorer.assess(data, None) {
+        Ok(d) => {
             let json = serde_json::to_vec(&d);
             assert!(json.is_ok(), "decision does not serialize: {json:?}");
-            let record = serde_json::to_vec(&d.record(1));
-            assert!(record.is_ok(), "record does not serialize: {record:?}");
+            let mut record = Vec::new();
+            scorer.write_record(&d, Some(1), &mut record);
+            assert!(
+                serde_json::from_slice::<serde_json::Value>(&record).is_ok(),
+                "the record is not JSON"
+            );
             let _ = d.to_string();
         }
         Err(e) => {
@@ -56,9 +60,9 @@ pub fn rules_from_json(data: &[u8]) {
             let _ = rules.identity_match_requires_items();
             let _ = (rules.guardrails(), rules.idv_passed_discount());
             let _ = (rules.edit_rules(), rules.match_rules());
+            let scorer = Scorer::new(rules, as_of());
             for probe in PROBES {
-                if let Ok(input) = parse_input_bytes(probe.as_bytes()) {
-                    let d = assess_input(&input, &rules, as_of());
+                if let Ok(d) = scorer.assess(probe.as_bytes(), None) {
                     assert!(serde_json::to_vec(&d).is_ok());
                     let _ = d.to_string();
                 }
@@ -103,7 +107,7 @@ impl Read for Chunked<'_> {
     }
 }
 
-/// The scorer of every batch run (built once: it clones the default rules).
+/// The scorer of every check (built once: it clones the default rules).
 fn scorer() -> &'static Scorer {
     static SCORER: OnceLock<Scorer> = OnceLock::new();
     SCORER.get_or_init(|| Scorer::new(RuleSet::embedded_default().clone(), as_of()))

@@ -21,9 +21,10 @@ use std::io::{self, Read, Write};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{line_body, LineResult, Scorer};
+use crate::api::{LineResult, Scorer};
 use crate::decision::Decision;
-use crate::error::ParseError;
+use crate::error::{ParseError, RulesError};
+use crate::record::{line_body, too_long, BOM};
 use crate::rules::{Outcome, RuleSetId};
 
 /// How big a block the engine reads at once (bytes).
@@ -291,8 +292,8 @@ impl<R: Read> BlockReader<R> {
             if self.at_start {
                 // The first read holds 64 KiB or the whole input: a byte-order mark is there.
                 self.at_start = false;
-                if block.bytes.starts_with(b"\xEF\xBB\xBF") {
-                    block.bytes.drain(..3);
+                if block.bytes.starts_with(BOM) {
+                    block.bytes.drain(..BOM.len());
                 }
             }
             let mut scan = before.min(block.bytes.len());
@@ -313,7 +314,7 @@ impl<R: Read> BlockReader<R> {
                 line_start = scan + i + 1;
             }
             scan = block.bytes.len();
-            if scan - line_start > self.max_line {
+            if too_long(scan - line_start, self.max_line) {
                 // The unfinished line is too long: a placeholder stands in for it, and the
                 // rest of it is dropped as it arrives.
                 block.bytes.truncate(line_start);
@@ -361,7 +362,7 @@ fn process_block<S: Merge>(
                 Some(i) => (&rest[..i], &rest[i + 1..]),
                 None => (rest, &rest[rest.len()..]),
             };
-            if placeholders.next_if_eq(&at).is_some() || raw.len() > block.max_line {
+            if placeholders.next_if_eq(&at).is_some() || too_long(raw.len(), block.max_line) {
                 f.call(line, Err(&long), &mut out, &mut st);
             } else if let Some(body) = line_body(raw) {
                 f.call(line, Ok(body), &mut out, &mut st);
@@ -456,7 +457,7 @@ pub fn score<'s>(
             LineResult::Blank => {}
         },
         Err(e) => {
-            e.write_record(Some(line), out);
+            scorer.write_error(e, Some(line), out);
             summary.add_error(e);
         }
     };
@@ -691,6 +692,29 @@ pub struct SummaryReport {
 }
 
 impl SummaryReport {
+    /// Read a summary written by `layer-risk score --summary` (`source` names it in errors).
+    ///
+    /// # Errors
+    /// A [`RulesError`] located at the line and column where the text stops being a summary
+    /// (kind `Syntax` for bad JSON, `Schema` for a document of another shape).
+    ///
+    /// # Example
+    /// ```
+    /// use layer_risk::batch::SummaryReport;
+    /// let err = SummaryReport::from_json("{\"records\": 3}", "old.json").unwrap_err();
+    /// assert!(err.to_string().starts_with("old.json:1:14: not a summary written by `score --summary`: missing field"));
+    /// ```
+    pub fn from_json(text: &str, source: &str) -> Result<SummaryReport, RulesError> {
+        serde_json::from_str(text).map_err(|e| {
+            let mut err = RulesError::from_json(source, String::new(), &e);
+            err.message = format!(
+                "not a summary written by `score --summary`: {}",
+                err.message
+            );
+            err
+        })
+    }
+
     /// The hits of one rule id (or code), if it fired at all.
     pub fn hit(&self, id: &str) -> Option<&Hit> {
         self.rule_hits.iter().find(|h| h.id == id)

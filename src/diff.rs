@@ -175,7 +175,7 @@ impl<'r> DiffSetup<'r, '_> {
                 return;
             }
         };
-        let (da, db) = crate::api::assess_input_twice(&input, self.a, self.b, self.as_of);
+        let (da, db) = crate::api::decide_input_twice(&input, self.a, self.b, self.as_of);
         stats.transitions[da.outcome as usize][db.outcome as usize] += 1;
         if da.outcome != db.outcome && stats.examples.len() < self.show {
             stats.examples.push(Change {

@@ -309,6 +309,24 @@ pub struct RulesError {
 }
 
 impl RulesError {
+    /// A serde_json error in a JSON document the library loads (a rules file, its test
+    /// cases, a summary): located where serde_json saw it, with its message less the
+    /// position serde_json appends; kind `Schema` for a data error, `Syntax` otherwise.
+    pub(crate) fn from_json(source: &str, path: String, err: &serde_json::Error) -> Self {
+        let kind = match err.classify() {
+            serde_json::error::Category::Data => RulesErrorKind::Schema,
+            _ => RulesErrorKind::Syntax,
+        };
+        RulesError {
+            source_name: source.to_owned(),
+            line: err.line().max(1),
+            column: err.column().max(1),
+            path: if path == "." { String::new() } else { path },
+            message: strip_position(&err.to_string()).to_owned(),
+            kind,
+        }
+    }
+
     /// A rules file that could not be read at all (`kind` [`RulesErrorKind::Io`], line and
     /// column 1): for callers that read files themselves.
     pub fn io(source_name: &str, message: impl Into<String>) -> Self {

@@ -21,6 +21,19 @@ pub(crate) const ISO_ALPHA2: &[&str] = &[
     "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
 ];
 
+/// The US territories with USPS state codes and US ZIP codes: an address there is a US
+/// address, and Layer serves their phone numbers (Puerto Rico, Guam, the US Virgin Islands,
+/// American Samoa, the Northern Mariana Islands).
+pub(crate) const US_TERRITORIES: [&str; 5] = ["PR", "GU", "VI", "AS", "MP"];
+
+/// Is `country` the US or a US territory (ISO code, any case)?
+pub(crate) fn is_us_or_territory(country: &str) -> bool {
+    country.eq_ignore_ascii_case("US")
+        || US_TERRITORIES
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(country))
+}
+
 /// US states, DC, territories and the military "states", as (USPS code, name), sorted by code.
 pub(crate) const US_REGIONS: &[(&str, &str)] = &[
     ("AA", "Armed Forces Americas"),

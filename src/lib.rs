@@ -10,27 +10,32 @@
 //! finds and the edit counts with a rules file, and returns an explained [`Decision`].
 //!
 //! One way through, all pure (no clock, no I/O, no globals: the evaluation date and the rules
-//! are arguments): [`parse_session`] -> [`validate()`] -> [`score()`] -> decide, wrapped by
-//! [`assess`] and [`assess_json`] for one response and by the owning [`Scorer`] for many.
+//! are arguments): parse -> validate -> match -> score -> resolve -> record, behind one
+//! owning [`Scorer`]: [`Scorer::assess`] decides a response body (with the backend's own view
+//! of the user if it has one), [`Scorer::write_record`] writes the record the CLI writes.
+//! [`parse_session`] and [`validate()`] give the findings alone, and [`compare`] compares two
+//! identities, for callers that want those without a rule set.
 //!
 //! # Layers
 //! The modules form one stack; each imports only from the layers above it in this list (a
 //! test, `tests/it/layers.rs`, reads the sources and fails on an upward import):
 //! 1. base: `error` (error types), `pos` (JSON positions), `de` (serde helpers), `fields`
-//!    (edit fields, windows, age bounds), `geo` (country and US-region tables), `rng` (the one
-//!    seeded generator), `finding`
-//!    (finding and reason codes);
-//! 2. `session`: the tolerant serde model of a response, an export line and an applicant;
+//!    (edit fields, windows, age bounds, dates), `geo` (country and US-region tables), `rng`
+//!    (the one seeded generator), `finding` (finding and reason codes);
+//! 2. `session`: the tolerant serde model of a response, an export line and an applicant
+//!    (no judgement);
 //! 3. `validate`: raw strings to findings;
 //! 4. `matching`: identity consistency scores;
 //! 5. `rules`: the rule-set model, loader and checks;
 //! 6. `score`: findings and counts priced into reasons;
-//! 7. `decision`: the outcome and its record;
-//! 8. `api`: [`assess`] and friends, and the [`Scorer`];
-//! 9. [`batch`] and [`diff`]: JSONL exports; [`sweep`]: tier thresholds against labels;
-//!    [`drift`]: two summaries compared; [`rulestest`]: test cases beside a rules file;
-//! 10. `gen`: the synthetic export generator (feature `gen`);
-//! 11. the `layer-risk` binary (feature `cli`).
+//! 7. `resolve`: reasons, score and rules to an outcome, and its account;
+//! 8. `decision`: the explained decision;
+//! 9. `record`: the wire contract (lines in, one JSON record out per line);
+//! 10. `api`: the [`Scorer`];
+//! 11. [`batch`] and [`diff`]: JSONL exports; [`sweep`]: tier thresholds against labels;
+//!     [`drift`]: two summaries compared; [`rulestest`]: test cases beside a rules file;
+//! 12. `gen`: the synthetic export generator (feature `gen`);
+//! 13. the `layer-risk` binary (feature `cli`).
 //!
 //! # Features
 //! - `cli` (default): the `layer-risk` binary and what only it needs (clap, indicatif,
@@ -46,10 +51,15 @@
 //!
 //! # Example: right after the session fetch
 //! ```
-//! use layer_risk::{assess_json, Outcome, RuleSet};
+//! use layer_risk::{Outcome, RuleSet, Scorer};
+//!
+//! // Once, at start-up: the embedded default rules, or your product's file with
+//! // RuleSet::from_path("rules/lending.json")?. Pass your clock's date.
+//! let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+//! let scorer = Scorer::new(RuleSet::embedded_default().clone(), today);
 //!
 //! // The body of Plaid's /user_account/session/get response, as your HTTP client got it.
-//! let body = r#"{
+//! let body = br#"{
 //!   "identity": {
 //!     "name": {"first_name": "Leslie", "last_name": "Knope"},
 //!     "address": {"street": "123 Main St.", "city": "Pawnee", "region": "IN",
@@ -67,8 +77,7 @@
 //!   "items": [{"item_id": "item-1", "access_token": "access-sandbox-123"}],
 //!   "request_id": "m8MDnv9okwxFNBV"
 //! }"#;
-//! let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(); // pass your clock's date
-//! let decision = assess_json(body, RuleSet::embedded_default(), today)?;
+//! let decision = scorer.assess(body, None)?;
 //!
 //! // The SSN was changed twice in this session: Identity Match cannot check an SSN.
 //! assert_eq!(decision.outcome, Outcome::IdentityVerification);
@@ -77,9 +86,12 @@
 //!     Outcome::Trust => { /* create the account with the Layer identity */ }
 //!     Outcome::IdentityMatch => { /* call /identity/match with the Layer identity */ }
 //!     Outcome::IdentityVerification => { /* start an Identity Verification session */ }
+//!     _ => { /* an outcome of a later release: fail closed, to the strictest step-up */ }
 //! }
-//! // Log the decision: it holds the request id, codes and counts, never identity values.
-//! let log_line = serde_json::to_string(&decision).unwrap();
+//! // Log the record: it holds the request id, codes and counts, never identity values.
+//! let mut log_line = Vec::new();
+//! scorer.write_record(&decision, None, &mut log_line);
+//! let log_line = String::from_utf8_lossy(&log_line);
 //! assert!(!log_line.contains("123456789") && !log_line.contains("Knope"));
 //! # Ok::<(), layer_risk::ParseError>(())
 //! ```
@@ -109,22 +121,24 @@ mod rules;
 mod score;
 // Layer 7: outcome resolution.
 mod resolve;
-// Layer 7: the decision and its record.
+// Layer 8: the decision.
 mod decision;
-// Layer 8: the public way through.
+// Layer 9: the wire contract.
+mod record;
+// Layer 10: the way in.
 mod api;
-// Layer 9: exports.
+// Layer 11: exports.
 pub mod batch;
 pub mod diff;
 pub mod drift;
 pub mod rulestest;
 pub mod sweep;
-// Layer 10: tools.
+// Layer 12: tools.
 #[cfg(feature = "gen")]
 pub mod gen;
 
-pub use api::{assess, assess_input, assess_json, assess_with, LineResult, Scorer};
-pub use decision::{Decision, Record};
+pub use api::{LineResult, Scorer};
+pub use decision::Decision;
 pub use error::{ParseError, ParseErrorKind, RulesError, RulesErrorKind};
 pub use fields::{parse_date, AgeBounds, EditField, Window};
 pub use finding::{
@@ -132,19 +146,18 @@ pub use finding::{
     MATCH_RULE,
 };
 pub use matching::{
-    band, compare, email_name_score, AddressMatch, Band, DobMatch, MatchField, MatchReport,
-    NameMatch, ScoreOnly,
+    band, compare, AddressMatch, Band, DobMatch, MatchField, MatchReport, NameMatch, ScoreOnly,
 };
+pub use record::DECISION_FIELDS;
 pub use resolve::{Bounds, FixedSemantics, Step, StepKind};
 pub use rules::{
     EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers, DEFAULT_RULES_JSON,
     MAX_POINTS,
 };
-pub use score::{score, score_with_match, Reason};
+pub use score::Reason;
 pub use session::{
-    parse_applicant_bytes, parse_input, parse_input_bytes, parse_session, parse_session_bytes,
-    Address, Applicant, ApplicantName, EditCounts, EditHistory, Identity, IdentityFields, Input,
-    ItemCount, Name, OfficialDocument, Session,
+    parse_session, Address, EditCounts, EditHistory, Identity, IdentityFields, ItemCount, Name,
+    OfficialDocument, Session,
 };
 pub use validate::validate;
 

@@ -64,7 +64,13 @@ pub(crate) fn locate(text: &str, path: &[Seg<'_>]) -> Option<(usize, usize)> {
 /// 1-based line and column of a byte offset. Columns count bytes, as serde_json's do, so
 /// every error of the crate uses one unit.
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..offset.min(text.len())];
+    line_col_bytes(text.as_bytes(), offset)
+}
+
+/// [`line_col`] in bytes that may not be text (the first bad byte of a line that is not
+/// UTF-8).
+pub(crate) fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
     let line = 1 + memchr::memchr_iter(b'\n', before).count();
     let col = 1 + before.len() - memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
     (line, col)

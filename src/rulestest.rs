@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::error::{RulesError, RulesErrorKind};
+use crate::fields::parse_date;
 use crate::finding::{Code, ReasonCode};
 use crate::rules::{did_you_mean, Outcome, RuleSet};
 use crate::session::parse_input;
@@ -104,16 +105,9 @@ pub fn load_cases(text: &str, source: &str, rules: &RuleSet) -> Result<Vec<Case>
             message,
             kind,
         };
-        let raw: RawCase<'_> = serde_json::from_str(line).map_err(|e| {
-            let kind = match e.classify() {
-                serde_json::error::Category::Data => RulesErrorKind::Schema,
-                _ => RulesErrorKind::Syntax,
-            };
-            let full = e.to_string();
-            let message = full
-                .rfind(" at line ")
-                .map_or(full.as_str(), |at| &full[..at]);
-            err(e.column(), "", message.to_owned(), kind)
+        let raw: RawCase<'_> = serde_json::from_str(line).map_err(|e| RulesError {
+            line: n,
+            ..RulesError::from_json(source, String::new(), &e)
         })?;
         let col_of = |s: &str| (s.as_ptr() as usize).saturating_sub(line.as_ptr() as usize) + 1;
         let key_col = |key: &str| line.find(&format!("\"{key}\"")).map_or(1, |c| c + 1);
@@ -133,17 +127,14 @@ pub fn load_cases(text: &str, source: &str, rules: &RuleSet) -> Result<Vec<Case>
                 RulesErrorKind::Schema,
             ));
         }
-        let as_of = NaiveDate::parse_from_str(&raw.as_of, "%Y-%m-%d")
-            .ok()
-            .filter(|_| raw.as_of.len() == 10)
-            .ok_or_else(|| {
-                err(
-                    key_col("as_of"),
-                    "as_of",
-                    format!("`{}` is not a calendar date written YYYY-MM-DD", raw.as_of),
-                    RulesErrorKind::Schema,
-                )
-            })?;
+        let as_of = parse_date(&raw.as_of).ok_or_else(|| {
+            err(
+                key_col("as_of"),
+                "as_of",
+                format!("`{}` is not a calendar date written YYYY-MM-DD", raw.as_of),
+                RulesErrorKind::Schema,
+            )
+        })?;
         let input = raw.input.get();
         if let Err(e) = parse_input(input) {
             return Err(err(
@@ -293,7 +284,7 @@ pub fn run(cases: &[Case], rules: &RuleSet) -> TestReport {
         // with no reasons rather than panicking.
         let (decision, score, reasons, codes) = match parse_input(&case.input) {
             Ok(input) => {
-                let d = crate::api::assess_input(&input, rules, case.as_of);
+                let d = crate::api::decide_input(&input, rules, case.as_of);
                 let ids: Vec<String> = d.reasons.iter().map(|r| r.rule_id.to_owned()).collect();
                 let codes: Vec<String> = d
                     .reasons

@@ -10,6 +10,7 @@ use crate::session::EditHistory;
 
 /// Why a decision came out as it did: one finding or one fired rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Reason<'r> {
     /// Stable reason code (`rules/README.md` lists them all).
     pub code: ReasonCode,
@@ -44,25 +45,17 @@ pub struct Reason<'r> {
     pub force: Option<Outcome>,
 }
 
-/// Price every finding and run every edit rule. Returns the reasons (findings in validation
-/// order, then fired edit rules in file order) and the total score.
+/// Price every finding, run every edit rule and, when there is an identity-consistency
+/// report (a decision made with an applicant), every match rule (it fires when a field's
+/// score is below its `below`). Returns the reasons (findings in validation order, then
+/// fired edit rules and match rules in file order) and the total score.
 ///
 /// Raising any edit count never lowers the points of the edit rules: a rule fires when a
 /// cumulative count reaches its `at_least`, and points are never negative. (From windows that
 /// do not nest, raising the wider count can repair them and so drop the
 /// `edit_windows_not_nested` finding: any positive price for inconsistent data must fall when
 /// the data becomes consistent.)
-pub fn score<'r>(
-    findings: Vec<Finding>,
-    history: Option<&EditHistory>,
-    rules: &'r RuleSet,
-) -> (Vec<Reason<'r>>, u32) {
-    score_with_match(findings, history, None, rules)
-}
-
-/// [`score`], plus the match rules when there is an identity-consistency report (a decision
-/// made with an applicant). Match rules fire when a field's score is below their `below`.
-pub fn score_with_match<'r>(
+pub(crate) fn score<'r>(
     findings: Vec<Finding>,
     history: Option<&EditHistory>,
     report: Option<&MatchReport>,
@@ -190,4 +183,71 @@ fn fires(rule: &EditRule, cum: &[[Option<u32>; 5]; 5]) -> Option<u32> {
 /// Points were range-checked on load (0..=MAX_POINTS).
 fn points(p: i64) -> u32 {
     u32::try_from(p).unwrap_or(0)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::session::{EditCounts, OfficialDocument};
+
+    /// The shipped rule sets.
+    fn shipped() -> Vec<RuleSet> {
+        [
+            include_str!("../rules/default.json"),
+            include_str!("../rules/lending.json"),
+            include_str!("../rules/payments.json"),
+        ]
+        .iter()
+        .map(|t| RuleSet::from_json(t, "shipped").unwrap())
+        .collect()
+    }
+
+    proptest! {
+    /// `score` alone (findings fixed) is monotone for any counts, present or not, nested or
+    /// not, when an edit raises its window and every wider window present.
+    #[test]
+    fn prop_score_is_monotone_in_every_count(
+        counts in prop::collection::vec(prop::array::uniform5(prop::option::of(any::<u32>())), 5),
+        field in 0usize..5,
+        window in 0usize..5,
+        by in 1u32..1000,
+    ) {
+        let mut h = EditHistory::default();
+        let set_all = |h: &mut EditHistory, f: EditField, c: [Option<u32>; 5]| {
+            let counts = EditCounts {
+                edits_current: c[0], edits_1d: c[1], edits_30d: c[2], edits_365d: c[3], edits_all_time: c[4],
+            };
+            match f {
+                EditField::Name => h.name = Some(counts),
+                EditField::Address => h.address = Some(counts),
+                EditField::Email => h.email = Some(counts),
+                EditField::DateOfBirth => h.date_of_birth = Some(counts),
+                EditField::Ssn => h.official_document = Some(OfficialDocument { ssn: Some(counts) }),
+            }
+        };
+        for (f, c) in EditField::ALL.into_iter().zip(&counts) {
+            set_all(&mut h, f, *c);
+        }
+        // Raise one window and every wider window that is present (see above): the rules
+        // read cumulative counts, so a rule over `window minus narrower` never loses by it.
+        let mut raised = counts.clone();
+        let slot = &mut raised[field][window];
+        *slot = Some(slot.unwrap_or(0).saturating_add(by));
+        for c in raised[field][window + 1..].iter_mut().flatten() {
+            *c = c.saturating_add(by);
+        }
+        let mut h2 = EditHistory::default();
+        for (f, c) in EditField::ALL.into_iter().zip(&raised) {
+            set_all(&mut h2, f, *c);
+        }
+        for rules in &shipped() {
+            let (_, a) = score(Vec::new(), Some(&h), None, rules);
+            let (_, b) = score(Vec::new(), Some(&h2), None, rules);
+            prop_assert!(b >= a, "{}: {a} -> {b}", rules.id().name);
+        }
+    }
+    }
 }

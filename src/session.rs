@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::error::{ParseError, ParseErrorKind};
 use crate::fields::{EditField, Window};
-use crate::pos::{line_col, locate, Seg};
+use crate::pos::{line_col, line_col_bytes, locate, Seg};
 
 /// Declares the response's top-level fields once, for [`Session`] and for the one-pass line
 /// model (`RawLine`, which adds the envelope's keys), with their key list.
@@ -81,20 +81,9 @@ impl fmt::Debug for Session<'_> {
             .field("identity", &self.identity)
             .field("items", &self.items)
             .field("identity_edit_history", &self.identity_edit_history)
-            .field(
-                "request_id",
-                &self.request_id.as_deref().map(|r| {
-                    if is_plaid_request_id(r) {
-                        r
-                    } else {
-                        "<redacted: not a Plaid request id>"
-                    }
-                }),
-            )
-            .field(
-                "idv_session_status",
-                &self.idv_session_status.as_deref().map(idv_label),
-            )
+            // Present or not: judging which values are safe to show is validation's job.
+            .field("request_id", &present(&self.request_id))
+            .field("idv_session_status", &present(&self.idv_session_status))
             .field(
                 "link_session_id",
                 &self.link_session_id.as_ref().map(|_| Redacted),
@@ -498,19 +487,8 @@ impl fmt::Debug for IdentityFields<'_> {
 /// are borrowed from the input when they contain no escape.
 ///
 /// `Debug` is redacting (prints which fields are present, never a value).
-///
-/// # Example
-/// ```
-/// use layer_risk::{compare, Applicant, IdentityFields};
-///
-/// let json = r#"{"name": {"first_name": "Leslie", "last_name": "Knope"},
-///                "email": null, "extra": 1}"#;
-/// let a: Applicant<'_> = serde_json::from_str(json).unwrap();
-/// let layer = IdentityFields { full_name: Some("Leslie Knope"), ..Default::default() };
-/// assert_eq!(compare(&layer, &a.fields()).legal_name.unwrap().score, 100);
-/// ```
 #[derive(Clone, Default, Deserialize)]
-pub struct Applicant<'a> {
+pub(crate) struct Applicant<'a> {
     /// Name parts.
     #[serde(borrow, default, deserialize_with = "crate::de::opt_obj")]
     pub name: Option<ApplicantName<'a>>,
@@ -530,7 +508,7 @@ pub struct Applicant<'a> {
 
 /// `identity.name` of an applicant.
 #[derive(Clone, Default, Deserialize)]
-pub struct ApplicantName<'a> {
+pub(crate) struct ApplicantName<'a> {
     /// Given name.
     #[serde(borrow, default, deserialize_with = "crate::de::opt_str")]
     pub first_name: Option<Cow<'a, str>>,
@@ -550,13 +528,13 @@ pub struct ApplicantName<'a> {
 ///
 /// # Errors
 /// A [`crate::ParseError`].
-pub fn parse_applicant_bytes(bytes: &[u8]) -> Result<Applicant<'_>, ParseError> {
+pub(crate) fn parse_applicant_bytes(bytes: &[u8]) -> Result<Applicant<'_>, ParseError> {
     parse_json(utf8(bytes)?)
 }
 
 impl<'a> Applicant<'a> {
     /// The applicant as comparison input (borrows from `self`).
-    pub fn fields(&self) -> IdentityFields<'_> {
+    pub(crate) fn fields(&self) -> IdentityFields<'_> {
         let n = self.name.as_ref();
         IdentityFields {
             first_name: n.and_then(|n| n.first_name.as_deref()),
@@ -593,7 +571,7 @@ impl fmt::Debug for ApplicantName<'_> {
 /// `{"session": <response>, "applicant": <applicant>}` carrying what the backend already
 /// knows about the user (its sign-up form, or the bank's account owner data).
 #[derive(Debug, Default)]
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     /// The Layer response.
     pub session: Session<'a>,
     /// The backend's own view of the user, if the line is an envelope with one.
@@ -633,17 +611,7 @@ impl<'a> RawLine<'a> {
 /// # Errors
 /// As [`parse_session`]; also [`ParseErrorKind::AmbiguousEnvelope`] for an `applicant`
 /// without a `session`, or an envelope that also has response fields at its top level.
-///
-/// # Example
-/// ```
-/// let line = r#"{"session": {"request_id": "r1", "items": []},
-///               "applicant": {"name": {"full_name": "Leslie Knope"}}}"#;
-/// let input = layer_risk::parse_input(line)?;
-/// assert_eq!(input.session.request_id.as_deref(), Some("r1"));
-/// assert!(input.applicant.is_some());
-/// # Ok::<(), layer_risk::ParseError>(())
-/// ```
-pub fn parse_input(json: &str) -> Result<Input<'_>, ParseError> {
+pub(crate) fn parse_input(json: &str) -> Result<Input<'_>, ParseError> {
     parse_json::<RawLine<'_>>(json)?.into_input().map_err(|e| {
         // Point at the key that makes the line ambiguous.
         let at = ["applicant", "session"]
@@ -660,7 +628,7 @@ pub fn parse_input(json: &str) -> Result<Input<'_>, ParseError> {
 ///
 /// # Errors
 /// As [`parse_input`], plus [`ParseErrorKind::InvalidUtf8`].
-pub fn parse_input_bytes(bytes: &[u8]) -> Result<Input<'_>, ParseError> {
+pub(crate) fn parse_input_bytes(bytes: &[u8]) -> Result<Input<'_>, ParseError> {
     parse_input(utf8(bytes)?)
 }
 
@@ -682,24 +650,9 @@ pub fn parse_session(json: &str) -> Result<Session<'_>, ParseError> {
     parse_json(json)
 }
 
-/// Parse one response from bytes, checking UTF-8 first (a batch line may not be text).
-///
-/// # Errors
-/// As [`parse_session`], plus [`ParseErrorKind::InvalidUtf8`] with the column of the first
-/// bad byte.
-pub fn parse_session_bytes(bytes: &[u8]) -> Result<Session<'_>, ParseError> {
-    parse_json(utf8(bytes)?)
-}
-
 pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, ParseError> {
     std::str::from_utf8(bytes).map_err(|e| {
-        let before = &bytes[..e.valid_up_to()];
-        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-        let col = 1 + before.len()
-            - before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |p| p + 1);
+        let (line, col) = line_col_bytes(bytes, e.valid_up_to());
         ParseError::new(ParseErrorKind::InvalidUtf8, line, col, None)
     })
 }
@@ -731,38 +684,27 @@ pub(crate) fn parse_json<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, Par
 }
 
 /// Every key of the response's nested objects, the envelope and the applicant beside
-/// [`RESPONSE_KEYS`]: the only keys an error path may show (an unknown key is input text,
-/// and could be anything).
-const KNOWN_KEYS: &[&str] = &[
-    "name",
-    "address",
-    "phone_number",
-    "email",
-    "date_of_birth",
-    "ssn",
-    "ssn_last_4",
-    "ssn_last4",
-    "first_name",
-    "last_name",
-    "middle_name",
-    "full_name",
-    "street",
-    "street2",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "official_document",
-    "edits_current",
-    "edits_1d",
-    "edits_30d",
-    "edits_365d",
-    "edits_all_time",
-    "item_id",
-    "access_token",
-    "session",
-    "applicant",
-];
+/// [`RESPONSE_KEYS`], read from the model's own declarations: the only keys an error path
+/// may show (an unknown key is input text, and could be anything).
+fn is_known_key(key: &str) -> bool {
+    use crate::de::struct_fields;
+    static KNOWN: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        [
+            struct_fields::<Identity<'_>>(),
+            struct_fields::<Name<'_>>(),
+            struct_fields::<Address<'_>>(),
+            struct_fields::<EditHistory>(),
+            struct_fields::<OfficialDocument>(),
+            struct_fields::<EditCounts>(),
+            struct_fields::<Item>(),
+            struct_fields::<Applicant<'_>>(),
+            struct_fields::<ApplicantName<'_>>(),
+            &["session", "applicant"],
+        ]
+        .concat()
+    });
+    RESPONSE_KEYS.contains(&key) || KNOWN.contains(&key)
+}
 
 /// The error path with known keys only: it stops before the first key that is not part of
 /// the model (`identity.<unknown field>`).
@@ -772,9 +714,7 @@ fn safe_path(path: &serde_path_to_error::Path) -> Option<String> {
     for seg in path.iter() {
         match seg {
             Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key }
-                if RESPONSE_KEYS.contains(&key.as_str()) || KNOWN_KEYS.contains(&key.as_str()) =>
-            {
+            Segment::Map { key } if is_known_key(key) => {
                 if !out.is_empty() {
                     out.push('.');
                 }
@@ -793,32 +733,35 @@ fn safe_path(path: &serde_path_to_error::Path) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
-/// Is `id` shaped like a Plaid request id (`m8MDnv9okwxFNBV`): 1 to 64 ASCII letters and
-/// digits, at least one of them a letter? Only such an id is echoed into decisions and
-/// `Debug` output; anything else could be a value a caller smuggled in (an SSN, an email).
-pub(crate) fn is_plaid_request_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric())
-        && id.bytes().any(|b| b.is_ascii_alphabetic())
-}
+#[cfg(test)]
+mod known_key_tests {
+    use super::*;
 
-/// The known `idv_session_status` values as static labels, compared without regard to case
-/// or surrounding spaces (`"Failed"` is `failed`); anything else is `unknown`.
-pub(crate) fn idv_label(status: &str) -> &'static str {
-    const KNOWN: [&str; 6] = [
-        "success",
-        "failed",
-        "active",
-        "pending_review",
-        "expired",
-        "canceled",
-    ];
-    let s = status.trim();
-    KNOWN
-        .iter()
-        .find(|k| k.eq_ignore_ascii_case(s))
-        .copied()
-        .unwrap_or("unknown")
+    /// The keys come from the model: every nested struct's fields, and nothing else.
+    #[test]
+    fn known_keys_are_the_models() {
+        for k in [
+            "name",
+            "ssn_last4",
+            "street2",
+            "edits_all_time",
+            "official_document",
+            "ssn",
+            "access_token",
+            "full_name",
+            "middle_name",
+            "session",
+            "applicant",
+            "request_id",
+            "identity_edit_history",
+        ] {
+            assert!(is_known_key(k), "{k}");
+        }
+        for k in ["Leslie", "extra", "", "identity.name"] {
+            assert!(!is_known_key(k), "{k}");
+        }
+        assert_eq!(crate::de::struct_fields::<OfficialDocument>(), ["ssn"]);
+    }
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::api::assess_input;
+use crate::api::decide_input;
 use crate::batch::{LineFn, Merge};
 use crate::decision::Decision;
 use crate::diff::Label;
@@ -142,7 +142,7 @@ impl SweepSetup<'_, '_> {
                 return;
             }
         };
-        let d = assess_input(&input, self.rules, self.as_of);
+        let d = decide_input(&input, self.rules, self.as_of);
         let label = input
             .session
             .request_id

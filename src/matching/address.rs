@@ -435,7 +435,7 @@ fn lookup_region_name(code: &str) -> bool {
 /// Postal code used for the comparison and the flag: the first 5 digits of a US ZIP, else the
 /// whole folded code.
 fn postal_key<'a>(p: &'a str, country: Option<&str>) -> &'a str {
-    let us_like = country.is_none_or(|c| c == "us" || c == "pr" || c == "gu" || c == "vi");
+    let us_like = country.is_none_or(crate::geo::is_us_or_territory);
     let digits5 = p.get(..5).filter(|d| d.bytes().all(|b| b.is_ascii_digit()));
     match digits5 {
         Some(d)

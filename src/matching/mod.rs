@@ -33,6 +33,7 @@ use crate::session::IdentityFields;
 /// Per-field scores, named exactly as Plaid Identity Match names them.
 /// Each is `None` when the field is missing on either side.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct MatchReport {
     /// Name score and flags (`None` when either side lacks a name).
     pub legal_name: Option<NameMatch>,
@@ -241,11 +242,12 @@ pub fn compare(layer: &IdentityFields<'_>, applicant: &IdentityFields<'_>) -> Ma
 /// Inside the Layer session alone: how well the email local part matches the name (a weak
 /// signal; 100 for `leslie.knope` with Leslie Knope, about 90 for `lknope` / `knopel`,
 /// low for `xyz123`). `None` when the email has no letters before `@` or there is no name.
-pub fn email_name_score(fields: &IdentityFields<'_>) -> Option<u8> {
+pub(crate) fn email_name_score(fields: &IdentityFields<'_>) -> Option<u8> {
     email::email_name_score(fields)
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -304,7 +306,7 @@ mod tests {
             ..Default::default()
         };
         let r = compare(&a, &a);
-        let j = serde_json::to_string(&r).unwrap_or_default();
+        let j = serde_json::to_string(&r).unwrap();
         for k in [
             "legal_name",
             "is_first_name_or_last_name_match",

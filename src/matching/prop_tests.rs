@@ -1,7 +1,7 @@
 //! Property tests: range, self-equality, name symmetry, no panic, family-member names and
 //! date-of-birth typo bounds.
 
-use super::{band, compare, email_name_score, IdentityFields, MatchField, MatchReport};
+use super::{band, compare, email_name_score, Band, IdentityFields, MatchField, MatchReport};
 use proptest::prelude::*;
 
 /// Every score in a report (and the flags' consistency with it).
@@ -252,11 +252,23 @@ proptest! {
         prop_assert!(d.is_some_and(|d| d.score == 75 && d.is_single_digit_typo));
     }
 
+    /// Bands follow Plaid's documented cut-offs for every field and never get weaker as
+    /// the score rises.
     #[test]
-    fn prop_band_total(score in 0u8..=255) {
-        for f in [MatchField::LegalName, MatchField::Address, MatchField::PhoneNumber,
-                  MatchField::EmailAddress, MatchField::DateOfBirth] {
-            let _ = band(f, score);
+    fn prop_band_cutoffs(score in 0u8..=255) {
+        for (f, strong_from) in [(MatchField::LegalName, 85), (MatchField::Address, 90),
+                  (MatchField::PhoneNumber, 100), (MatchField::EmailAddress, 100),
+                  (MatchField::DateOfBirth, 100), (MatchField::EmailName, 100)] {
+            let expected = if score >= strong_from {
+                Band::Strong
+            } else if score >= 70 {
+                Band::Partial
+            } else {
+                Band::Mismatch
+            };
+            prop_assert_eq!(band(f, score), expected, "{:?} {}", f, score);
+            let rank = |b: Band| match b { Band::Mismatch => 0, Band::Partial => 1, Band::Strong => 2 };
+            prop_assert!(rank(band(f, score.saturating_add(1))) >= rank(band(f, score)));
         }
     }
 }

@@ -106,6 +106,7 @@ impl RuleSet {
                 version: file.version,
                 sha256,
             },
+            json: text.into(),
             description: file.description,
             tiers: file.tiers,
             ages: file.age,
@@ -117,6 +118,44 @@ impl RuleSet {
             idv_passed_discount: file.idv_passed_discount,
         };
         check_semantics(set, file.findings, file.guardrails, body, source)
+    }
+
+    /// Read and check the rules file at `path`: the one loader behind the CLI's `--rules`,
+    /// the Python, Node and Spark packages. The file's bytes are hashed as they are on disk;
+    /// errors name the path as given.
+    ///
+    /// # Errors
+    /// As [`RuleSet::from_json`]; also kind [`crate::RulesErrorKind::Io`] when the file
+    /// cannot be read, and [`crate::RulesErrorKind::Syntax`] (located at the first bad byte)
+    /// when it is not UTF-8.
+    ///
+    /// # Example
+    /// ```
+    /// use layer_risk::{RuleSet, RulesErrorKind};
+    /// let rules = RuleSet::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/lending.json"))?;
+    /// assert_eq!(rules.id().name, "lending");
+    /// let err = RuleSet::from_path("no/such/rules.json").unwrap_err();
+    /// assert_eq!(err.kind(), RulesErrorKind::Io);
+    /// assert!(err.to_string().starts_with("no/such/rules.json:1:1: cannot read rules file no/such/rules.json: "));
+    /// # Ok::<(), layer_risk::RulesError>(())
+    /// ```
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<RuleSet, RulesError> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path)
+            .map_err(|e| RulesError::io(&name, format!("cannot read rules file {name}: {e}")))?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let (line, column) = crate::pos::line_col_bytes(&bytes, e.valid_up_to());
+            RulesError {
+                source_name: name.clone(),
+                line,
+                column,
+                path: String::new(),
+                message: "a rules file is UTF-8 JSON: this byte is not UTF-8".into(),
+                kind: RulesErrorKind::Syntax,
+            }
+        })?;
+        RuleSet::from_json(text, &name)
     }
 
     /// The embedded default rule set (`rules/default.json`), parsed once.
@@ -172,23 +211,9 @@ fn parse_file(text: &str, source: &str) -> Result<RulesFile, RulesError> {
 }
 
 fn json_error(source: &str, path: String, inner: &serde_json::Error) -> RulesError {
-    let full = inner.to_string();
-    let message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_owned(),
-        None => full,
-    };
-    let kind = match inner.classify() {
-        serde_json::error::Category::Data => RulesErrorKind::Schema,
-        _ => RulesErrorKind::Syntax,
-    };
-    RulesError {
-        source_name: source.to_owned(),
-        line: inner.line().max(1),
-        column: inner.column().max(1),
-        path: if path == "." { String::new() } else { path },
-        message: with_suggestion(message),
-        kind,
-    }
+    let mut e = RulesError::from_json(source, path, inner);
+    e.message = with_suggestion(std::mem::take(&mut e.message));
+    e
 }
 
 /// Add "did you mean `x`?" to serde's unknown field / variant messages.

@@ -12,11 +12,12 @@ use crate::matching::MatchField;
 
 /// The three outcomes, from least to most friction.
 ///
-/// Deliberately exhaustive (no `#[non_exhaustive]`): a backend matches on it to act, and a
-/// fourth outcome would be a new product decision that every caller must handle, so adding
-/// one is a breaking change on purpose.
+/// `#[non_exhaustive]`: a later release may add an outcome (a terminal one for a backend to
+/// route, say). A backend that matches on it should treat an outcome it does not know as the
+/// strictest step-up it has (fail closed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Outcome {
     /// The backend may use the identity as submitted.
     Trust,
@@ -191,6 +192,8 @@ pub struct RuleSetId {
 #[derive(Clone, Debug)]
 pub struct RuleSet {
     pub(super) id: RuleSetId,
+    /// The file's text, as given (what its SHA-256 covers).
+    pub(super) json: std::sync::Arc<str>,
     pub(super) description: Option<String>,
     pub(super) tiers: Tiers,
     pub(super) ages: AgeBounds,
@@ -219,6 +222,12 @@ impl RuleSet {
     /// Name, version and SHA-256.
     pub fn id(&self) -> &RuleSetId {
         &self.id
+    }
+
+    /// The rules file's text, exactly as loaded (its SHA-256 is [`RuleSetId::sha256`]): what
+    /// to ship to another process that must load the same rule set (a Spark executor).
+    pub fn json(&self) -> &str {
+        &self.json
     }
 
     /// The file's description, if any.

@@ -3,7 +3,7 @@
 use super::street::{po_box_kind, PoBoxKind};
 use super::zip3::zip_matches_state;
 use crate::finding::{Code, Finding};
-use crate::geo::{country_label, is_iso_country, us_region_code};
+use crate::geo::{country_label, is_iso_country, us_region_code, US_TERRITORIES};
 use crate::session::Address;
 
 /// Is this a US ZIP (`12345`) or ZIP+4 (`12345-6789` or `123456789`)?
@@ -104,11 +104,6 @@ pub(crate) fn check(address: Option<&Address<'_>>, out: &mut Vec<Finding>) {
         }
     }
 }
-
-/// The US territories with USPS state codes and US ZIP codes: an address there is a US
-/// address (Puerto Rico, Guam, the US Virgin Islands, American Samoa, the Northern Mariana
-/// Islands).
-const US_TERRITORIES: [&str; 5] = ["PR", "GU", "VI", "AS", "MP"];
 
 #[cfg(test)]
 mod tests {

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 
 use crate::fields::{AgeBounds, EditField, Window};
 use crate::finding::{Code, Finding, Observed};
-use crate::session::{idv_label, is_plaid_request_id, EditCounts, Session};
+use crate::session::{EditCounts, Session};
 
 /// All findings for one response, in a fixed order (identity fields, edit history, IDV, items).
 ///
@@ -155,4 +155,38 @@ fn idv(status: Option<&str>, out: &mut Vec<Finding>) {
         Some("failed") => out.push(Finding::new(Code::IdvFailed)),
         Some(label) => out.push(Finding::new(Code::IdvNotCompleted).observed(label)),
     }
+}
+
+/// The request id a decision echoes: `id` when it is shaped like Plaid's (see
+/// [`is_plaid_request_id`]; `request_id_malformed` otherwise), else none.
+pub(crate) fn echoed_request_id(id: Option<&str>) -> Option<&str> {
+    id.filter(|r| is_plaid_request_id(r))
+}
+
+/// Is `id` shaped like a Plaid request id (`m8MDnv9okwxFNBV`): 1 to 64 ASCII letters and
+/// digits, at least one of them a letter? Only such an id is echoed into decisions and
+/// `Debug` output; anything else could be a value a caller smuggled in (an SSN, an email).
+pub(crate) fn is_plaid_request_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric())
+        && id.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// The known `idv_session_status` values as static labels, compared without regard to case
+/// or surrounding spaces (`"Failed"` is `failed`); anything else is `unknown`.
+pub(crate) fn idv_label(status: &str) -> &'static str {
+    const KNOWN: [&str; 6] = [
+        "success",
+        "failed",
+        "active",
+        "pending_review",
+        "expired",
+        "canceled",
+    ];
+    let s = status.trim();
+    KNOWN
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(s))
+        .copied()
+        .unwrap_or("unknown")
 }

@@ -445,9 +445,9 @@ fn a_64_mib_line_between_20000_short_ones() {
     }
 }
 
-/// What the bindings build on: `Scorer::record_line` over lines a caller cut itself gives the
-/// batch engine's records (without `line`), and `assess_with_applicant` on an envelope's two
-/// halves gives the envelope's decision.
+/// What the bindings build on: `Scorer::record` over lines a caller cut itself gives the
+/// batch engine's records (without `line`), and `assess` with an applicant on an envelope's
+/// two halves gives the envelope's decision.
 #[test]
 fn bindings_entry_points_equal_the_batch_engine() {
     let (mut data, _, _) = export(3000, 11, 0.05);
@@ -470,7 +470,7 @@ fn bindings_entry_points_equal_the_batch_engine() {
     for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
         let mut mine = Vec::new();
         if matches!(
-            scorer.record_line(None, raw, limit, &mut mine),
+            scorer.record(None, raw, limit, &mut mine),
             layer_risk::LineResult::Blank
         ) {
             continue;
@@ -491,7 +491,7 @@ fn bindings_entry_points_equal_the_batch_engine() {
         };
         if let (Some(s), Some(a)) = (v.get("session"), v.get("applicant")) {
             let d = scorer
-                .assess_with_applicant(s.to_string().as_bytes(), a.to_string().as_bytes())
+                .assess(s.to_string().as_bytes(), Some(a.to_string().as_bytes()))
                 .unwrap();
             let mut halves = Vec::new();
             scorer.write_record(&d, None, &mut halves);
@@ -506,7 +506,7 @@ fn bindings_entry_points_equal_the_batch_engine() {
     assert!(records > 2900 && envelopes > 400, "{records} {envelopes}");
     // An envelope given as the body with an applicant beside it is ambiguous.
     let err = scorer
-        .assess_with_applicant(br#"{"session": {}, "applicant": {}}"#, b"{}")
+        .assess(br#"{"session": {}, "applicant": {}}"#, Some(b"{}"))
         .unwrap_err();
     assert_eq!(err.code(), "ambiguous_envelope");
 }

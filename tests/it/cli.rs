@@ -390,16 +390,11 @@ fn assess_explains_in_text_and_json() {
     assert_eq!(recs[0]["rules"]["name"], "lending");
     // The library agrees byte for byte.
     let rules = util::shipped("lending");
-    let d = layer_risk::assess_json(
-        &util::read_fixture("seed_api_reference.json"),
+    let d = util::decide(
+        &serde_json::from_str(&util::read_fixture("seed_api_reference.json")).unwrap(),
         rules,
-        util::as_of(),
-    )
-    .unwrap();
-    assert_eq!(
-        stdout(&o),
-        serde_json::to_string(&d.record(1)).unwrap() + "\n"
     );
+    assert_eq!(stdout(&o), util::record(&d, 1) + "\n");
 
     // stdin.
     let o = run_stdin(

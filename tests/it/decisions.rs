@@ -1,9 +1,7 @@
 //! Decision semantics: tiers, forced tiers, idv_passed, identity_match_unavailable, ordering,
 //! edit-rule thresholds, and the tolerant model (aliases, unknown fields, nulls).
 
-use layer_risk::{
-    assess, parse_session, EditField, Outcome, RuleSet, Window, IDENTITY_MATCH_UNAVAILABLE,
-};
+use layer_risk::{parse_session, EditField, Outcome, RuleSet, Window, IDENTITY_MATCH_UNAVAILABLE};
 use serde_json::{json, Value};
 
 use super::util::{self, base, codes, decide, reason_ids, remove, set, with, SHIPPED};
@@ -562,7 +560,7 @@ fn decisions_serialize_to_the_documented_record() {
         &with("/identity/phone_number", "+442079460958".into()),
         RuleSet::embedded_default(),
     );
-    let rec: Value = serde_json::to_value(d.record(7)).unwrap();
+    let rec: Value = serde_json::from_str(&util::record(&d, 7)).unwrap();
     let keys: Vec<&str> = rec
         .as_object()
         .unwrap()
@@ -602,7 +600,7 @@ fn decisions_serialize_to_the_documented_record() {
     assert!(plain.get("line").is_none());
     assert_eq!(plain["request_id"], "reqBase");
     // The text form, in field order.
-    let text = serde_json::to_string(&d.record(7)).unwrap();
+    let text = util::record(&d, 7);
     assert!(
         text.starts_with(
             r#"{"line":7,"request_id":"reqBase","decision":"identity_match","score":30,"reasons":["#
@@ -679,15 +677,50 @@ fn the_age_bounds_come_from_the_rules() {
     assert_eq!(d.reasons[0].code, "dob_under_min_age");
 }
 
+/// The record's keys are the wire contract's field list, in order, with and without an
+/// applicant; serde and the byte writer give the same bytes.
 #[test]
-fn assess_is_the_same_as_assess_json() {
-    let text = util::read_fixture("seed_api_reference.json");
-    let s = parse_session(&text).unwrap();
-    let rules = RuleSet::embedded_default();
-    assert_eq!(
-        assess(&s, rules, util::as_of()),
-        layer_risk::assess_json(&text, rules, util::as_of()).unwrap()
+fn the_record_keys_are_the_contracts_field_list() {
+    let plain = decide(&base(), RuleSet::embedded_default());
+    let with_applicant = decide(
+        &json!({"session": base(), "applicant": {"name": {"full_name": "Leslie Knope"}}}),
+        RuleSet::embedded_default(),
     );
+    for d in [&plain, &with_applicant] {
+        let text = util::record(d, 3);
+        let keys = key_order(&text);
+        let want: Vec<&str> = std::iter::once("line")
+            .chain(layer_risk::DECISION_FIELDS)
+            .filter(|k| *k != "match" || d.matching.is_some())
+            .collect();
+        assert_eq!(keys, want, "{text}");
+        assert_eq!(
+            serde_json::to_string(d).unwrap(),
+            format!("{{{}", &text["{\"line\":3,".len()..])
+        );
+    }
+}
+
+/// The top-level keys of a JSON object, in the order written.
+fn key_order(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    struct Keys<'k>(&'k mut Vec<String>);
+    impl<'de> serde::de::Visitor<'de> for Keys<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+            while let Some(k) = m.next_key::<String>()? {
+                self.0.push(k);
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+    serde::Deserializer::deserialize_map(&mut de, Keys(&mut keys)).unwrap();
+    keys
 }
 
 /// From windows that do not nest (current 2 > 1d 1), raising `edits_1d` to 2 repairs the data.

@@ -4,6 +4,7 @@
 mod batch;
 #[cfg(feature = "cli")]
 mod cli;
+mod contract;
 mod decisions;
 mod findings;
 mod fuzz_corpus;

@@ -1,6 +1,6 @@
 //! Parse errors: exact messages, codes and paths; never the offending value.
 
-use layer_risk::{parse_session, parse_session_bytes, ParseErrorKind};
+use layer_risk::{parse_session, ParseErrorKind, RuleSet};
 
 struct Case {
     name: &'static str,
@@ -171,7 +171,7 @@ const CASES: &[Case] = &[
 fn parse_error_table() {
     let mut wrong = Vec::new();
     for c in CASES {
-        let err = match parse_session_bytes(c.input) {
+        let err = match super::util::scorer(RuleSet::embedded_default()).assess(c.input, None) {
             Ok(_) => panic!("{}: parsed", c.name),
             Err(e) => e,
         };
@@ -185,7 +185,7 @@ fn parse_error_table() {
         assert!(!msg.contains(c.secret), "{}: {msg}", c.name);
         assert!(!format!("{err:?}").contains(c.secret), "{}", c.name);
         assert_eq!(format!("{err:?}"), format!("ParseError({msg})"));
-        // Where the text is UTF-8, parse_session agrees with parse_session_bytes.
+        // Where the text is UTF-8, parse_session agrees with the scorer.
         if let Ok(text) = std::str::from_utf8(c.input) {
             assert_eq!(parse_session(text).err(), Some(err.clone()), "{}", c.name);
         }
@@ -327,13 +327,20 @@ fn arrays_are_not_objects() {
 /// serde_json's do (the accented name is two bytes a letter).
 #[test]
 fn ambiguous_envelopes_are_located_and_columns_count_bytes() {
-    let e = layer_risk::parse_input("{\"request_id\": \"r\",\n \"session\": {}}").unwrap_err();
+    let scorer = super::util::scorer(RuleSet::embedded_default());
+    let e = scorer
+        .assess(b"{\"request_id\": \"r\",\n \"session\": {}}", None)
+        .unwrap_err();
     assert_eq!(
         (e.code(), e.line(), e.column()),
         ("ambiguous_envelope", 2, 2)
     );
-    let e =
-        layer_risk::parse_input(r#"{"applicant": {"name": {"full_name": "Zoë"}}}"#).unwrap_err();
+    let e = scorer
+        .assess(
+            r#"{"applicant": {"name": {"full_name": "Zoë"}}}"#.as_bytes(),
+            None,
+        )
+        .unwrap_err();
     assert_eq!(
         (e.code(), e.line(), e.column()),
         ("ambiguous_envelope", 1, 2)

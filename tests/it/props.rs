@@ -1,9 +1,7 @@
 //! Property tests: no panics on any input, monotone edit rules, determinism.
 //! (The PII properties are in `pii.rs`.)
 
-use layer_risk::{
-    assess, parse_session, parse_session_bytes, score, EditField, EditHistory, Outcome, RuleSet,
-};
+use layer_risk::{parse_session, Outcome, RuleSet};
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Map, Value};
@@ -161,8 +159,8 @@ proptest! {
     #[test]
     fn prop_any_bytes_parse_or_fail_and_assess_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let rules = RuleSet::embedded_default();
-        match parse_session_bytes(&bytes) {
-            Ok(s) => { let _ = assess(&s, rules, as_of()); }
+        match util::scorer(rules).assess(&bytes, None) {
+            Ok(d) => { let _ = d.to_string(); }
             Err(e) => {
                 prop_assert!(e.line() >= 1);
                 prop_assert!(!e.to_string().is_empty());
@@ -182,8 +180,8 @@ proptest! {
         }
         bytes.truncate(cut.min(bytes.len()));
         let rules = RuleSet::embedded_default();
-        if let Ok(s) = parse_session_bytes(&bytes) {
-            let _ = assess(&s, rules, as_of());
+        if let Ok(d) = util::scorer(rules).assess(&bytes, None) {
+            let _ = d.to_string();
         }
     }
 
@@ -191,9 +189,8 @@ proptest! {
     fn prop_schema_shaped_values_never_panic(doc in response()) {
         let text = doc.to_string();
         for rules in all_rules() {
-            match parse_session(&text) {
-                Ok(s) => {
-                    let d = assess(&s, rules, as_of());
+            match util::scorer(rules).assess(text.as_bytes(), None) {
+                Ok(d) => {
                     let sum = d.reasons.iter().map(|r| r.points).sum::<u32>();
                     let passed = d.reasons.iter().any(|r| r.code == "idv_passed");
                     let kept = if passed { 100 - u32::from(rules.idv_passed_discount()) } else { 100 };
@@ -209,10 +206,10 @@ proptest! {
                 Err(e) => prop_assert!(!e.code().is_empty()),
             }
         }
-        // The bytes entry point agrees with the text one.
+        // The findings-alone entry point agrees with the scorer on what is a response.
         prop_assert_eq!(
             parse_session(&text).err(),
-            parse_session_bytes(text.as_bytes()).err()
+            util::scorer(RuleSet::embedded_default()).assess(text.as_bytes(), None).err()
         );
     }
 
@@ -220,8 +217,11 @@ proptest! {
     fn prop_any_date_never_panics(doc in response(), days in -1_000_000i64..1_000_000) {
         let as_of = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Duration::days(days);
         let text = doc.to_string();
-        if let Ok(s) = parse_session(&text) {
-            let _ = assess(&s, RuleSet::embedded_default(), as_of);
+        let scorer = layer_risk::Scorer::new(RuleSet::embedded_default().clone(), as_of);
+        if let Ok(d) = scorer.assess(text.as_bytes(), None) {
+            let mut out = Vec::new();
+            scorer.write_record(&d, Some(1), &mut out);
+            prop_assert!(out.ends_with(b"\n"));
         }
     }
 }
@@ -298,51 +298,6 @@ proptest! {
             prop_assert!(b.outcome >= a.outcome, "{}: {} -> {}", rules.id().name, a.outcome, b.outcome);
         }
     }
-
-    /// `score` alone (findings fixed) is monotone for any counts, present or not, nested or
-    /// not, when an edit raises its window and every wider window present.
-    #[test]
-    fn prop_score_is_monotone_in_every_count(
-        counts in prop::collection::vec(prop::array::uniform5(prop::option::of(any::<u32>())), 5),
-        field in 0usize..5,
-        window in 0usize..5,
-        by in 1u32..1000,
-    ) {
-        let mut h = EditHistory::default();
-        let set_all = |h: &mut EditHistory, f: EditField, c: [Option<u32>; 5]| {
-            let counts = layer_risk::EditCounts {
-                edits_current: c[0], edits_1d: c[1], edits_30d: c[2], edits_365d: c[3], edits_all_time: c[4],
-            };
-            match f {
-                EditField::Name => h.name = Some(counts),
-                EditField::Address => h.address = Some(counts),
-                EditField::Email => h.email = Some(counts),
-                EditField::DateOfBirth => h.date_of_birth = Some(counts),
-                EditField::Ssn => h.official_document = Some(layer_risk::OfficialDocument { ssn: Some(counts) }),
-                other => panic!("no edit counts slot for {other:?}"),
-            }
-        };
-        for (f, c) in EditField::ALL.into_iter().zip(&counts) {
-            set_all(&mut h, f, *c);
-        }
-        // Raise one window and every wider window that is present (see above): the rules
-        // read cumulative counts, so a rule over `window minus narrower` never loses by it.
-        let mut raised = counts.clone();
-        let slot = &mut raised[field][window];
-        *slot = Some(slot.unwrap_or(0).saturating_add(by));
-        for c in raised[field][window + 1..].iter_mut().flatten() {
-            *c = c.saturating_add(by);
-        }
-        let mut h2 = EditHistory::default();
-        for (f, c) in EditField::ALL.into_iter().zip(&raised) {
-            set_all(&mut h2, f, *c);
-        }
-        for rules in all_rules() {
-            let (_, a) = score(Vec::new(), Some(&h), rules);
-            let (_, b) = score(Vec::new(), Some(&h2), rules);
-            prop_assert!(b >= a, "{}: {a} -> {b}", rules.id().name);
-        }
-    }
 }
 
 // ---- (3) determinism ----
@@ -352,21 +307,20 @@ proptest! {
     fn prop_same_input_rules_and_date_give_identical_output(doc in response()) {
         let text = doc.to_string();
         for rules in all_rules() {
-            let (Ok(s1), Ok(s2)) = (parse_session(&text), parse_session(&text)) else {
-                let e1 = parse_session(&text).err().map(|e| e.to_string());
-                let e2 = parse_session(&text).err().map(|e| e.to_string());
+            let scorer = util::scorer(rules);
+            let (Ok(d1), Ok(d2)) = (scorer.assess(text.as_bytes(), None), scorer.assess(text.as_bytes(), None)) else {
+                let e1 = scorer.assess(text.as_bytes(), None).err().map(|e| e.to_string());
+                let e2 = scorer.assess(text.as_bytes(), None).err().map(|e| e.to_string());
                 prop_assert_eq!(e1, e2);
                 continue;
             };
-            let d1 = assess(&s1, rules, as_of());
-            let d2 = assess(&s2, rules, as_of());
-            let j1 = serde_json::to_string(&d1.record(1)).unwrap();
-            prop_assert_eq!(&j1, &serde_json::to_string(&d1.record(1)).unwrap());
-            prop_assert_eq!(&j1, &serde_json::to_string(&d2.record(1)).unwrap());
+            let j1 = util::record(&d1, 1);
+            prop_assert_eq!(&j1, &util::record(&d1, 1));
+            prop_assert_eq!(&j1, &util::record(&d2, 1));
             prop_assert_eq!(d1.to_string(), d2.to_string());
-            // A clone of the rule set decides the same.
-            let clone = rules.clone();
-            prop_assert_eq!(&j1, &serde_json::to_string(&assess(&s1, &clone, as_of()).record(1)).unwrap());
+            // A scorer over a clone of the rule set decides the same.
+            let clone = layer_risk::Scorer::new(rules.clone(), as_of());
+            prop_assert_eq!(&j1, &util::record(&clone.assess(text.as_bytes(), None).unwrap(), 1));
         }
     }
 }
@@ -379,7 +333,10 @@ fn determinism_holds_across_rule_set_instances_and_outcome_order() {
     let a = util::shipped("default");
     let b = util::shipped("default");
     let doc = util::read_fixture("seed_layer_guide.json");
-    let ja = serde_json::to_string(&layer_risk::assess_json(&doc, a, as_of()).unwrap()).unwrap();
-    let jb = serde_json::to_string(&layer_risk::assess_json(&doc, b, as_of()).unwrap()).unwrap();
+    let decide = |rules: &RuleSet| {
+        let scorer = layer_risk::Scorer::new(rules.clone(), as_of());
+        serde_json::to_string(&scorer.assess(doc.as_bytes(), None).unwrap()).unwrap()
+    };
+    let (ja, jb) = (decide(a), decide(b));
     assert_eq!(ja, jb);
 }

@@ -186,8 +186,7 @@ fn the_reviewed_cases() {
         let line = env(applicant).to_string();
         for name in SHIPPED {
             let rules = util::shipped(name);
-            let input = layer_risk::parse_input(&line).unwrap();
-            let d = layer_risk::assess_input(&input, rules, util::as_of());
+            let d = util::scorer(rules).assess(line.as_bytes(), None).unwrap();
             let m = d.matching.as_ref().unwrap();
             let score = match field {
                 "date_of_birth" => m.date_of_birth.unwrap().score,

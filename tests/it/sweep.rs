@@ -8,7 +8,7 @@ use layer_risk::batch::{self, Options};
 use layer_risk::diff::{parse_labels, DiffSetup, DiffStats, Label};
 use layer_risk::gen::{write_export, GenConfig};
 use layer_risk::sweep::{LineProfile, SweepSetup, SweepStats};
-use layer_risk::{assess_input, parse_input_bytes, RuleSet, Tiers};
+use layer_risk::{RuleSet, Scorer, Tiers};
 use serde_json::Value;
 
 use super::util;
@@ -44,25 +44,24 @@ fn profile_outcome_equals_a_fresh_decision_under_other_tiers() {
     let mut checked = 0;
     for name in ["default", "lending", "payments"] {
         let rules = util::shipped(name);
-        let others: Vec<(Tiers, RuleSet)> = grid
+        let others: Vec<(Tiers, Scorer)> = grid
             .iter()
             .map(|&(im, iv)| {
                 let t = Tiers {
                     identity_match: im,
                     identity_verification: iv,
                 };
-                (t, with_tiers(name, im, iv))
+                (t, Scorer::new(with_tiers(name, im, iv), util::as_of()))
             })
             .collect();
         for line in export.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-            let Ok(input) = parse_input_bytes(line) else {
+            let Ok(d) = util::scorer(rules).assess(line, None) else {
                 continue;
             };
-            let d = assess_input(&input, rules, util::as_of());
             let p = LineProfile::of(&d);
             assert_eq!(p.outcome(rules.tiers()), d.outcome);
             for (t, other) in &others {
-                let fresh = assess_input(&input, other, util::as_of());
+                let fresh = other.assess(line, None).unwrap();
                 assert_eq!(p.outcome(*t), fresh.outcome, "{name} {t:?} {p:?}");
                 checked += 1;
             }

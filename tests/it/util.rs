@@ -1,10 +1,11 @@
 //! Shared helpers: a clean base response, mutations, fixture paths, shorthand for decisions.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use chrono::NaiveDate;
-use layer_risk::{assess_json, validate, Code, Decision, RuleSet};
+use layer_risk::{validate, Code, Decision, RuleSet, Scorer};
 use serde_json::{json, Value};
 
 /// The evaluation date every test uses.
@@ -88,9 +89,29 @@ pub fn codes(doc: &Value) -> Vec<Code> {
         .collect()
 }
 
-/// The decision on a response under `rules`, as of [`as_of`].
-pub fn decide<'r>(doc: &Value, rules: &'r RuleSet) -> Decision<'r> {
-    assess_json(&doc.to_string(), rules, as_of()).unwrap()
+/// The scorer of `rules` as of [`as_of`], made once per rule set (by its SHA-256) and kept
+/// for the test run, so that decisions can outlive the call that made them.
+pub fn scorer(rules: &RuleSet) -> &'static Scorer {
+    static SCORERS: OnceLock<Mutex<HashMap<String, &'static Scorer>>> = OnceLock::new();
+    let mut map = SCORERS.get_or_init(Default::default).lock().unwrap();
+    map.entry(rules.id().sha256.clone())
+        .or_insert_with(|| Box::leak(Box::new(Scorer::new(rules.clone(), as_of()))))
+}
+
+/// The decision on a response (or an envelope) under `rules`, as of [`as_of`].
+pub fn decide(doc: &Value, rules: &RuleSet) -> Decision<'static> {
+    scorer(rules)
+        .assess(doc.to_string().as_bytes(), None)
+        .unwrap_or_else(|e| panic!("not a response: {e}"))
+}
+
+/// The decision's record as `layer-risk score` writes it for input line `line`, without the
+/// trailing newline.
+pub fn record(d: &Decision<'_>, line: u64) -> String {
+    let mut out = Vec::new();
+    scorer(RuleSet::embedded_default()).write_record(d, Some(line), &mut out);
+    assert_eq!(out.pop(), Some(b'\n'));
+    String::from_utf8(out).unwrap()
 }
 
 /// (code, rule_id) of each reason, in decision order.

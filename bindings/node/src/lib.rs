@@ -2,8 +2,8 @@
 //! [`layer_risk::Scorer`].
 //!
 //! A thin shell, like the Python binding: every decision and every record comes from the
-//! core (`Scorer::assess`, `Scorer::assess_with_applicant`, `Scorer::record_line`,
-//! `batch::score`), so the bytes are the CLI's. This module converts values at the edge and
+//! core (`Scorer::assess`, `Scorer::record`, `batch::score_bytes`, `RuleSet::from_path`), so
+//! the bytes are the CLI's. This module converts values at the edge and
 //! nothing else.
 //!
 //! It never throws for a bad input or a bad rules file: such calls return a [`Failure`]
@@ -128,13 +128,7 @@ pub fn new_scorer(
             ))
         }
         (None, None) => Ok(RuleSet::embedded_default().clone()),
-        (Some(path), None) => match std::fs::read_to_string(&path) {
-            Ok(text) => RuleSet::from_json(&text, &path),
-            Err(e) => Err(RulesError::io(
-                &path,
-                format!("cannot read rules file {path}: {e}"),
-            )),
-        },
+        (Some(path), None) => RuleSet::from_path(path),
         (None, Some(text)) => {
             RuleSet::from_json(&text, rules_name.as_deref().unwrap_or("rulesJson"))
         }
@@ -176,11 +170,7 @@ impl NativeScorer {
         applicant: Option<Either<String, BufferSlice<'_>>>,
     ) -> Either<String, Failure> {
         let body = bytes(&body);
-        let decision = match &applicant {
-            None => self.inner.assess(body),
-            Some(a) => self.inner.assess_with_applicant(body, bytes(a)),
-        };
-        match decision {
+        match self.inner.assess(body, applicant.as_ref().map(bytes)) {
             Ok(d) => {
                 let mut out = Vec::with_capacity(1024);
                 self.inner.write_record(&d, None, &mut out);
@@ -220,7 +210,7 @@ impl NativeScorer {
                 out.clear();
                 match self
                     .inner
-                    .record_line(None, raw, batch::DEFAULT_MAX_LINE_BYTES, &mut out)
+                    .record(None, raw, batch::DEFAULT_MAX_LINE_BYTES, &mut out)
                 {
                     LineResult::Blank => None,
                     _ => Some(record_text(&out)),

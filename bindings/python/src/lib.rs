@@ -1,7 +1,7 @@
 //! `layer_risk._native`: the Python face of the core's owning [`layer_risk::Scorer`].
 //!
-//! A thin shell: every decision and every record comes from the core (`Scorer::record_line`,
-//! `Scorer::assess_with_applicant`, `batch::score`), so the bytes are the CLI's. This module
+//! A thin shell: every decision and every record comes from the core (`Scorer::assess`,
+//! `Scorer::record`, `batch::score_bytes`, `RuleSet::from_path`), so the bytes are the CLI's. This module
 //! only converts Python values at the edge, releases the GIL while the core works, and raises
 //! the package's own exceptions (defined in Python, `layer_risk/_errors.py`, so they carry
 //! docstrings and attributes like any Python exception).
@@ -160,17 +160,9 @@ impl Scorer {
         let as_of = as_of_date(as_of)?;
         let rules = match rules {
             None => RuleSet::embedded_default().clone(),
-            Some(path) => {
-                let name = path.display().to_string();
-                let loaded = py.detach(|| match std::fs::read_to_string(&path) {
-                    Ok(text) => RuleSet::from_json(&text, &name),
-                    Err(e) => Err(RulesError::io(
-                        &name,
-                        format!("cannot read rules file {name}: {e}"),
-                    )),
-                });
-                loaded.map_err(|e| rules_error(py, &e))?
-            }
+            Some(path) => py
+                .detach(|| RuleSet::from_path(&path))
+                .map_err(|e| rules_error(py, &e))?,
         };
         Ok(Scorer {
             inner: layer_risk::Scorer::new(rules, as_of),
@@ -210,6 +202,13 @@ impl Scorer {
         d.set_item("version", &id.version)?;
         d.set_item("sha256", &id.sha256)?;
         Ok(d.into_any())
+    }
+
+    /// The rules file's text, exactly as loaded (what its SHA-256 covers): what
+    /// `layer_risk.spark.score` ships to its executors.
+    #[getter]
+    fn rules_json(&self) -> &str {
+        self.inner.rules().json()
     }
 
     /// The evaluation date, `YYYY-MM-DD`.
@@ -264,11 +263,8 @@ impl Scorer {
         };
         let scorer = &self.inner;
         let size = body.len() + applicant.as_ref().map_or(0, Vec::len);
-        let decision = detach_if(py, size, || match &applicant {
-            None => scorer.assess(&body),
-            Some(a) => scorer.assess_with_applicant(&body, a),
-        })
-        .map_err(|e| parse_error(py, &e))?;
+        let decision = detach_if(py, size, || scorer.assess(&body, applicant.as_deref()))
+            .map_err(|e| parse_error(py, &e))?;
         // The record's serialization straight into Python objects: the dict `json.loads`
         // would make of the record's bytes (the tests compare the two), without the text.
         pythonize::pythonize(py, &decision).map_err(PyErr::from)
@@ -340,7 +336,7 @@ impl Scorer {
                 let start = out.len();
                 let wrote = body.as_deref().is_some_and(|raw| {
                     !matches!(
-                        scorer.record_line(None, raw, batch::DEFAULT_MAX_LINE_BYTES, &mut out),
+                        scorer.record(None, raw, batch::DEFAULT_MAX_LINE_BYTES, &mut out),
                         LineResult::Blank
                     )
                 });

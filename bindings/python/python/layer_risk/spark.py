@@ -17,7 +17,6 @@ import os
 from datetime import date
 from typing import TYPE_CHECKING, Iterator, Optional, Union
 
-from ._errors import RulesError
 from ._native import Scorer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,20 +58,11 @@ def score(
     from pyspark.sql import types as T
 
     # Checked on the driver: the date, the rules file, the column.
-    rules_name: Optional[str] = None
-    rules_text: Optional[str] = None
-    if rules is None:
-        checked = Scorer(as_of=as_of)
-    else:
-        rules_name = os.fspath(rules)
-        try:
-            # Bytes, then UTF-8: newline translation would change the file's SHA-256.
-            with open(rules_name, "rb") as f:
-                rules_text = f.read().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            message = f"{rules_name}:1:1: cannot read rules file {rules_name}: {e}"
-            raise RulesError(message, "io", 1, 1, None) from e
-        checked = Scorer.from_json(rules_text, rules_name, as_of=as_of)
+    # The file is read by the core's one loader (as the CLI reads --rules); its text, exactly
+    # as loaded, travels with the job, so every executor holds the same SHA-256.
+    checked = Scorer(rules, as_of=as_of)
+    rules_name: Optional[str] = None if rules is None else os.fspath(rules)
+    rules_text: Optional[str] = None if rules is None else checked.rules_json
     as_of_text = checked.as_of
 
     names = df.columns

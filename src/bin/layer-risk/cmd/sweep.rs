@@ -1,56 +1,31 @@
 //! `layer-risk sweep`: tier thresholds against labels, as a table and a picture.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
 use layer_risk::sweep::{SweepReport, SweepSetup, SweepStats};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::anyhow_lite::{Context, Fail};
-use crate::{load_rules, EXAMPLES};
+use crate::args::{as_of_or_today, SweepArgs};
+use crate::error::{CliError, Context};
+use crate::input;
 
-#[derive(Args)]
-#[command(after_help = EXAMPLES)]
-pub(crate) struct SweepArgs {
-    /// The rules file whose tiers are swept.
-    #[arg(long, value_name = "FILE")]
-    rules: PathBuf,
-    /// CSV of `request_id,label` (fraud or legit), as for `diff --labels`.
-    #[arg(long, value_name = "FILE")]
-    labels: PathBuf,
-    /// Evaluation date, YYYY-MM-DD (default: today, UTC).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
-    as_of: Option<chrono::NaiveDate>,
-    #[command(flatten)]
-    batch: crate::BatchArgs,
-    /// Also draw recall against step-up rate for the identity_match candidates, as SVG.
-    #[arg(long, value_name = "FILE.svg")]
-    plot: Option<PathBuf>,
-    /// Print the table as JSON.
-    #[arg(long)]
-    json: bool,
-    /// JSONL input, plain or gzip; - for stdin.
-    #[arg(default_value = "-")]
-    input: PathBuf,
-}
-
-pub(crate) fn run(a: SweepArgs) -> Result<ExitCode, Fail> {
-    let rules = load_rules(Some(&a.rules))?;
-    let labels = crate::diff::read_labels(&a.labels)?;
+pub(crate) fn run(a: SweepArgs) -> Result<ExitCode, CliError> {
+    let rules = input::rules(Some(&a.rules))?;
+    let labels = input::labels(&a.labels)?;
     let setup = SweepSetup {
         rules: &rules,
-        as_of: a.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        as_of: as_of_or_today(a.as_of),
         labels: &labels,
     };
-    let stats: SweepStats = crate::run_counting(&a.input, a.batch, &setup)?;
+    let stats: SweepStats = super::run_counting(&a.input, a.batch, &setup)?;
     let report = setup.report(&stats);
     if let Some(path) = &a.plot {
-        let svg = plot(&report).map_err(|e| Fail::Usage(format!("cannot draw the plot: {e}")))?;
-        std::fs::write(path, svg).context(format!("cannot write {}", path.display()))?;
+        let svg =
+            plot(&report).map_err(|e| CliError::Output(format!("cannot draw the plot: {e}")))?;
+        std::fs::write(path, svg).writing(|| format!("cannot write {}", path.display()))?;
     }
-    crate::print_report(a.json, &report)?;
+    super::print_report(a.json, &report)?;
     Ok(if stats.error_count() > 0 {
         ExitCode::from(1)
     } else {
