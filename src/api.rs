@@ -17,7 +17,6 @@ use crate::session::{
     is_plaid_request_id, parse_applicant_bytes, parse_input_bytes, parse_session, Identity,
     IdentityFields, Input, Session,
 };
-use crate::validate::validate;
 
 /// Decide on one parsed response: validate, score with `rules`, resolve the outcome.
 /// Pure: the same session, rules and date give the same decision.
@@ -71,7 +70,7 @@ fn observe(
     as_of: NaiveDate,
     ages: AgeBounds,
 ) -> (Vec<Finding>, Option<MatchReport>) {
-    let findings = validate(session, as_of, ages);
+    let findings = crate::matching::validate_with_applicant(session, applicant, as_of, ages);
     let report = applicant.map(|a| {
         let layer = session
             .identity
