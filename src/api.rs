@@ -10,12 +10,12 @@ use crate::decision::{decide, Decision};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::fields::AgeBounds;
 use crate::finding::Finding;
-use crate::matching::{compare, MatchReport};
+use crate::matching::{compare, validate_with_applicant, MatchReport};
 use crate::record::{line_body, too_long, write_decision, write_error, Tail};
 use crate::rules::RuleSet;
 use crate::score::score;
 use crate::session::{parse_applicant_bytes, parse_input_bytes, Identity, Input};
-use crate::validate::{echoed_request_id, validate};
+use crate::validate::echoed_request_id;
 
 /// What validation and matching see, before any rule set prices it: it depends on the
 /// rule set only through its age bounds.
@@ -24,15 +24,16 @@ fn observe(
     as_of: NaiveDate,
     ages: AgeBounds,
 ) -> (Vec<Finding>, Option<MatchReport>) {
-    let findings = validate(&input.session, as_of, ages);
-    let report = input.applicant.as_ref().map(|a| {
+    let applicant = input.applicant.as_ref().map(|a| a.fields());
+    let findings = validate_with_applicant(&input.session, applicant.as_ref(), as_of, ages);
+    let report = applicant.map(|a| {
         let layer = input
             .session
             .identity
             .as_ref()
             .map(Identity::fields)
             .unwrap_or_default();
-        compare(&layer, &a.fields())
+        compare(&layer, &a)
     });
     (findings, report)
 }

@@ -82,6 +82,16 @@ impl Code {
             | Code::AddressPrivateMailbox
             | Code::SsnPublished
             | Code::RequestIdMalformed => "0.2",
+            Code::NameConfusable
+            | Code::AddressStreetMissing
+            | Code::AddressGeneralDelivery
+            | Code::PhoneOutsideUs
+            | Code::PhoneServiceNumber
+            | Code::DobImplausibleAge
+            | Code::DobApplicantMismatch
+            | Code::DobApplicantUnderMinAge
+            | Code::SsnSequential
+            | Code::TinMissing => "0.3",
             _ => "0.1",
         }
     }
@@ -101,11 +111,15 @@ codes! {
     /// A name part that does not look like a name.
     NameImplausible = "name_implausible", Name, Invalid, "a name part with digits, symbols, control characters, no letters, a long run of one letter, or over 100 characters (observed: which)";
     /// Latin letters mixed with Cyrillic or Greek look-alikes.
-    NameMixedScript = "name_mixed_script", Name, Invalid, "a name part mixes Latin letters with Cyrillic or Greek look-alikes (Unicode TR39 mixed-script confusables, e.g. a Cyrillic е in Lеslie; observed: which part)";
+    NameMixedScript = "name_mixed_script", Name, Invalid, "a name part mixes scripts with look-alikes of Latin letters from any script (Unicode TR39 mixed-script confusables: Cyrillic, Greek, Armenian, Cherokee, ...; e.g. a Cyrillic е in Lеslie; observed: which part)";
+    /// A name part that reads as Latin letters it is not made of.
+    NameConfusable = "name_confusable", Name, Risk, "a name part reads as Latin letters it is not made of: wholly in another script's look-alikes of Latin letters (TR39 whole-script confusable, e.g. Cyrillic Ѕмітн) or in compatibility forms NFKC folds to Latin letters (mathematical 𝐒𝐦𝐢𝐭𝐡, fullwidth Ｓｍｉｔｈ); observed: which part";
     /// No address.
     AddressMissing = "address_missing", Address, Missing, "no address, or every part blank";
     /// An address part missing.
     AddressIncomplete = "address_incomplete", Address, Missing, "street, city, region, postal code or country missing (observed: the first missing part)";
+    /// No street line.
+    AddressStreetMissing = "address_street_missing", Address, Missing, "an address without a street line (street and street2 blank): CIP requires a residential street address";
     /// Country not ISO 3166-1 alpha-2.
     AddressCountryInvalid = "address_country_invalid", Address, Invalid, "country is not an ISO 3166-1 alpha-2 code";
     /// Country other than US.
@@ -120,6 +134,8 @@ codes! {
     AddressPoBox = "address_po_box", Address, Risk, "the street is a PO Box (or caller service, drawer, lockbox): not the residential street address CIP requires";
     /// A private mailbox as the street.
     AddressPrivateMailbox = "address_private_mailbox", Address, Risk, "the street names a private mailbox (PMB) at a commercial mail receiving agency: not a residential address";
+    /// General Delivery as the street.
+    AddressGeneralDelivery = "address_general_delivery", Address, Risk, "the street is General Delivery (mail held at a post office for pickup): no residential street address";
     /// No phone.
     PhoneMissing = "phone_missing", PhoneNumber, Missing, "no phone number";
     /// Not strict E.164.
@@ -128,6 +144,10 @@ codes! {
     PhoneInvalid = "phone_invalid", PhoneNumber, Invalid, "phone number is E.164 but not a valid number per libphonenumber metadata (observed: country calling code)";
     /// A valid number outside +1.
     PhoneOutsideNanp = "phone_outside_nanp", PhoneNumber, Invalid, "valid phone number outside the +1 zone; Layer serves US numbers only (observed: region)";
+    /// A +1 number of another NANP region than the US and its territories.
+    PhoneOutsideUs = "phone_outside_us", PhoneNumber, Invalid, "valid +1 number of a region other than the US and its territories (PR, GU, VI, AS, MP), e.g. Canada or the Caribbean; Layer serves US numbers only (observed: region)";
+    /// A number type no person's phone has.
+    PhoneServiceNumber = "phone_service_number", PhoneNumber, Invalid, "valid number of a type no person's phone has, per libphonenumber: toll-free, premium rate, shared cost, UAN or voicemail access (observed: the type)";
     /// No email.
     EmailMissing = "email_missing", Email, Missing, "no email (Plaid currently does not return emails: price it 0 until it does)";
     /// Email malformed.
@@ -144,12 +164,22 @@ codes! {
     DobUnderMinAge = "dob_under_min_age", DateOfBirth, Risk, "age below the rules' minimum (observed: age, threshold: minimum)";
     /// Older than the rules' maximum age.
     DobOverMaxAge = "dob_over_max_age", DateOfBirth, Invalid, "age above the rules' maximum (observed: age, threshold: maximum)";
+    /// Older than any living person.
+    DobImplausibleAge = "dob_implausible_age", DateOfBirth, Invalid, "age over 110, beyond what any living person has reached, within the rules' maximum (above it, dob_over_max_age) (observed: age, threshold: 110)";
+    /// The applicant's date of birth differs.
+    DobApplicantMismatch = "dob_applicant_mismatch", DateOfBirth, Inconsistent, "with an applicant: the date of birth differs from the applicant's in any way (observed: day_month_swap, one_digit, other, or applicant_unreadable)";
+    /// The applicant is under the minimum age.
+    DobApplicantUnderMinAge = "dob_applicant_under_min_age", DateOfBirth, Risk, "with an applicant: the applicant's own date of birth gives an age below the rules' minimum (observed: age, threshold: minimum)";
     /// No SSN.
     SsnMissing = "ssn_missing", Ssn, Missing, "no full SSN";
     /// SSN not 9 digits.
     SsnMalformed = "ssn_malformed", Ssn, Invalid, "SSN is not exactly 9 digits";
     /// An SSN the SSA never issues.
     SsnImpossible = "ssn_impossible", Ssn, Invalid, "SSN the SSA never issues: area 000, 666 or 900-999 (ITIN range), group 00 or serial 0000 (observed: which part)";
+    /// A placeholder-looking SSN.
+    SsnSequential = "ssn_sequential", Ssn, Invalid, "an SSN of nine consecutive digits, ascending or descending and wrapping 9 to 0 (123456789, 234567890, 987654321), or one digit nine times (111111111): placeholders KYC vendors flag (observed: sequential or repeated)";
+    /// No identification number at all.
+    TinMissing = "tin_missing", Ssn, Missing, "no identification number at all: neither a full SSN nor its last four (CIP requires an SSN or ITIN)";
     /// An SSN that was published or voided.
     SsnPublished = "ssn_published", Ssn, Invalid, "an SSN that was voided or published and is never valid for a person (078-05-1120, 219-09-9999, 457-55-5462, ...; list and sources in data/README.md)";
     /// ssn_last_4 not 4 digits.

@@ -65,7 +65,7 @@
 //!     "address": {"street": "123 Main St.", "city": "Pawnee", "region": "IN",
 //!                 "postal_code": "46001", "country": "US"},
 //!     "phone_number": "+14157452130", "email": null, "date_of_birth": "1975-01-18",
-//!     "ssn": "123456789", "ssn_last_4": "6789"
+//!     "ssn": "524781963", "ssn_last_4": "1963"
 //!   },
 //!   "identity_edit_history": {
 //!     "name": {"edits_current": 0, "edits_1d": 0, "edits_30d": 0, "edits_365d": 0, "edits_all_time": 0},
@@ -92,7 +92,7 @@
 //! let mut log_line = Vec::new();
 //! scorer.write_record(&decision, None, &mut log_line);
 //! let log_line = String::from_utf8_lossy(&log_line);
-//! assert!(!log_line.contains("123456789") && !log_line.contains("Knope"));
+//! assert!(!log_line.contains("524781963") && !log_line.contains("Knope"));
 //! # Ok::<(), layer_risk::ParseError>(())
 //! ```
 

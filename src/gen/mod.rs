@@ -53,6 +53,7 @@
 mod corrupt;
 mod data;
 mod phones;
+mod quirks;
 
 mod sample;
 mod write;
@@ -73,7 +74,7 @@ use sample::{LineInfo, Population};
 
 /// Settings of a generated export.
 ///
-/// Default: count 1000, seed 1, corrupt 0.0, non_us_share 0.10, applicant_share 0.0, as_of
+/// Default: count 1000, seed 1, corrupt 0.0, non_us_share 0.0 (Layer returns US numbers only), applicant_share 0.0, as_of
 /// 2026-01-01 (the date ages are computed against; NOT today: the library never reads the clock).
 #[derive(Clone, Debug)]
 pub struct GenConfig {
@@ -97,7 +98,7 @@ impl Default for GenConfig {
             count: 1000,
             seed: 1,
             corrupt: 0.0,
-            non_us_share: 0.10,
+            non_us_share: 0.0,
             applicant_share: 0.0,
             as_of: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
         }
@@ -276,7 +277,13 @@ impl Generator {
         }
 
         let fraud = rng.chance(sample::FRAUD_RATE);
-        let person = sample::person(&self.pop, &mut rng, fraud, &mut self.info);
+        let mut person = sample::person(&self.pop, &mut rng, fraud, &mut self.info);
+        // The quirk of the line, from its own stream (see `quirks`).
+        let mut qrng = Rng::new(mix64(base ^ 0x0A1D_5EED));
+        let quirk = quirks::draw(&mut qrng, fraud);
+        quirks::apply_to_person(&quirk, &mut person, &mut qrng, self.cfg.as_of);
+        self.info.dob_quirk = quirk.age.is_some() || quirk.dob_future;
+        self.info.quirk = quirk.any;
         let start = buf.len();
         if envelope {
             buf.extend_from_slice(b"{\"session\":");
@@ -289,6 +296,7 @@ impl Generator {
             defect,
             &self.request_id,
             &mut self.info,
+            (&quirk, &mut qrng),
         );
         if envelope {
             buf.extend_from_slice(b",\"applicant\":");

@@ -237,6 +237,8 @@ pub(super) const APPLICANT_EMAIL_CASED_BELOW: f64 = 0.15;
 pub(super) const APPLICANT_DOB_NULL_BELOW: f64 = 0.02;
 /// Day and month swapped when both are at most 12 and differ (4 %; else as in the identity).
 pub(super) const APPLICANT_DOB_SWAPPED_BELOW: f64 = 0.06;
+/// A one-digit typo: the year one off (3 %; else as in the identity).
+pub(super) const APPLICANT_DOB_TYPO_BELOW: f64 = 0.09;
 
 /// Overall share `s` of a feature with probability `p_fraud` among fraud: the legit probability
 /// that keeps the overall share at `s` given the fraud base rate.
@@ -314,6 +316,10 @@ pub(super) struct LineInfo {
     pub(super) impossible_ssn: bool,
     pub(super) history_present: bool,
     pub(super) bad_utf8_written: bool,
+    /// The line's quirk replaced the date of birth (an age over 110, a future date).
+    pub(super) dob_quirk: bool,
+    /// The line has a quirk (see `quirks`).
+    pub(super) quirk: bool,
 }
 
 /// Edit counts `[current, 1d, 30d, 365d, all_time]` per field

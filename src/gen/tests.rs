@@ -126,7 +126,7 @@ fn golden_export_is_frozen() {
     write_export(&c, &mut out, Some(&mut labels)).unwrap();
     assert_eq!(
         (fnv1a(&out), fnv1a(&labels)),
-        (1_695_763_197_352_728_152, 16_467_866_158_612_026_536)
+        (12_422_277_879_651_359_468, 16_467_866_158_612_026_536)
     );
 }
 
@@ -164,6 +164,9 @@ fn non_corrupt_lines_parse_and_have_the_keys() {
         let s = session(&v);
         assert!(s.get("identity").is_some());
         assert!(s.get("items").unwrap().is_array());
+        if l.info.quirk {
+            continue;
+        }
         let rid = s.get("request_id").unwrap().as_str().unwrap();
         assert_eq!(rid.len(), 15);
         assert!(rid.bytes().all(|b| b.is_ascii_alphanumeric()));
@@ -249,6 +252,9 @@ fn windows_are_nested_unless_chosen_inconsistent() {
     let mut inconsistent = 0;
     let mut nonzero = 0;
     for l in lines(&cfg(20_000, 11)) {
+        if l.info.quirk {
+            continue;
+        }
         let v: Value = serde_json::from_slice(&l.bytes).unwrap();
         let mut nested = true;
         for c in counts(&v) {
@@ -309,6 +315,7 @@ fn shares_are_within_tolerance() {
         count: 20_000,
         seed: 2026,
         corrupt: 0.05,
+        non_us_share: 0.10,
         ..GenConfig::default()
     };
     let all = lines(&c);
@@ -404,6 +411,9 @@ fn minors_match_the_date_of_birth() {
             continue;
         };
         if dob.len() != 10 {
+            continue;
+        }
+        if l.info.dob_quirk {
             continue;
         }
         let age = as_of.years_since(d).unwrap();
@@ -534,7 +544,9 @@ fn degenerate_configs_do_not_panic() {
         non_us_share: 1.0,
         ..GenConfig::default()
     });
-    assert!(all.iter().all(|l| l.info.phone != Some(PhoneKind::Us)));
+    assert!(all
+        .iter()
+        .all(|l| l.info.quirk || l.info.phone != Some(PhoneKind::Us)));
 }
 
 #[test]
@@ -568,7 +580,7 @@ proptest::proptest! {
                     }
                 };
                 proptest::prop_assert!(bad);
-            } else {
+            } else if !l.info.quirk {
                 let v = parsed.unwrap();
                 proptest::prop_assert!(counts(&v).iter().all(|c| WINDOWS.iter().all(|w| c[*w].is_u64())));
             }

@@ -10,6 +10,7 @@ use super::data::{
     CITIES, IMPOSSIBLE_DOBS, MALFORMED_PHONES, MALFORMED_ZIPS, NICKNAMES, OTHER_COUNTRIES,
     PROVIDERS, STREETS, SUFFIXES,
 };
+use super::quirks::{fill, Quirk};
 use super::sample::*;
 use crate::rng::{mix64, Rng};
 
@@ -82,6 +83,7 @@ pub(super) fn request_id(seed: u64, index: u64, out: &mut [u8; 15]) {
 // ---------------------------------------------------------------------------------------------
 
 /// Appends the `/user_account/session/get` response of person `p`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn response(
     buf: &mut Vec<u8>,
     rng: &mut Rng,
@@ -90,6 +92,7 @@ pub(super) fn response(
     defect: Option<Defect>,
     request_id: &[u8; 15],
     info: &mut LineInfo,
+    (q, qrng): (&Quirk, &mut Rng),
 ) {
     buf.extend_from_slice(b"{\"identity\":");
     let identity_null = identity_null(rng, fraud);
@@ -99,7 +102,14 @@ pub(super) fn response(
         info.identity_null = true;
         buf.extend_from_slice(b"null");
     } else {
-        identity(buf, rng, p, defect == Some(Defect::BadUtf8), info);
+        identity(
+            buf,
+            rng,
+            p,
+            defect == Some(Defect::BadUtf8),
+            info,
+            (q, qrng),
+        );
     }
 
     // identity_edit_history
@@ -135,7 +145,16 @@ pub(super) fn response(
         buf.extend_from_slice(b"{\"name\":");
         counts(buf, &hist[0], fd);
         buf.extend_from_slice(b",\"address\":");
-        counts(buf, &hist[1], None);
+        if q.window_missing {
+            // The address counts without their `edits_30d` window.
+            let mut tmp = Vec::with_capacity(96);
+            counts(&mut tmp, &hist[1], None);
+            let text = String::from_utf8_lossy(&tmp)
+                .replace(&format!("\"edits_30d\":{},", hist[1][2]), "");
+            buf.extend_from_slice(text.as_bytes());
+        } else {
+            counts(buf, &hist[1], None);
+        }
         buf.extend_from_slice(b",\"email\":");
         counts(buf, &hist[2], None);
         buf.extend_from_slice(b",\"date_of_birth\":");
@@ -182,16 +201,26 @@ pub(super) fn response(
         buf.push(b']');
     }
 
-    buf.extend_from_slice(b",\"request_id\":\"");
-    if defect == Some(Defect::BadUtf8) && !info.bad_utf8_written {
+    if q.request_id_missing && defect.is_none() {
+        // No request_id key at all.
+    } else if q.request_id_malformed && defect.is_none() {
+        buf.extend_from_slice(b",\"request_id\":\"");
         buf.extend_from_slice(&request_id[..7]);
-        buf.extend_from_slice(&BAD_UTF8_IN_ID);
+        buf.push(b'-');
         buf.extend_from_slice(&request_id[7..]);
-        info.bad_utf8_written = true;
+        buf.push(b'"');
     } else {
-        buf.extend_from_slice(request_id);
+        buf.extend_from_slice(b",\"request_id\":\"");
+        if defect == Some(Defect::BadUtf8) && !info.bad_utf8_written {
+            buf.extend_from_slice(&request_id[..7]);
+            buf.extend_from_slice(&BAD_UTF8_IN_ID);
+            buf.extend_from_slice(&request_id[7..]);
+            info.bad_utf8_written = true;
+        } else {
+            buf.extend_from_slice(request_id);
+        }
+        buf.push(b'"');
     }
-    buf.push(b'"');
 
     // idv_session_status (absent on most lines)
     let r = rng.unit();
@@ -217,7 +246,14 @@ pub(super) fn response(
 }
 
 /// Appends the identity object of person `p`.
-fn identity(buf: &mut Vec<u8>, rng: &mut Rng, p: &Person, bad_utf8: bool, info: &mut LineInfo) {
+fn identity(
+    buf: &mut Vec<u8>,
+    rng: &mut Rng,
+    p: &Person,
+    bad_utf8: bool,
+    info: &mut LineInfo,
+    (q, qrng): (&Quirk, &mut Rng),
+) {
     // name
     buf.extend_from_slice(b"{\"name\":");
     if rng.chance(P_NAME_NULL) {
@@ -248,11 +284,15 @@ fn identity(buf: &mut Vec<u8>, rng: &mut Rng, p: &Person, bad_utf8: bool, info: 
         buf.extend_from_slice(b"null");
     } else {
         let (city, state, _, _) = CITIES[p.city];
+        let (city, state) = q.place.map_or((city, state), |(c, s, _)| (c, s));
         buf.extend_from_slice(b"{\"street\":\"");
         let abbrev = rng.chance(P_STREET_ABBREVIATED);
         let dot = abbrev && rng.chance(P_ABBREVIATION_DOT);
-        let unit_in_street = rng.chance(P_UNIT_IN_STREET);
-        street(buf, p, abbrev, dot);
+        let unit_in_street = rng.chance(P_UNIT_IN_STREET) && q.street.is_none();
+        match q.street {
+            Some(t) => fill(buf, qrng, t),
+            None => street(buf, p, abbrev, dot),
+        }
         if let (Some((n, letter)), true) = (p.unit, unit_in_street) {
             buf.extend_from_slice(b", APT ");
             write_u64(buf, u64::from(n));
@@ -262,6 +302,11 @@ fn identity(buf: &mut Vec<u8>, rng: &mut Rng, p: &Person, bad_utf8: bool, info: 
         }
         buf.extend_from_slice(b"\",\"street2\":");
         match (p.unit, unit_in_street) {
+            _ if q.street2.is_some() => {
+                buf.push(b'"');
+                fill(buf, qrng, q.street2.unwrap_or(""));
+                buf.push(b'"');
+            }
             (Some((n, letter)), false) => {
                 buf.extend_from_slice(match rng.below(3) {
                     0 => b"\"Apt " as &[u8],
@@ -298,7 +343,9 @@ fn identity(buf: &mut Vec<u8>, rng: &mut Rng, p: &Person, bad_utf8: bool, info: 
         }
         buf.extend_from_slice(b"\",\"postal_code\":\"");
         let r = rng.unit();
-        if r < POSTAL_MALFORMED_BELOW {
+        if let Some((_, _, zip)) = q.place {
+            fill(buf, qrng, zip);
+        } else if r < POSTAL_MALFORMED_BELOW {
             escape_into(buf, rng.pick(MALFORMED_ZIPS));
         } else {
             write_pad(buf, u64::from(p.zip5), 5);
@@ -308,7 +355,7 @@ fn identity(buf: &mut Vec<u8>, rng: &mut Rng, p: &Person, bad_utf8: bool, info: 
             }
         }
         buf.extend_from_slice(b"\",\"country\":\"");
-        if rng.chance(P_OTHER_COUNTRY) {
+        if rng.chance(P_OTHER_COUNTRY) && q.place.is_none() {
             escape_into(buf, rng.pick(OTHER_COUNTRIES));
         } else {
             buf.extend_from_slice(b"US");
@@ -322,6 +369,10 @@ fn identity(buf: &mut Vec<u8>, rng: &mut Rng, p: &Person, bad_utf8: bool, info: 
         buf.extend_from_slice(b",\"email\":null");
     } else if r < EMAIL_MISSING_BELOW {
         // missing
+    } else if let Some(e) = q.email {
+        buf.extend_from_slice(b",\"email\":\"");
+        escape_into(buf, e);
+        buf.push(b'"');
     } else {
         buf.extend_from_slice(b",\"email\":\"");
         email(buf, p, false);
@@ -368,7 +419,17 @@ fn identity(buf: &mut Vec<u8>, rng: &mut Rng, p: &Person, bad_utf8: bool, info: 
         }
         PhoneKind::Us | PhoneKind::Foreign => {
             buf.extend_from_slice(b",\"phone_number\":\"");
-            buf.extend_from_slice(p.phone.as_bytes());
+            match q.phone {
+                Some(t) => {
+                    fill(buf, qrng, t);
+                    info.phone = Some(if t.starts_with("+1") {
+                        PhoneKind::Us
+                    } else {
+                        PhoneKind::Foreign
+                    });
+                }
+                None => buf.extend_from_slice(p.phone.as_bytes()),
+            }
             buf.push(b'"');
         }
     }
@@ -435,6 +496,8 @@ fn identity(buf: &mut Vec<u8>, rng: &mut Rng, p: &Person, bad_utf8: bool, info: 
         }
         if rng.chance(P_SSN_LAST4_MISMATCH) {
             write_pad(buf, rng.below(10_000), 4);
+        } else if q.last4_malformed {
+            buf.extend_from_slice(b"12a4");
         } else {
             buf.extend_from_slice(&p.ssn.as_bytes()[5..]);
         }
@@ -553,6 +616,10 @@ pub(super) fn applicant(buf: &mut Vec<u8>, rng: &mut Rng, who: &Person) {
     } else if r < APPLICANT_DOB_SWAPPED_BELOW && d <= 12 && d != m {
         buf.push(b'"');
         date(buf, (y, d, m));
+        buf.push(b'"');
+    } else if (APPLICANT_DOB_SWAPPED_BELOW..APPLICANT_DOB_TYPO_BELOW).contains(&r) {
+        buf.push(b'"');
+        date(buf, (y + 1, m, d));
         buf.push(b'"');
     } else {
         buf.push(b'"');

@@ -4,6 +4,10 @@
 use super::DobMatch;
 use chrono::NaiveDate;
 
+use crate::fields::AgeBounds;
+use crate::finding::{Code, Finding};
+use crate::validate::date::age_on;
+
 /// Day and month swapped.
 const SWAP_SCORE: u8 = 80;
 /// Exactly one of the eight digits differs, and the years are at most one apart.
@@ -119,6 +123,66 @@ pub(crate) fn compare_dobs(a: Option<&str>, b: Option<&str>) -> Option<DobMatch>
         _ => 0,
     };
     Some(r)
+}
+
+/// The findings of a decision made with an applicant, about the date of birth: the Layer
+/// date of birth `layer` against the applicant's `applicant` (the backend's own record), and
+/// the applicant's own age on `as_of` against `ages.min`. No silent tolerance:
+///
+/// * `dob_applicant_mismatch` (inconsistent) whenever both are present and do not name the
+///   same date, observed `day_month_swap`, `one_digit` (the single-digit typo of
+///   [`compare_dobs`], a year one off included), `other`, or `applicant_unreadable` when the
+///   applicant's date is not a date [`compare_dobs`] can read (the Layer side's own defects
+///   are `validate`'s findings: a Layer date that is not a date gives no mismatch here);
+/// * `dob_applicant_under_min_age` (risk) when the applicant's date is a date before `as_of`
+///   and gives an age below `ages.min`.
+///
+/// Either side missing or blank: no finding (as for the match score).
+pub(crate) fn applicant_dob_findings(
+    layer: Option<&str>,
+    applicant: Option<&str>,
+    as_of: NaiveDate,
+    ages: AgeBounds,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let applicant = applicant.map(str::trim).filter(|a| !a.is_empty());
+    let applicant_date = applicant.and_then(digits).and_then(|d| {
+        let (y, m, dd) = ymd(&d);
+        NaiveDate::from_ymd_opt(y, m, dd)
+    });
+    let layer_date = layer
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .and_then(digits)
+        .filter(valid);
+    if let (Some(l), Some(a)) = (layer_date, applicant) {
+        let label = match digits(a).filter(valid) {
+            None => Some("applicant_unreadable"),
+            Some(d) if d == l => None,
+            Some(_) => {
+                let m = compare_dobs(layer, Some(a));
+                Some(match m {
+                    Some(m) if m.is_day_month_swap => "day_month_swap",
+                    Some(m) if m.is_single_digit_typo => "one_digit",
+                    _ => "other",
+                })
+            }
+        };
+        if let Some(label) = label {
+            out.push(Finding::new(Code::DobApplicantMismatch).observed(label));
+        }
+    }
+    if let Some(a) = applicant_date.filter(|a| *a <= as_of) {
+        let age = age_on(a, as_of);
+        if age < ages.min {
+            out.push(
+                Finding::new(Code::DobApplicantUnderMinAge)
+                    .observed(age)
+                    .threshold(u64::from(ages.min)),
+            );
+        }
+    }
+    out
 }
 
 #[cfg(test)]

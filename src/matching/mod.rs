@@ -27,8 +27,39 @@ mod prop_tests;
 #[cfg(test)]
 mod table_tests;
 
-use crate::finding::Field;
-use crate::session::IdentityFields;
+use chrono::NaiveDate;
+
+use crate::fields::AgeBounds;
+use crate::finding::{Field, Finding};
+use crate::session::{IdentityFields, Session};
+use crate::validate::validate;
+
+/// [`validate`], plus, with an applicant, the findings of the comparison that hold whatever a
+/// rules file's match rules say: the Layer date of birth differing from the applicant's in any
+/// way (`dob_applicant_mismatch`) and the applicant's own age below `ages.min`
+/// (`dob_applicant_under_min_age`), after validation's findings. Without an applicant this is
+/// exactly [`validate`].
+pub(crate) fn validate_with_applicant(
+    session: &Session<'_>,
+    applicant: Option<&IdentityFields<'_>>,
+    as_of: NaiveDate,
+    ages: AgeBounds,
+) -> Vec<Finding> {
+    let mut findings = validate(session, as_of, ages);
+    if let Some(a) = applicant {
+        let layer = session
+            .identity
+            .as_ref()
+            .and_then(|i| i.date_of_birth.as_deref());
+        findings.extend(dob::applicant_dob_findings(
+            layer,
+            a.date_of_birth,
+            as_of,
+            ages,
+        ));
+    }
+    findings
+}
 
 /// Per-field scores, named exactly as Plaid Identity Match names them.
 /// Each is `None` when the field is missing on either side.

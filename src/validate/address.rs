@@ -1,6 +1,6 @@
 //! Address: ISO 3166-1 alpha-2 country; for US, a ZIP or ZIP+4 and a state or territory.
 
-use super::street::{po_box_kind, PoBoxKind};
+use super::street::{military_post_office, po_box_kind, PoBoxKind};
 use super::zip3::zip_matches_state;
 use crate::finding::{Code, Finding};
 use crate::geo::{country_label, is_iso_country, us_region_code, US_TERRITORIES};
@@ -40,6 +40,10 @@ pub(crate) fn check(address: Option<&Address<'_>>, out: &mut Vec<Finding>) {
     if let Some((name, _)) = parts.iter().find(|(_, v)| blank(v)) {
         out.push(Finding::new(Code::AddressIncomplete).observed(*name));
     }
+    // CIP's residential street address: no line to read it from at all.
+    if blank(&a.street) && blank(&a.street2) {
+        out.push(Finding::new(Code::AddressStreetMissing));
+    }
     // Judge the country when there is one; without one, judge US-style parts as US (Layer
     // serves US users). The territories with USPS state codes and US ZIP codes are US.
     let country = a
@@ -62,15 +66,29 @@ pub(crate) fn check(address: Option<&Address<'_>>, out: &mut Vec<Finding>) {
     if !is_us {
         return;
     }
-    for street in [&a.street, &a.street2] {
-        match street.as_deref().and_then(po_box_kind) {
+    let military = military_post_office(a.city.as_deref(), a.region.as_deref());
+    // A PO Box or PMB in either line wins over General Delivery in the other.
+    let kinds =
+        [&a.street, &a.street2].map(|s| s.as_deref().and_then(|s| po_box_kind(s, military)));
+    let kind = kinds
+        .iter()
+        .flatten()
+        .min_by_key(|k| match k {
+            PoBoxKind::PoBox => 0,
+            PoBoxKind::PrivateMailbox => 1,
+            PoBoxKind::GeneralDelivery => 2,
+        })
+        .copied();
+    {
+        match kind {
             Some(PoBoxKind::PoBox) => {
                 out.push(Finding::new(Code::AddressPoBox));
-                break;
             }
             Some(PoBoxKind::PrivateMailbox) => {
                 out.push(Finding::new(Code::AddressPrivateMailbox));
-                break;
+            }
+            Some(PoBoxKind::GeneralDelivery) => {
+                out.push(Finding::new(Code::AddressGeneralDelivery));
             }
             None => {}
         }

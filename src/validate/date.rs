@@ -1,4 +1,12 @@
 //! Date of birth: `YYYY-MM-DD`, a real calendar date, not in the future, an age in bounds.
+//!
+//! Whatever a rules file's `age.max` says, an age over [`MAX_LIVING_AGE`] is implausible: the
+//! oldest verified living people are about 115 to 117. Above the file's maximum it is
+//! `dob_over_max_age` as before; at or below it (a file with `age.max` 120, the default),
+//! `dob_implausible_age`, class invalid on the date of birth: a doubt Identity Match cannot
+//! settle. A new code rather than the engine capping `age.max`, so that `dob_over_max_age`
+//! keeps its documented meaning and threshold (the rules' maximum) and a file prices the
+//! two apart.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -11,6 +19,9 @@ pub(crate) fn parse_ymd(raw: &str) -> Result<NaiveDate, Code> {
     let (y, m, d) = ymd_shape(raw).ok_or(Code::DobMalformed)?;
     NaiveDate::from_ymd_opt(y, m, d).ok_or(Code::DobImpossible)
 }
+
+/// The oldest age a living applicant can plausibly have (see the module docs).
+pub(crate) const MAX_LIVING_AGE: u32 = 110;
 
 /// Whole years from `dob` to `as_of` (birthday-aware; 29 February birthdays turn a year older
 /// on 1 March in common years).
@@ -55,6 +66,12 @@ pub(crate) fn check(
             Finding::new(Code::DobOverMaxAge)
                 .observed(age)
                 .threshold(u64::from(bounds.max)),
+        );
+    } else if age > MAX_LIVING_AGE {
+        out.push(
+            Finding::new(Code::DobImplausibleAge)
+                .observed(age)
+                .threshold(u64::from(MAX_LIVING_AGE)),
         );
     }
 }

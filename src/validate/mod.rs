@@ -66,16 +66,28 @@ pub fn validate(session: &Session<'_>, as_of: NaiveDate, ages: AgeBounds) -> Vec
     out
 }
 
+/// The phone's findings. Layer is US-only: a valid number must be of the United States or a
+/// US territory (PR, GU, VI, AS, MP: the NANP regions that are US), else
+/// `phone_outside_nanp` (not +1) or `phone_outside_us` (+1 of Canada, the Caribbean, ...);
+/// and of a type a person's phone can have, else `phone_service_number` (toll free, premium
+/// rate, shared cost, UAN, voicemail access; libphonenumber's number types, checked in its
+/// order). A number can carry both.
 fn phone_finding(raw: Option<&str>, out: &mut Vec<Finding>) {
     use phone::PhoneVerdict;
     let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
         out.push(Finding::new(Code::PhoneMissing));
         return;
     };
-    match phone::check(raw) {
+    let (verdict, kind) = phone::check_typed(raw);
+    match verdict {
         PhoneVerdict::Valid {
-            country_code: 1, ..
-        } => {}
+            country_code: 1,
+            region,
+        } => {
+            if !matches!(region.as_str(), "US" | "PR" | "GU" | "VI" | "AS" | "MP") {
+                out.push(Finding::new(Code::PhoneOutsideUs).observed(Observed::Region(region)));
+            }
+        }
         PhoneVerdict::Valid { region, .. } => {
             out.push(Finding::new(Code::PhoneOutsideNanp).observed(Observed::Region(region)))
         }
@@ -86,6 +98,9 @@ fn phone_finding(raw: Option<&str>, out: &mut Vec<Finding>) {
         }
         #[allow(unreachable_patterns)]
         _ => out.push(Finding::new(Code::PhoneInvalid)),
+    }
+    if let Some(label) = kind.service_label() {
+        out.push(Finding::new(Code::PhoneServiceNumber).observed(label));
     }
 }
 

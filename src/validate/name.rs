@@ -38,6 +38,9 @@ pub(crate) fn check(name: Option<&Name<'_>>, out: &mut Vec<Finding>) {
             Some(NamePart::MixedScript) => {
                 out.push(Finding::new(Code::NameMixedScript).observed(label))
             }
+            Some(NamePart::Confusable(_)) => {
+                out.push(Finding::new(Code::NameConfusable).observed(label))
+            }
             _ => {}
         }
     }

@@ -139,29 +139,69 @@ impl PhoneVerdict {
 /// assert_eq!(check("+1415555267"), PhoneVerdict::Invalid { country_code: 1 });
 /// ```
 pub fn check(raw: &str) -> PhoneVerdict {
+    check_typed(raw).0
+}
+
+/// A valid number's type, as libphonenumber's `getNumberType` gives it, reduced to what the
+/// checks need: the types tried before fixed line and mobile, in libphonenumber's order
+/// (premium rate, toll free, shared cost, VoIP, personal number, pager, UAN, voicemail), the
+/// first whose pattern and lengths match, else fixed line or mobile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum NumberType {
+    PremiumRate,
+    TollFree,
+    SharedCost,
+    Voip,
+    PersonalNumber,
+    Pager,
+    Uan,
+    Voicemail,
+    FixedLineOrMobile,
+}
+
+impl NumberType {
+    /// The label of a type no person's phone has (`"toll_free"`, ...), else `None`.
+    pub(crate) fn service_label(self) -> Option<&'static str> {
+        match self {
+            NumberType::PremiumRate => Some("premium_rate"),
+            NumberType::TollFree => Some("toll_free"),
+            NumberType::SharedCost => Some("shared_cost"),
+            NumberType::Uan => Some("uan"),
+            NumberType::Voicemail => Some("voicemail"),
+            _ => None,
+        }
+    }
+}
+
+/// [`check`] and, for a valid number, its [`NumberType`] (`FixedLineOrMobile` otherwise).
+pub(crate) fn check_typed(raw: &str) -> (PhoneVerdict, NumberType) {
     let bytes = raw.as_bytes();
     // `+` and at most 15 digits: anything longer (which covers libphonenumber's
     // 250-byte limit) is rejected before looking at a single byte.
+    let other = NumberType::FixedLineOrMobile;
     if bytes.len() > MAX_E164_DIGITS + 1 {
-        return PhoneVerdict::NotE164;
+        return (PhoneVerdict::NotE164, other);
     }
     let digits = match bytes.split_first() {
         Some((b'+', rest)) if !rest.is_empty() && rest.iter().all(u8::is_ascii_digit) => rest,
-        _ => return PhoneVerdict::NotE164,
+        _ => return (PhoneVerdict::NotE164, other),
     };
     if digits[0] == b'0' {
-        return PhoneVerdict::NotE164;
+        return (PhoneVerdict::NotE164, other);
     }
     let table = table();
     let Some((code, rules, nsn)) = split_country_code(table, digits) else {
-        return PhoneVerdict::UnknownCountryCode;
+        return (PhoneVerdict::UnknownCountryCode, other);
     };
     match rules.and_then(|rules| rules.region_for(nsn)) {
-        Some(region) => PhoneVerdict::Valid {
-            country_code: code,
-            region,
-        },
-        None => PhoneVerdict::Invalid { country_code: code },
+        Some(region) => (
+            PhoneVerdict::Valid {
+                country_code: code,
+                region: region.region,
+            },
+            region.number_type(nsn),
+        ),
+        None => (PhoneVerdict::Invalid { country_code: code }, other),
     }
 }
 
@@ -362,6 +402,12 @@ struct RegionRules {
     by_length: [u8; MAX_NSN_LENGTH + 1],
     /// Full-match alternations of the type patterns allowed for some length.
     typed: Vec<Regex>,
+    /// For each NSN length, an index into `special_any`, or `NO_MATCHER`: the alternation of
+    /// the types tried before fixed line and mobile (most numbers match none of them).
+    special_by_length: [u8; MAX_NSN_LENGTH + 1],
+    special_any: Vec<Regex>,
+    /// Those types one by one, in libphonenumber's order, with their possible lengths.
+    special: Vec<(NumberType, Vec<u16>, Regex)>,
 }
 
 impl RegionRules {
@@ -374,6 +420,24 @@ impl RegionRules {
             return false;
         };
         self.general.is_match(nsn) && typed.is_match(nsn)
+    }
+
+    /// libphonenumber's `getNumberType` for a number valid in this region.
+    fn number_type(&self, nsn: &[u8]) -> NumberType {
+        let any = self
+            .special_by_length
+            .get(nsn.len())
+            .and_then(|&i| self.special_any.get(usize::from(i)));
+        if !any.is_some_and(|re| re.is_match(nsn)) {
+            return NumberType::FixedLineOrMobile;
+        }
+        self.special
+            .iter()
+            .find(|(_, lengths, re)| {
+                (lengths.is_empty() || lengths.iter().any(|&l| usize::from(l) == nsn.len()))
+                    && re.is_match(nsn)
+            })
+            .map_or(NumberType::FixedLineOrMobile, |(t, _, _)| *t)
     }
 }
 
@@ -463,13 +527,13 @@ impl CodeRules {
     /// (main region first): a region with leading digits is chosen if they match
     /// the start of the NSN, one without if the number has a known type there. The
     /// number is then valid iff its type is known in the chosen region.
-    fn region_for(&self, nsn: &[u8]) -> Option<Region> {
+    fn region_for(&self, nsn: &[u8]) -> Option<&RegionRules> {
         if nsn.len() < MIN_NSN_LENGTH {
             // libphonenumber's parser rejects it (TOO_SHORT_NSN).
             return None;
         }
         if let [only] = self.regions.as_slice() {
-            return only.has_known_type(nsn).then_some(only.region);
+            return only.has_known_type(nsn).then_some(only);
         }
         // The first region chosen by its leading digits; computed on first need.
         let mut by_leading: Option<Option<usize>> = None;
@@ -478,10 +542,10 @@ impl CodeRules {
                 let first = *by_leading
                     .get_or_insert_with(|| self.leading.as_ref().and_then(|l| l.first_match(nsn)));
                 if first == Some(index) {
-                    return rules.has_known_type(nsn).then_some(rules.region);
+                    return rules.has_known_type(nsn).then_some(rules);
                 }
             } else if rules.has_known_type(nsn) {
-                return Some(rules.region);
+                return Some(rules);
             }
         }
         None
@@ -632,6 +696,7 @@ fn build_region(meta: &Metadata) -> Option<RegionRules> {
         };
         *slot = u8::try_from(index).ok()?;
     }
+    let (special_by_length, special_any, special) = build_special(meta)?;
     Some(RegionRules {
         region,
         has_leading_digits,
@@ -639,7 +704,71 @@ fn build_region(meta: &Metadata) -> Option<RegionRules> {
         general,
         by_length,
         typed,
+        special_by_length,
+        special_any,
+        special,
     })
+}
+
+/// The matchers of the types tried before fixed line and mobile (see [`NumberType`]).
+#[allow(clippy::type_complexity)]
+fn build_special(
+    meta: &Metadata,
+) -> Option<(
+    [u8; MAX_NSN_LENGTH + 1],
+    Vec<Regex>,
+    Vec<(NumberType, Vec<u16>, Regex)>,
+)> {
+    let d = meta.descriptors();
+    let types: Vec<(NumberType, &Descriptor)> = [
+        (NumberType::PremiumRate, d.premium_rate()),
+        (NumberType::TollFree, d.toll_free()),
+        (NumberType::SharedCost, d.shared_cost()),
+        (NumberType::Voip, d.voip()),
+        (NumberType::PersonalNumber, d.personal_number()),
+        (NumberType::Pager, d.pager()),
+        (NumberType::Uan, d.uan()),
+        (NumberType::Voicemail, d.voicemail()),
+    ]
+    .into_iter()
+    .filter_map(|(t, desc)| desc.map(|desc| (t, desc)))
+    .collect();
+    let mut special = Vec::with_capacity(types.len());
+    for (t, desc) in &types {
+        let re = compile(&full(desc.national_number().as_str()))?;
+        special.push((*t, desc.possible_length().to_vec(), re));
+    }
+    let mut by_length = [NO_MATCHER; MAX_NSN_LENGTH + 1];
+    let mut keys: Vec<Vec<&str>> = Vec::new();
+    let mut any = Vec::new();
+    for (length, slot) in by_length.iter_mut().enumerate() {
+        let patterns: Vec<&str> = types
+            .iter()
+            .filter(|(_, d)| {
+                let lengths = d.possible_length();
+                lengths.is_empty() || lengths.iter().any(|&l| usize::from(l) == length)
+            })
+            .map(|(_, d)| d.national_number().as_str())
+            .collect();
+        if patterns.is_empty() {
+            continue;
+        }
+        let index = match keys.iter().position(|k| *k == patterns) {
+            Some(index) => index,
+            None => {
+                let alternation = patterns
+                    .iter()
+                    .map(|p| format!("(?:{p}\n)"))
+                    .collect::<Vec<_>>()
+                    .join("|");
+                any.push(compile(&full(&alternation))?);
+                keys.push(patterns);
+                keys.len() - 1
+            }
+        };
+        *slot = u8::try_from(index).ok()?;
+    }
+    Some((by_length, any, special))
 }
 
 #[cfg(test)]

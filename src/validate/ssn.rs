@@ -1,4 +1,18 @@
-//! SSN: 9 digits and not a number the SSA never issues; `ssn_last_4` agrees with it.
+//! SSN: 9 digits and not a number the SSA never issues, was published, or looks like a
+//! placeholder; `ssn_last_4` agrees with it; some identification number is there at all.
+//!
+//! # The placeholder family (`ssn_sequential`)
+//! Exactly these 30 numbers (nine digits `d0 d1 ... d8`):
+//! * **ascending**: `d(i+1) = d(i) + 1 (mod 10)`: `012345678`, `123456789`, `234567890`, ...,
+//!   `901234567`;
+//! * **descending**: `d(i+1) = d(i) - 1 (mod 10)`: `987654321`, `876543210`, ...,
+//!   `098765432`, `109876543`;
+//! * **repeated**: one digit nine times, `000000000` to `999999999`.
+//!
+//! Those in a range the SSA never issues (area 000, 666, 9xx: `000000000`, `666666666`,
+//! `901234567`, `987654321`, `999999999`, ...) are `ssn_impossible`, which wins, as it wins
+//! over `ssn_published`; a published number wins over a placeholder. Real SSNs have been
+//! randomised since 2011, and a run like these is what a person types to get past a form.
 
 use crate::finding::{Code, Finding};
 
@@ -19,6 +33,21 @@ pub(crate) fn impossible_part(ssn: &[u8; 9]) -> Option<&'static str> {
     }
 }
 
+/// `"sequential"` or `"repeated"` when `ssn` is one of the placeholder family (module docs).
+pub(crate) fn placeholder(ssn: &[u8; 9]) -> Option<&'static str> {
+    // ASCII digits: the difference of two of them is the difference of their values.
+    let diff = |w: &[u8]| (10 + w[1] - w[0]) % 10;
+    let first = diff(&ssn[0..2]);
+    if !ssn.windows(2).all(|w| diff(w) == first) {
+        return None;
+    }
+    match first {
+        0 => Some("repeated"),
+        1 | 9 => Some("sequential"),
+        _ => None,
+    }
+}
+
 fn digits<const N: usize>(raw: &str) -> Option<&[u8; N]> {
     let b: &[u8; N] = raw.as_bytes().try_into().ok()?;
     b.iter().all(u8::is_ascii_digit).then_some(b)
@@ -33,6 +62,9 @@ pub(crate) fn check(
     let full = match ssn {
         None => {
             out.push(Finding::new(Code::SsnMissing));
+            if last_4.is_none() && last4.is_none() {
+                out.push(Finding::new(Code::TinMissing));
+            }
             None
         }
         Some(raw) => match digits::<9>(raw) {
@@ -45,6 +77,8 @@ pub(crate) fn check(
                     out.push(Finding::new(Code::SsnImpossible).observed(part));
                 } else if super::known_ssn::is_known_invalid(raw) {
                     out.push(Finding::new(Code::SsnPublished));
+                } else if let Some(kind) = placeholder(d) {
+                    out.push(Finding::new(Code::SsnSequential).observed(kind));
                 }
                 Some(d)
             }
@@ -91,9 +125,12 @@ mod tests {
     #[test]
     fn ssn_table() {
         let none: Vec<(&str, Option<String>)> = vec![];
-        assert_eq!(codes(Some("123456789"), Some("6789"), None), none);
-        assert_eq!(codes(Some("123456789"), None, Some("6789")), none);
-        assert_eq!(codes(None, None, None), vec![("ssn_missing", None)]);
+        assert_eq!(codes(Some("524781963"), Some("1963"), None), none);
+        assert_eq!(codes(Some("524781963"), None, Some("1963")), none);
+        assert_eq!(
+            codes(None, None, None),
+            vec![("ssn_missing", None), ("tin_missing", None)]
+        );
         assert_eq!(codes(None, Some("6789"), None), vec![("ssn_missing", None)]);
         assert_eq!(
             codes(Some("123-45-6789"), None, None),
@@ -128,24 +165,95 @@ mod tests {
             vec![("ssn_impossible", Some("serial".into()))]
         );
         assert_eq!(
-            codes(Some("123456789"), Some("1234"), None),
+            codes(Some("524781963"), Some("1234"), None),
             vec![("ssn_last4_mismatch", None)]
         );
         assert_eq!(
-            codes(Some("123456789"), Some("6789"), Some("6788")),
+            codes(Some("524781963"), Some("1963"), Some("1962")),
             vec![("ssn_last4_mismatch", None)]
         );
         assert_eq!(
-            codes(Some("123456789"), Some("67a9"), None),
+            codes(Some("524781963"), Some("19a3"), None),
             vec![("ssn_last4_malformed", None)]
         );
         assert_eq!(
-            codes(Some("123456789"), Some("06789"), None),
+            codes(Some("524781963"), Some("01963"), None),
             vec![("ssn_last4_malformed", None)]
         );
         assert_eq!(
             codes(Some("１２３456789"), None, None),
             vec![("ssn_malformed", None)]
         );
+        assert_eq!(
+            codes(Some("123456789"), Some("6789"), None),
+            vec![("ssn_sequential", Some("sequential".into()))]
+        );
+        assert_eq!(
+            codes(Some("555555555"), None, None),
+            vec![("ssn_sequential", Some("repeated".into()))]
+        );
+        // Impossible and published win over a placeholder.
+        assert_eq!(
+            codes(Some("999999999"), None, None),
+            vec![("ssn_impossible", Some("area".into()))]
+        );
+    }
+
+    /// The family of the module docs, listed: 10 ascending, 10 descending, 10 repeated.
+    fn family() -> Vec<String> {
+        let mut out = Vec::new();
+        for start in 0..10u8 {
+            let run = |step: u8| -> String {
+                (0..9u8)
+                    .map(|i| char::from(b'0' + (start + step * i) % 10))
+                    .collect()
+            };
+            out.push(run(1));
+            out.push(run(9));
+            out.push(run(0));
+        }
+        out
+    }
+
+    #[test]
+    fn the_family_is_thirty_numbers_and_each_is_caught() {
+        let family = family();
+        let mut sorted = family.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 30);
+        for ssn in &family {
+            let mut out = Vec::new();
+            check(Some(ssn), None, None, &mut out);
+            let code = out[0].code;
+            assert!(
+                matches!(code, Code::SsnSequential | Code::SsnImpossible),
+                "{ssn}: {code}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// Generated from the grammar: a start digit, a step of +1, -1 or 0 (mod 10).
+        #[test]
+        fn prop_placeholders_are_caught(start in 0u8..10, step in proptest::sample::select(vec![0u8, 1, 9])) {
+            let ssn: String = (0..9u8).map(|i| char::from(b'0' + (start + step * i) % 10)).collect();
+            let mut out = Vec::new();
+            check(Some(&ssn), None, None, &mut out);
+            proptest::prop_assert!(
+                out.iter().any(|f| matches!(f.code, Code::SsnSequential | Code::SsnImpossible)),
+                "{}", ssn
+            );
+        }
+
+        /// Any other nine digits the SSA can issue is no placeholder.
+        #[test]
+        fn prop_other_numbers_are_not_placeholders(n in 0u32..1_000_000_000) {
+            let ssn = format!("{n:09}");
+            let d: &[u8; 9] = ssn.as_bytes().try_into().unwrap_or(&[b'0'; 9]);
+            proptest::prop_assert_eq!(placeholder(d).is_some(), family().contains(&ssn));
+        }
     }
 }

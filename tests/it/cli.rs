@@ -274,7 +274,7 @@ fn rules_check_exit_statuses() {
         let sha = util::shipped(name).id().sha256.clone();
         assert!(
             out.contains(&format!(
-                "rules/{name}.json: ok: {name} 2.0.0 sha256 {sha} ("
+                "rules/{name}.json: ok: {name} 2.1.0 sha256 {sha} ("
             )),
             "{out}"
         );
@@ -356,7 +356,7 @@ fn assess_explains_in_text_and_json() {
         "identity_verification (score 90) for request m8MDnv9okwxFNBV"
     );
     assert!(
-        lines[1].starts_with("rules: default 2.0.0 (sha256 "),
+        lines[1].starts_with("rules: default 2.1.0 (sha256 "),
         "{out}"
     );
     assert_eq!(

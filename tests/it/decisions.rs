@@ -441,11 +441,11 @@ fn windows_that_do_not_nest_are_a_finding() {
 fn ssn_last4_alias_is_accepted() {
     let mut v = base();
     remove(&mut v, "/identity/ssn_last_4");
-    set(&mut v, "/identity/ssn_last4", "6789".into());
+    set(&mut v, "/identity/ssn_last4", "1963".into());
     assert_eq!(codes(&v), vec![]);
     let text = v.to_string();
     let s = parse_session(&text).unwrap();
-    assert_eq!(s.identity.as_ref().unwrap().ssn_last_four(), Some("6789"));
+    assert_eq!(s.identity.as_ref().unwrap().ssn_last_four(), Some("1963"));
 
     set(&mut v, "/identity/ssn_last4", "1111".into());
     assert_eq!(codes(&v), vec![layer_risk::Code::SsnLast4Mismatch]);
@@ -454,7 +454,7 @@ fn ssn_last4_alias_is_accepted() {
 
     // Both spellings, agreeing: clean; disagreeing: mismatch.
     let mut both = base();
-    set(&mut both, "/identity/ssn_last4", "6789".into());
+    set(&mut both, "/identity/ssn_last4", "1963".into());
     assert_eq!(codes(&both), vec![]);
     set(&mut both, "/identity/ssn_last4", "6780".into());
     assert_eq!(codes(&both), vec![layer_risk::Code::SsnLast4Mismatch]);
@@ -466,7 +466,7 @@ fn ssn_last4_alias_is_accepted() {
             .identity
             .unwrap()
             .ssn_last_four(),
-        Some("6789")
+        Some("1963")
     );
 }
 
@@ -540,6 +540,7 @@ fn every_field_null_is_accepted() {
             "email_missing",
             "dob_missing",
             "ssn_missing",
+            "tin_missing",
             "edit_windows_missing",
             "edit_counts_missing",
             "edit_counts_missing",
@@ -622,7 +623,7 @@ fn display_explains_the_decision() {
         "identity_verification (score 100) for request reqBase"
     );
     assert!(
-        lines[1].starts_with("rules: default 2.0.0 (sha256 "),
+        lines[1].starts_with("rules: default 2.1.0 (sha256 "),
         "{}",
         lines[1]
     );

@@ -2,6 +2,7 @@
 
 #[cfg(feature = "cli")]
 mod batch;
+mod benign;
 #[cfg(feature = "cli")]
 mod cli;
 mod contract;

@@ -31,8 +31,8 @@ pub fn base() -> Value {
             "phone_number": "+14157452130",
             "email": "leslie@knope.com",
             "date_of_birth": "1975-01-18",
-            "ssn": "123456789",
-            "ssn_last_4": "6789"
+            "ssn": "524781963",
+            "ssn_last_4": "1963"
         },
         "identity_edit_history": {
             "name": zero_counts(),

@@ -228,8 +228,8 @@ pub(crate) struct GenArgs {
     /// Share of lines that are corrupt (truncated, invalid UTF-8, wrong types, ...).
     #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     pub(crate) corrupt: f64,
-    /// Share of phone numbers outside +1.
-    #[arg(long, default_value_t = 0.10, value_parser = fraction)]
+    /// Share of phone numbers outside +1 (Layer returns US numbers only: 0 by default).
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
     pub(crate) non_us: f64,
     /// Share of lines written as {"session": ..., "applicant": ...} envelopes.
     #[arg(long, default_value_t = 0.0, value_parser = fraction)]
