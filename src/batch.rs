@@ -532,7 +532,7 @@ pub struct Summary<'r> {
     /// Lines that got a record (decisions + errors).
     records: u64,
     /// Decisions per outcome, in [`Outcome::ALL`] order.
-    decisions: [u64; 3],
+    decisions: [u64; Outcome::ALL.len()],
     /// Lines where each rule id fired (a finding's rule id is its code).
     rule_hits: Counts<&'r str>,
     /// Lines where each reason code appeared.
@@ -652,8 +652,8 @@ fn round6(x: f64) -> f64 {
 impl Merge for Summary<'_> {
     fn merge(&mut self, later: Self) {
         self.records += later.records;
-        for i in 0..3 {
-            self.decisions[i] += later.decisions[i];
+        for (d, l) in self.decisions.iter_mut().zip(later.decisions) {
+            *d += l;
         }
         self.score_sum += later.score_sum;
         for (k, v) in later.rule_hits {

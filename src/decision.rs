@@ -157,6 +157,9 @@ impl fmt::Display for Decision<'_> {
             }
             write!(f, " on {}", r.field)?;
             match (r.window, &r.observed, r.threshold) {
+                _ if r.all_of.is_some() => {
+                    write!(f, ": {}", r.all_of.unwrap_or_default().join(" + "))?
+                }
                 (Some(w), Some(o), Some(t)) => {
                     write!(f, ": {o} in window {}", w.as_str())?;
                     if let Some(m) = r.minus {

@@ -8,6 +8,9 @@ use serde::Serialize;
 
 use crate::batch::{Merge, Summary, SummaryReport};
 use crate::rules::{Outcome, RuleSet};
+
+/// The number of outcomes: the side of the transition matrix.
+const N: usize = Outcome::ALL.len();
 use crate::session::parse_input_bytes;
 
 /// A ground-truth label for a request id.
@@ -105,7 +108,7 @@ struct Confusion {
 #[derive(Debug, Default)]
 pub struct DiffStats<'r> {
     /// `transitions[a][b]`: lines with outcome `a` under the first set and `b` under the second.
-    pub transitions: [[u64; 3]; 3],
+    pub transitions: [[u64; N]; N],
     /// Summary under the first rule set.
     pub a: Summary<'r>,
     /// Summary under the second.
@@ -123,9 +126,9 @@ pub struct DiffStats<'r> {
 
 impl Merge for DiffStats<'_> {
     fn merge(&mut self, mut later: Self) {
-        for i in 0..3 {
-            for j in 0..3 {
-                self.transitions[i][j] += later.transitions[i][j];
+        for (row, later) in self.transitions.iter_mut().zip(later.transitions) {
+            for (t, l) in row.iter_mut().zip(later) {
+                *t += l;
             }
         }
         self.a.merge(later.a);
@@ -279,8 +282,8 @@ impl<'r> DiffSetup<'r, '_> {
                 b: per(1),
             }
         });
-        let changed = (0..3)
-            .flat_map(|i| (0..3).map(move |j| (i, j)))
+        let changed = (0..N)
+            .flat_map(|i| (0..N).map(move |j| (i, j)))
             .filter(|(i, j)| i != j)
             .map(|(i, j)| stats.transitions[i][j])
             .sum();
@@ -337,7 +340,7 @@ pub struct DiffReport {
     /// Lines whose outcome changed.
     pub changed: u64,
     /// Rows: outcome under A (trust, identity_match, identity_verification); columns: under B.
-    pub transitions: [[u64; 3]; 3],
+    pub transitions: [[u64; N]; N],
     /// Share of decided lines not trusted under A.
     pub step_up_rate_a: f64,
     /// Share of decided lines not trusted under B.
@@ -475,32 +478,26 @@ impl fmt::Display for DiffReport {
         )?;
         writeln!(f)?;
         writeln!(f, "Outcome transitions (rows: under A, columns: under B)")?;
-        writeln!(
-            f,
-            "  {:<24}{:>14}{:>16}{:>24}{:>12}",
-            "A \\ B", "trust", "identity_match", "identity_verification", "total A"
-        )?;
+        let width = |o: &Outcome| o.as_str().len().max(9) + 3;
+        write!(f, "  {:<24}", "A \\ B")?;
+        for o in &Outcome::ALL {
+            write!(f, "{:>w$}", o.as_str(), w = width(o))?;
+        }
+        writeln!(f, "{:>12}", "total A")?;
         for (i, o) in Outcome::ALL.iter().enumerate() {
             let row = self.transitions[i];
-            writeln!(
-                f,
-                "  {:<24}{:>14}{:>16}{:>24}{:>12}",
-                o.as_str(),
-                row[0],
-                row[1],
-                row[2],
-                row.iter().sum::<u64>()
-            )?;
+            write!(f, "  {:<24}", o.as_str())?;
+            for (j, b) in Outcome::ALL.iter().enumerate() {
+                write!(f, "{:>w$}", row[j], w = width(b))?;
+            }
+            writeln!(f, "{:>12}", row.iter().sum::<u64>())?;
         }
-        let col = |j: usize| (0..3).map(|i| self.transitions[i][j]).sum::<u64>();
-        writeln!(
-            f,
-            "  {:<24}{:>14}{:>16}{:>24}",
-            "total B",
-            col(0),
-            col(1),
-            col(2)
-        )?;
+        write!(f, "  {:<24}", "total B")?;
+        for (j, b) in Outcome::ALL.iter().enumerate() {
+            let col: u64 = self.transitions.iter().map(|r| r[j]).sum();
+            write!(f, "{:>w$}", col, w = width(b))?;
+        }
+        writeln!(f)?;
         writeln!(f)?;
         writeln!(
             f,

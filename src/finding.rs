@@ -62,6 +62,27 @@ impl Code {
         self.field() == Field::EditHistory
     }
 
+    /// The lowest outcome a decision with this finding can have, whatever a rules file says:
+    /// an Identity Verification that did not finish is never trusted (at least
+    /// `identity_verification`, to finish it), and one awaiting Plaid's review or in a state
+    /// this release does not know is `manual_review`. `None` for every other code, whose
+    /// outcome the rules file prices.
+    ///
+    /// # Example
+    /// ```
+    /// use layer_risk::{Code, Outcome};
+    /// assert_eq!(Code::IdvStatusUnknown.floor(), Some(Outcome::ManualReview));
+    /// assert_eq!(Code::PhoneNotE164.floor(), None);
+    /// ```
+    pub fn floor(self) -> Option<crate::outcome::Outcome> {
+        use crate::outcome::Outcome;
+        match self {
+            Code::IdvNotCompleted => Some(Outcome::IdentityVerification),
+            Code::IdvPendingReview | Code::IdvStatusUnknown => Some(Outcome::ManualReview),
+            _ => None,
+        }
+    }
+
     /// The layer-risk release that introduced the code, e.g. `"0.1"`.
     ///
     /// A rules file must price every code, so a release that adds codes refuses files
@@ -91,7 +112,9 @@ impl Code {
             | Code::DobApplicantMismatch
             | Code::DobApplicantUnderMinAge
             | Code::SsnSequential
-            | Code::TinMissing => "0.3",
+            | Code::TinMissing
+            | Code::IdvPendingReview
+            | Code::IdvStatusUnknown => "0.3",
             _ => "0.1",
         }
     }
@@ -199,7 +222,11 @@ codes! {
     /// IDV failed.
     IdvFailed = "idv_failed", Idv, Risk, "idv_session_status is failed";
     /// IDV exists but did not finish.
-    IdvNotCompleted = "idv_not_completed", Idv, Risk, "idv_session_status is active, pending_review, expired, canceled or unknown (observed: which)";
+    IdvNotCompleted = "idv_not_completed", Idv, Risk, "idv_session_status is active, pending_review, expired, canceled or unknown (observed: which): never trusted; at least identity_verification, to finish it";
+    /// Plaid's own review of the IDV is pending.
+    IdvPendingReview = "idv_pending_review", Idv, Risk, "idv_session_status is pending_review (a screening hit awaits Plaid's review): at least manual_review, whatever the file";
+    /// An IDV status this release does not know.
+    IdvStatusUnknown = "idv_status_unknown", Idv, Invalid, "idv_session_status is a value this release does not know: at least manual_review, whatever the file";
     /// No linked Items.
     NoLinkedAccounts = "no_linked_accounts", Items, Info, "items is empty or missing: no linked bank account (Extended Autofill), so Identity Match has nothing to check against";
 }
@@ -209,6 +236,9 @@ pub const EDIT_RULE: &str = "edit_rule";
 
 /// Reason code of a match rule that fired (a decision made with an applicant).
 pub const MATCH_RULE: &str = "match_rule";
+
+/// Reason code of a combined rule that fired (every reason it names is in the decision).
+pub const COMBINED_RULE: &str = "combined_rule";
 
 /// Reason code added when an `identity_match` outcome is raised to `identity_verification`
 /// because the response has no linked Item for Identity Match to compare with.
@@ -233,15 +263,19 @@ pub enum ReasonCode {
     EditRule,
     /// A match rule fired (`match_rule`); the reason's `rule_id` names it.
     MatchRule,
+    /// A combined rule fired (`combined_rule`); the reason's `rule_id` names it and its
+    /// `all_of` lists the reasons it combined.
+    CombinedRule,
     /// `identity_match` was raised to `identity_verification`: no linked Item to match with.
     IdentityMatchUnavailable,
 }
 
 impl ReasonCode {
     /// Every rule-kind code (the codes that are not findings).
-    pub const RULE_CODES: [ReasonCode; 3] = [
+    pub const RULE_CODES: [ReasonCode; 4] = [
         ReasonCode::EditRule,
         ReasonCode::MatchRule,
+        ReasonCode::CombinedRule,
         ReasonCode::IdentityMatchUnavailable,
     ];
 
@@ -251,6 +285,7 @@ impl ReasonCode {
             ReasonCode::Finding(c) => c.as_str(),
             ReasonCode::EditRule => EDIT_RULE,
             ReasonCode::MatchRule => MATCH_RULE,
+            ReasonCode::CombinedRule => COMBINED_RULE,
             ReasonCode::IdentityMatchUnavailable => IDENTITY_MATCH_UNAVAILABLE,
         }
     }
@@ -260,6 +295,7 @@ impl ReasonCode {
         match name {
             EDIT_RULE => Some(ReasonCode::EditRule),
             MATCH_RULE => Some(ReasonCode::MatchRule),
+            COMBINED_RULE => Some(ReasonCode::CombinedRule),
             IDENTITY_MATCH_UNAVAILABLE => Some(ReasonCode::IdentityMatchUnavailable),
             other => Code::from_name(other).map(ReasonCode::Finding),
         }
@@ -361,12 +397,13 @@ impl Field {
 
     /// Can Identity Match settle a doubt about this field? It compares name, address, phone
     /// and email with a linked account's owner data; `Some(false)` for the date of birth, the
-    /// SSN and the identity as a whole (only Identity Verification can settle those); `None`
-    /// for parts of the response that are no identity field (request, history, IDV, Items).
+    /// SSN, the identity as a whole and an Identity Verification's state (only Identity
+    /// Verification can settle those); `None` for context that is no doubt about the
+    /// identity (the request, the edit history as such, the linked Items).
     pub fn identity_match_settles(self) -> Option<bool> {
         match self {
             Field::Name | Field::Address | Field::PhoneNumber | Field::Email => Some(true),
-            Field::DateOfBirth | Field::Ssn | Field::Identity => Some(false),
+            Field::DateOfBirth | Field::Ssn | Field::Identity | Field::Idv => Some(false),
             _ => None,
         }
     }

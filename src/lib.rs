@@ -105,6 +105,7 @@ mod error;
 mod fields;
 mod finding;
 mod geo;
+mod outcome;
 mod pos;
 #[cfg(any(feature = "gen", test))]
 #[cfg_attr(not(feature = "gen"), allow(dead_code, unreachable_pub))]
@@ -142,8 +143,8 @@ pub use decision::Decision;
 pub use error::{ParseError, ParseErrorKind, RulesError, RulesErrorKind};
 pub use fields::{parse_date, AgeBounds, EditField, Window};
 pub use finding::{
-    Class, Code, Field, Finding, Observed, ReasonCode, EDIT_RULE, IDENTITY_MATCH_UNAVAILABLE,
-    MATCH_RULE,
+    Class, Code, Field, Finding, Observed, ReasonCode, COMBINED_RULE, EDIT_RULE,
+    IDENTITY_MATCH_UNAVAILABLE, MATCH_RULE,
 };
 pub use matching::{
     band, compare, AddressMatch, Band, DobMatch, MatchField, MatchReport, NameMatch, ScoreOnly,
@@ -151,8 +152,8 @@ pub use matching::{
 pub use record::DECISION_FIELDS;
 pub use resolve::{Bounds, FixedSemantics, Step, StepKind};
 pub use rules::{
-    EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers, DEFAULT_RULES_JSON,
-    MAX_POINTS,
+    CombinedRule, EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers,
+    DEFAULT_RULES_JSON, MAX_POINTS,
 };
 pub use score::Reason;
 pub use session::{

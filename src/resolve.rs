@@ -14,16 +14,27 @@
 //! The steps, in order (`rules/README.md`, "Outcome"):
 //! 1. the score, less the rules' `idv_passed_discount` when the user passed Identity
 //!    Verification, gives a tier;
-//! 2. a reason's `force` raises it;
-//! 3. an invalid or inconsistent finding on an identity field raises `trust` to
+//! 2. a tier of `identity_verification` reached only with points of reasons Identity Match
+//!    can settle (name, address, phone, email) or of context (no linked Item, the request) is
+//!    held at `identity_match`: such reasons never stack into Identity Verification on their
+//!    own;
+//! 3. a reason's `force` raises it;
+//! 4. an invalid or inconsistent finding on an identity field raises `trust` to
 //!    `identity_match`;
-//! 4. a guardrail holds it at or above its tier;
-//! 5. `identity_match` becomes `identity_verification` when a reason that drives the step-up
-//!    concerns the date of birth, the SSN or the identity as a whole;
-//! 6. `identity_match` becomes `identity_verification` when there is no linked Item and the
-//!    rules require one (reason `identity_match_unavailable`).
+//! 5. a finding with a floor of its own ([`Code::floor`]: an Identity Verification that did
+//!    not finish, is pending review or has a status this release does not know) raises it
+//!    to that floor;
+//! 6. a guardrail holds it at or above its tier;
+//! 7. `identity_match` becomes `identity_verification` when a reason that drives the step-up
+//!    concerns the date of birth, the SSN, the identity as a whole or an Identity
+//!    Verification's state;
+//! 8. `identity_match` becomes `identity_verification` when there is no linked Item and the
+//!    rules require one (reason `identity_match_unavailable`);
+//! 9. `identity_verification` becomes `manual_review` when the user already passed Identity
+//!    Verification: no decision sends them back to it.
 //!
-//! No rules file changes steps 3, 5 and the order; a passed IDV acts only in step 1.
+//! No rules file changes steps 2, 4, 5, 7, 9 and the order; a passed IDV lowers points only
+//! in step 1 and ends the way to Identity Verification in step 9.
 
 use std::fmt;
 
@@ -60,29 +71,41 @@ pub enum StepKind {
     Score,
     /// A passed Identity Verification lowered the score by the rules' `idv_passed_discount`.
     IdvPassedDiscount,
+    /// The `identity_verification` tier was reached only with points Identity Match can
+    /// settle: held at `identity_match`.
+    SettleableByIdentityMatch,
     /// A reason's `force` in the rules file raised the outcome.
     Force,
     /// Invalid or inconsistent identity data is never trusted: raised to `identity_match`.
     InvalidIdentityData,
+    /// An Identity Verification state with a floor of its own raised the outcome.
+    IdvStatus,
     /// A guardrail of the rules file held the outcome at its tier.
     Guardrail,
-    /// The step-up concerns the date of birth, the SSN or the identity as a whole, which
-    /// Identity Match cannot compare: raised to `identity_verification`.
+    /// The step-up concerns the date of birth, the SSN, the identity as a whole or an
+    /// Identity Verification's state, which Identity Match cannot compare: raised to
+    /// `identity_verification`.
     IdentityMatchCannotSettle,
     /// No linked Item for Identity Match to compare with: raised to `identity_verification`.
     IdentityMatchUnavailable,
+    /// The user already passed Identity Verification: `identity_verification` became
+    /// `manual_review`.
+    IdvAlreadyPassed,
 }
 
 impl StepKind {
     /// Every kind, in the order the steps are applied.
-    pub const ALL: [StepKind; 7] = [
+    pub const ALL: [StepKind; 10] = [
         StepKind::Score,
         StepKind::IdvPassedDiscount,
+        StepKind::SettleableByIdentityMatch,
         StepKind::Force,
         StepKind::InvalidIdentityData,
+        StepKind::IdvStatus,
         StepKind::Guardrail,
         StepKind::IdentityMatchCannotSettle,
         StepKind::IdentityMatchUnavailable,
+        StepKind::IdvAlreadyPassed,
     ];
 
     /// The step's name in decisions: `score`, `force`, `guardrail`, ...
@@ -90,21 +113,24 @@ impl StepKind {
         match self {
             StepKind::Score => "score",
             StepKind::IdvPassedDiscount => "idv_passed_discount",
+            StepKind::SettleableByIdentityMatch => "settleable_by_identity_match",
             StepKind::Force => "force",
             StepKind::InvalidIdentityData => "invalid_identity_data",
+            StepKind::IdvStatus => "idv_status",
             StepKind::Guardrail => "guardrail",
             StepKind::IdentityMatchCannotSettle => "identity_match_cannot_settle",
             StepKind::IdentityMatchUnavailable => "identity_match_unavailable",
+            StepKind::IdvAlreadyPassed => "idv_already_passed",
         }
     }
 }
 
-/// Is this reason an invalid or inconsistent finding on an identity field (step 3)?
+/// Is this reason an invalid or inconsistent finding on an identity field (step 4)?
 fn doubts_identity(r: &Reason<'_>) -> bool {
     r.class.is_some_and(|c| c.is_doubt()) && r.concerns.is_identity()
 }
 
-/// Does the reason concern what only Identity Verification can settle (step 5)?
+/// Does the reason concern what only Identity Verification can settle (steps 2 and 7)?
 fn beyond_identity_match(r: &Reason<'_>) -> bool {
     r.concerns.identity_match_settles() == Some(false)
 }
@@ -120,12 +146,31 @@ fn guardrail(rules: &RuleSet, r: &Reason<'_>) -> Option<Outcome> {
         .max()
 }
 
-/// Step 5: does `r` drive a step-up (points, a force, an invalid-identity floor or a
-/// guardrail) while concerning a field Identity Match cannot settle?
+/// The floor a reason's finding code holds of its own (step 5).
+fn code_floor(r: &Reason<'_>) -> Option<Outcome> {
+    match r.code {
+        ReasonCode::Finding(c) => c.floor(),
+        _ => None,
+    }
+}
+
+/// Step 7: does `r` drive a step-up (points, a force, an invalid-identity floor, a floor of
+/// its code or a guardrail) while concerning a field Identity Match cannot settle?
 fn unsettled_driver(rules: &RuleSet, r: &Reason<'_>) -> bool {
-    let drives =
-        r.points > 0 || r.force.is_some() || doubts_identity(r) || guardrail(rules, r).is_some();
+    let drives = r.points > 0
+        || r.force.is_some()
+        || doubts_identity(r)
+        || code_floor(r).is_some()
+        || guardrail(rules, r).is_some();
     drives && beyond_identity_match(r)
+}
+
+/// The strongest of `(outcome, reason)` pairs, the first reason among equals.
+fn strongest<'r>(pairs: impl Iterator<Item = (Outcome, &'r str)>) -> Option<(Outcome, &'r str)> {
+    pairs.fold(None, |best, (f, id)| match best {
+        Some((b, _)) if b >= f => best,
+        _ => Some((f, id)),
+    })
 }
 
 /// What holds a decision's outcome besides the score's tier: tier-independent, computed
@@ -134,38 +179,42 @@ fn unsettled_driver(rules: &RuleSet, r: &Reason<'_>) -> bool {
 pub(crate) struct Resolution<'r> {
     /// The `idv_passed_discount` percentage (1 to 100) when the user passed IDV.
     discount: Option<u8>,
+    /// Some reason with points concerns what Identity Match cannot settle (step 2).
+    iv_by_points: bool,
     /// The strongest force, and the first reason with it.
     force: Option<(Outcome, &'r str)>,
     /// The first invalid or inconsistent finding on an identity field.
     invalid: Option<&'r str>,
+    /// The highest floor of a finding code, and the first reason with it.
+    code_floor: Option<(Outcome, &'r str)>,
     /// The strictest guardrail that holds (the first of the file's order among equals).
     guardrail: Option<(Outcome, &'r str)>,
     /// The first reason that drives a step-up Identity Match cannot settle.
     cannot_settle: Option<&'r str>,
     /// No linked Item, and the rules require one for Identity Match.
     unavailable: bool,
+    /// The user passed Identity Verification (step 9).
+    idv_passed: bool,
 }
 
 impl<'r> Resolution<'r> {
     /// The resolution of a decision with `reasons` (as scored, before resolution adds any)
     /// on a response with or without linked Items.
     pub(crate) fn of(reasons: &[Reason<'r>], has_items: bool, rules: &'r RuleSet) -> Self {
-        let discount = Some(rules.idv_passed_discount().min(100)).filter(|d| {
-            *d > 0
-                && reasons
-                    .iter()
-                    .any(|r| r.code == ReasonCode::Finding(Code::IdvPassed))
-        });
-        let force = reasons
+        let idv_passed = reasons
             .iter()
-            .filter_map(|r| r.force.map(|f| (f, r.rule_id)))
-            .fold(
-                None,
-                |best: Option<(Outcome, &'r str)>, (f, id)| match best {
-                    Some((b, _)) if b >= f => best,
-                    _ => Some((f, id)),
-                },
-            );
+            .any(|r| r.code == ReasonCode::Finding(Code::IdvPassed));
+        let discount = Some(rules.idv_passed_discount().min(100)).filter(|d| *d > 0 && idv_passed);
+        let force = strongest(
+            reasons
+                .iter()
+                .filter_map(|r| r.force.map(|f| (f, r.rule_id))),
+        );
+        let floor = strongest(
+            reasons
+                .iter()
+                .filter_map(|r| code_floor(r).map(|f| (f, r.rule_id))),
+        );
         let invalid = reasons
             .iter()
             .find(|r| doubts_identity(r))
@@ -179,14 +228,19 @@ impl<'r> Resolution<'r> {
         }
         Resolution {
             discount,
+            iv_by_points: reasons
+                .iter()
+                .any(|r| r.points > 0 && beyond_identity_match(r)),
             force,
             invalid,
+            code_floor: floor,
             guardrail: held,
             cannot_settle: reasons
                 .iter()
                 .find(|r| unsettled_driver(rules, r))
                 .map(|r| r.rule_id),
             unavailable: !has_items && rules.identity_match_requires_items(),
+            idv_passed,
         }
     }
 
@@ -206,6 +260,7 @@ impl<'r> Resolution<'r> {
         let floor = [
             self.force.map(|(o, _)| o),
             self.invalid.map(|_| Outcome::IdentityMatch),
+            self.code_floor.map(|(o, _)| o),
             self.guardrail.map(|(o, _)| o),
         ]
         .into_iter()
@@ -214,6 +269,8 @@ impl<'r> Resolution<'r> {
         Bounds {
             floor,
             routes_to_iv: self.cannot_settle.is_some() || self.unavailable,
+            iv_by_points: self.iv_by_points,
+            idv_passed: self.idv_passed,
         }
     }
 
@@ -236,6 +293,14 @@ impl<'r> Resolution<'r> {
             });
         }
         let mut outcome = tiers.for_score(score);
+        if outcome == Outcome::IdentityVerification && !self.iv_by_points {
+            outcome = Outcome::IdentityMatch;
+            steps.push(Step {
+                step: StepKind::SettleableByIdentityMatch,
+                by: None,
+                outcome,
+            });
+        }
         let mut raise = |step, by: &'r str, to: Outcome, outcome: &mut Outcome| {
             if to > *outcome {
                 *outcome = to;
@@ -257,11 +322,14 @@ impl<'r> Resolution<'r> {
                 &mut outcome,
             );
         }
+        if let Some((to, by)) = self.code_floor {
+            raise(StepKind::IdvStatus, by, to, &mut outcome);
+        }
         if let Some((to, by)) = self.guardrail {
             raise(StepKind::Guardrail, by, to, &mut outcome);
         }
+        let iv = Outcome::IdentityVerification;
         if outcome == Outcome::IdentityMatch {
-            let iv = Outcome::IdentityVerification;
             match (self.cannot_settle, self.unavailable) {
                 (Some(by), _) => raise(StepKind::IdentityMatchCannotSettle, by, iv, &mut outcome),
                 (None, true) => raise(
@@ -273,19 +341,37 @@ impl<'r> Resolution<'r> {
                 (None, false) => {}
             }
         }
+        if outcome == iv && self.idv_passed {
+            raise(
+                StepKind::IdvAlreadyPassed,
+                Code::IdvPassed.as_str(),
+                Outcome::ManualReview,
+                &mut outcome,
+            );
+        }
         (score, steps)
     }
 }
 
-/// What of a decision's outcome does not depend on the tiers: the lowest outcome the
-/// forces, the invalid-identity floor and the guardrails hold it at (steps 2 to 4), and
-/// whether an `identity_match` becomes `identity_verification` (steps 5 and 6).
+/// What of a decision's outcome does not depend on the tiers: whether points alone may
+/// reach `identity_verification` (step 2), the lowest outcome the forces, the
+/// invalid-identity floor, the codes' floors and the guardrails hold it at (steps 3 to 6),
+/// whether an `identity_match` becomes `identity_verification` (steps 7 and 8), and whether
+/// an `identity_verification` becomes `manual_review` (step 9).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[non_exhaustive]
 pub struct Bounds {
-    /// The lowest outcome forces, invalid identity data and guardrails hold it at.
+    /// The lowest outcome forces, invalid identity data, codes' floors and guardrails hold it
+    /// at.
     pub floor: Outcome,
-    /// Whether an `identity_match` would become `identity_verification` (steps 5 and 6).
+    /// Whether an `identity_match` would become `identity_verification` (steps 7 and 8).
     pub routes_to_iv: bool,
+    /// Whether some reason with points concerns what Identity Match cannot settle, so that
+    /// points may reach `identity_verification` (step 2).
+    pub iv_by_points: bool,
+    /// Whether the user passed Identity Verification, so that `identity_verification`
+    /// becomes `manual_review` (step 9).
+    pub idv_passed: bool,
 }
 
 impl Bounds {
@@ -294,18 +380,38 @@ impl Bounds {
     /// # Example
     /// ```
     /// use layer_risk::{Bounds, Outcome};
-    /// let b = Bounds { floor: Outcome::IdentityMatch, routes_to_iv: false };
+    /// let b = Bounds::new(Outcome::IdentityMatch, false, true, false);
     /// assert_eq!(b.outcome(Outcome::Trust), Outcome::IdentityMatch);
-    /// let routed = Bounds { floor: Outcome::Trust, routes_to_iv: true };
+    /// let routed = Bounds::new(Outcome::Trust, true, true, false);
     /// assert_eq!(routed.outcome(Outcome::Trust), Outcome::Trust);
     /// assert_eq!(routed.outcome(Outcome::IdentityMatch), Outcome::IdentityVerification);
+    /// // Points Identity Match can settle stop at identity_match; after a passed IDV,
+    /// // identity_verification is manual_review.
+    /// assert_eq!(Bounds::new(Outcome::Trust, false, false, false).outcome(Outcome::IdentityVerification), Outcome::IdentityMatch);
+    /// assert_eq!(Bounds::new(Outcome::Trust, false, true, true).outcome(Outcome::IdentityVerification), Outcome::ManualReview);
     /// ```
     pub fn outcome(self, tier: Outcome) -> Outcome {
-        let o = tier.max(self.floor);
-        if o == Outcome::IdentityMatch && self.routes_to_iv {
-            Outcome::IdentityVerification
-        } else {
-            o
+        let tier = match tier {
+            Outcome::IdentityVerification if !self.iv_by_points => Outcome::IdentityMatch,
+            t => t,
+        };
+        let o = match tier.max(self.floor) {
+            Outcome::IdentityMatch if self.routes_to_iv => Outcome::IdentityVerification,
+            o => o,
+        };
+        match o {
+            Outcome::IdentityVerification if self.idv_passed => Outcome::ManualReview,
+            o => o,
+        }
+    }
+
+    /// Bounds from their parts (see the fields).
+    pub fn new(floor: Outcome, routes_to_iv: bool, iv_by_points: bool, idv_passed: bool) -> Self {
+        Bounds {
+            floor,
+            routes_to_iv,
+            iv_by_points,
+            idv_passed,
         }
     }
 }
@@ -324,6 +430,7 @@ pub(crate) fn unavailable_reason<'r>() -> Reason<'r> {
         threshold: None,
         points: 0,
         force: Some(Outcome::IdentityVerification),
+        all_of: None,
     }
 }
 
@@ -351,8 +458,10 @@ pub struct FixedSemantics {
     pub beyond_identity_match: Vec<&'static str>,
     /// Edit-history codes whose step-up Identity Match cannot settle on those fields' counts.
     pub beyond_identity_match_counts: Vec<&'static str>,
-    /// The file's edit and match rules whose step-up Identity Match cannot settle.
+    /// The file's edit, match and combined rules whose step-up Identity Match cannot settle.
     pub beyond_identity_match_rules: Vec<String>,
+    /// Finding codes with a floor of their own, and the floor (step 5).
+    pub code_floors: Vec<(&'static str, Outcome)>,
     /// The file's `idv_passed_discount`.
     pub idv_passed_discount: u8,
     /// The file's guardrails, as `key >= outcome`.
@@ -400,13 +509,22 @@ impl FixedSemantics {
             .iter()
             .filter(|r| beyond_identity_match(&probe::match_rule(r)))
             .map(|r| r.id.clone());
+        let combined = rules
+            .combined_rules()
+            .iter()
+            .filter(|r| beyond_identity_match(&probe::combined_rule(r, rules)))
+            .map(|r| r.id.clone());
         FixedSemantics {
             never_trusted,
             never_trusted_count_fields,
             never_trusted_counts,
             beyond_identity_match: beyond,
             beyond_identity_match_counts,
-            beyond_identity_match_rules: edit.chain(matching).collect(),
+            beyond_identity_match_rules: edit.chain(matching).chain(combined).collect(),
+            code_floors: Code::ALL
+                .iter()
+                .filter_map(|c| c.floor().map(|f| (c.as_str(), f)))
+                .collect(),
             idv_passed_discount: rules.idv_passed_discount(),
             guardrails: rules
                 .guardrails()
@@ -465,7 +583,21 @@ impl fmt::Display for FixedSemantics {
         writeln!(f)?;
         writeln!(
             f,
-            "    nothing forces trust; a passed IDV lowers the other points by {}% (idv_passed_discount) and lifts no force, guardrail or floor",
+            "    points of reasons Identity Match can settle (name, address, phone, email) and of context never reach identity_verification on their own: held at identity_match"
+        )?;
+        let floors: Vec<String> = self
+            .code_floors
+            .iter()
+            .map(|(c, o)| format!("{c} >= {o}"))
+            .collect();
+        writeln!(
+            f,
+            "    floors of the codes themselves: {}",
+            floors.join(", ")
+        )?;
+        writeln!(
+            f,
+            "    nothing forces trust; a passed IDV lowers the other points by {}% (idv_passed_discount) and lifts no force, guardrail or floor; after it, identity_verification becomes manual_review",
             self.idv_passed_discount
         )?;
         writeln!(

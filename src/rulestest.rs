@@ -148,11 +148,7 @@ pub fn load_cases(text: &str, source: &str, rules: &RuleSet) -> Result<Vec<Case>
             ));
         }
         for (k, want) in raw.expect.reasons.iter().enumerate() {
-            let ids = rules
-                .edit_rules()
-                .iter()
-                .map(|r| r.id.as_str())
-                .chain(rules.match_rules().iter().map(|r| r.id.as_str()));
+            let ids = rules.rule_ids();
             let known = ReasonCode::from_name(want).is_some() || ids.clone().any(|id| id == want);
             if !known {
                 let codes = Code::ALL.iter().map(|c| c.as_str());
@@ -216,15 +212,18 @@ pub struct Covered {
     pub cases: usize,
 }
 
-/// What the cases exercised: every edit rule, match rule and priced finding code of the
-/// file (a code with points above 0, a `force` or a guardrail; codes priced 0 change no
-/// decision), with the number of cases whose decision listed it.
+/// What the cases exercised: every edit rule, match rule, combined rule and priced finding
+/// code of the file (a code with points above 0, a `force`, a guardrail or a floor of its
+/// own; other codes priced 0 change no decision), with the number of cases whose decision
+/// listed it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Coverage {
     /// The edit rules, in file order.
     pub edit_rules: Vec<Covered>,
     /// The match rules, in file order.
     pub match_rules: Vec<Covered>,
+    /// The combined rules, in file order.
+    pub combined_rules: Vec<Covered>,
     /// The priced finding codes, in documentation order.
     pub priced_codes: Vec<Covered>,
 }
@@ -234,6 +233,7 @@ impl Coverage {
         self.edit_rules
             .iter()
             .chain(&self.match_rules)
+            .chain(&self.combined_rules)
             .chain(&self.priced_codes)
     }
 
@@ -322,6 +322,11 @@ pub fn run(cases: &[Case], rules: &RuleSet) -> TestReport {
     let coverage = Coverage {
         edit_rules: rules.edit_rules().iter().map(|r| covered(&r.id)).collect(),
         match_rules: rules.match_rules().iter().map(|r| covered(&r.id)).collect(),
+        combined_rules: rules
+            .combined_rules()
+            .iter()
+            .map(|r| covered(&r.id))
+            .collect(),
         priced_codes: Code::ALL
             .iter()
             .filter(|c| {
@@ -329,6 +334,7 @@ pub fn run(cases: &[Case], rules: &RuleSet) -> TestReport {
                     .price(**c)
                     .is_some_and(|p| p.points > 0 || p.force.is_some())
                     || guarded(**c)
+                    || c.floor().is_some()
             })
             .map(|c| covered(c.as_str()))
             .collect(),

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::fields::{EditField, Window};
 use crate::finding::{Class, Code, Field, Finding, Observed, ReasonCode};
 use crate::matching::MatchReport;
-use crate::rules::{EditRule, MatchRule, Outcome, Price, RuleSet};
+use crate::rules::{CombinedRule, EditRule, MatchRule, Outcome, Price, RuleSet};
 use crate::session::EditHistory;
 
 /// Why a decision came out as it did: one finding or one fired rule.
@@ -43,6 +43,9 @@ pub struct Reason<'r> {
     /// A tier it forced, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<Outcome>,
+    /// For combined rules: the reasons (finding codes, rule ids) that all fired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_of: Option<&'r [String]>,
 }
 
 /// Price every finding, run every edit rule and, when there is an identity-consistency
@@ -85,6 +88,17 @@ pub(crate) fn score<'r>(
             }
         }
     }
+    let fired = reasons.len();
+    for rule in rules.combined_rules() {
+        let parts: Vec<&Reason<'r>> = rule
+            .all_of
+            .iter()
+            .filter_map(|p| reasons[..fired].iter().find(|r| r.rule_id == p))
+            .collect();
+        if parts.len() == rule.all_of.len() {
+            reasons.push(combined_rule_reason(rule, &parts));
+        }
+    }
     let total = reasons.iter().fold(0u32, |a, r| a.saturating_add(r.points));
     (reasons, total)
 }
@@ -103,6 +117,7 @@ fn finding_reason<'r>(code: Code, subject: Option<EditField>, price: Price) -> R
         threshold: None,
         points: points(price.points),
         force: price.force,
+        all_of: None,
     }
 }
 
@@ -120,6 +135,7 @@ fn edit_rule_reason(rule: &EditRule, count: u32) -> Reason<'_> {
         threshold: Some(u64::from(rule.at_least)),
         points: points(rule.points),
         force: rule.force,
+        all_of: None,
     }
 }
 
@@ -137,16 +153,45 @@ fn match_rule_reason(rule: &MatchRule, s: u8) -> Reason<'_> {
         threshold: Some(u64::from(rule.below)),
         points: points(rule.points),
         force: rule.force,
+        all_of: None,
+    }
+}
+
+/// The reason of a combined rule whose `parts` all fired. It concerns what its parts
+/// concern: the first part Identity Match cannot settle, else the first part (so that a
+/// combination with an SSN or a date of birth in it is Identity Verification's).
+fn combined_rule_reason<'r>(rule: &'r CombinedRule, parts: &[&Reason<'r>]) -> Reason<'r> {
+    let concerns = parts
+        .iter()
+        .map(|p| p.concerns)
+        .find(|c| c.identity_match_settles() == Some(false))
+        .or_else(|| parts.first().map(|p| p.concerns))
+        .unwrap_or(Field::Identity);
+    Reason {
+        code: ReasonCode::CombinedRule,
+        rule_id: &rule.id,
+        field: concerns.as_str(),
+        class: None,
+        concerns,
+        window: None,
+        minus: None,
+        observed: Some(u64::try_from(parts.len()).unwrap_or(u64::MAX).into()),
+        threshold: None,
+        points: points(rule.points),
+        force: rule.force,
+        all_of: Some(&rule.all_of),
     }
 }
 
 /// The reasons scoring would build, for callers that ask what the resolution makes of a
 /// code or a rule without a response ([`crate::resolve::FixedSemantics`]).
 pub(crate) mod probe {
-    use super::{edit_rule_reason, finding_reason, match_rule_reason, Reason};
+    use super::{
+        combined_rule_reason, edit_rule_reason, finding_reason, match_rule_reason, Reason,
+    };
     use crate::fields::EditField;
     use crate::finding::Code;
-    use crate::rules::{EditRule, MatchRule, Price};
+    use crate::rules::{CombinedRule, EditRule, MatchRule, Price, RuleSet};
 
     /// The reason of finding `code` (on the counts of `subject`, for edit-history codes),
     /// priced 0.
@@ -162,6 +207,33 @@ pub(crate) mod probe {
     /// The reason of `rule` when it fires.
     pub(crate) fn match_rule(rule: &MatchRule) -> Reason<'_> {
         match_rule_reason(rule, 0)
+    }
+
+    /// The reason of `rule` when it fires, its parts probed in `rules`.
+    pub(crate) fn combined_rule<'r>(rule: &'r CombinedRule, rules: &'r RuleSet) -> Reason<'r> {
+        let parts: Vec<Reason<'r>> = rule
+            .all_of
+            .iter()
+            .filter_map(|p| {
+                if let Some(c) = Code::from_name(p) {
+                    return Some(finding(c, None));
+                }
+                let edit = rules
+                    .edit_rules()
+                    .iter()
+                    .find(|r| r.id == *p)
+                    .map(edit_rule);
+                edit.or_else(|| {
+                    rules
+                        .match_rules()
+                        .iter()
+                        .find(|r| r.id == *p)
+                        .map(match_rule)
+                })
+            })
+            .collect();
+        let refs: Vec<&Reason<'r>> = parts.iter().collect();
+        combined_rule_reason(rule, &refs)
     }
 }
 

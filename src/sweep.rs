@@ -3,20 +3,19 @@
 //!
 //! # Why one pass is enough
 //! A decision's outcome depends on the tiers only through its score. Everything else that
-//! moves it (`rules/README.md`, "Outcome") reads the reasons, the linked Items and the rules:
-//! - steps 2 to 4 (a `force`, invalid identity data, a `guardrail`) hold the outcome at or
-//!   above a **floor**, the highest outcome any of them names;
-//! - steps 5 and 6 (`identity_match_cannot_settle`, `identity_match_unavailable`) turn an
-//!   `identity_match` into `identity_verification` whenever the line **routes to IV**, and
-//!   never touch `trust`.
+//! moves it (`rules/README.md`, "Outcome"; [`crate::Bounds`]) reads the reasons, the linked
+//! Items and the rules, never the score: whether points may reach `identity_verification`
+//! at all, the **floor** the forces, doubts, codes' floors and guardrails hold it at, the
+//! routing of `identity_match` to `identity_verification`, and a passed IDV's turn of
+//! `identity_verification` into `manual_review`.
 //!
 //! So for each decided, labelled line the sweep keeps a [`LineProfile`]: the score (the
-//! [`Decision::score`], after any `idv_passed_discount`), the floor and the routing, and
-//! under tiers `(im, iv)` the outcome is exactly
-//! `route(max(tier(score; im, iv), floor))` ([`LineProfile::outcome`]). In particular a line
-//! is stepped up (not trusted) iff `score >= min(im, iv)` or `floor > trust`: the
-//! `identity_verification` threshold matters only for which step-up it is. The Identity
-//! Verification columns are exact too, routing included.
+//! [`Decision::score`], after any `idv_passed_discount`) and those [`crate::Bounds`]; under
+//! tiers `(im, iv)` the outcome is exactly the resolution's own
+//! [`crate::Bounds::outcome`] of the score's tier ([`LineProfile::outcome`]). In particular a
+//! line is stepped up (not trusted) iff `score >= min(im, iv)` or the floor is above `trust`:
+//! the `identity_verification` threshold matters only for which step-up it is. The
+//! Identity Verification columns are exact too.
 //!
 //! Lines with the same profile and label are counted together, so memory is bounded by the
 //! number of distinct scores, not by the export.
@@ -45,10 +44,8 @@ pub const MAX_CANDIDATES: usize = 60;
 pub struct LineProfile {
     /// The decision's score (after any `idv_passed_discount`).
     pub score: u32,
-    /// The lowest outcome forces, invalid identity data and guardrails hold it at.
-    pub floor: Outcome,
-    /// Whether an `identity_match` would become `identity_verification` (steps 5 and 6).
-    pub routes_to_iv: bool,
+    /// What of the outcome does not depend on the tiers (the resolution's own account).
+    pub bounds: Bounds,
 }
 
 impl LineProfile {
@@ -56,8 +53,7 @@ impl LineProfile {
     pub fn of(decision: &Decision<'_>) -> Self {
         LineProfile {
             score: decision.score,
-            floor: decision.bounds.floor,
-            routes_to_iv: decision.bounds.routes_to_iv,
+            bounds: decision.bounds,
         }
     }
 
@@ -67,18 +63,14 @@ impl LineProfile {
     /// # Example
     /// ```
     /// use layer_risk::sweep::LineProfile;
-    /// use layer_risk::{Outcome, Tiers};
-    /// let p = LineProfile { score: 30, floor: Outcome::Trust, routes_to_iv: true };
+    /// use layer_risk::{Bounds, Outcome, Tiers};
+    /// let p = LineProfile { score: 30, bounds: Bounds::new(Outcome::Trust, true, true, false) };
     /// let tiers = |im, iv| Tiers { identity_match: im, identity_verification: iv };
     /// assert_eq!(p.outcome(tiers(40, 70)), Outcome::Trust);
     /// assert_eq!(p.outcome(tiers(30, 70)), Outcome::IdentityVerification); // routed
     /// ```
     pub fn outcome(&self, tiers: Tiers) -> Outcome {
-        let bounds = Bounds {
-            floor: self.floor,
-            routes_to_iv: self.routes_to_iv,
-        };
-        bounds.outcome(tiers.for_score(self.score))
+        self.bounds.outcome(tiers.for_score(self.score))
     }
 }
 

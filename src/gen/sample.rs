@@ -57,8 +57,8 @@ const P_COMMON_FOREIGN: f64 = 0.5;
 const P_CITY_AREA_CODE: f64 = 0.8;
 /// A minor (13..=17), among fraud.
 const P_MINOR_FRAUD: f64 = 0.12;
-/// A minor, overall.
-const MINOR_SHARE: f64 = 0.015;
+/// A minor, overall (0.8 %: a sign-up flow that asks for an adult's identity sees few).
+const MINOR_SHARE: f64 = 0.008;
 /// An impossible SSN (area 000, 666 or 9xx, group 00 or serial 0000), among fraud.
 const P_IMPOSSIBLE_SSN_FRAUD: f64 = 0.06;
 /// An impossible SSN, overall.
@@ -102,14 +102,16 @@ pub(super) const IDV_STATUS_FRAUD_BELOW: [(f64, &str); 4] = [
     (0.14, "pending_review"),
     (0.16, "canceled"),
 ];
-/// `idv_session_status` among legit: cumulative bounds; absent above the last (93.9 %).
-pub(super) const IDV_STATUS_LEGIT_BELOW: [(f64, &str); 6] = [
+/// `idv_session_status` among legit: cumulative bounds; absent above the last (93.85 %).
+/// `completed` stands for a status a later API version adds (0.05 %).
+pub(super) const IDV_STATUS_LEGIT_BELOW: [(f64, &str); 7] = [
     (0.04, "success"),
     (0.047, "failed"),
     (0.054, "pending_review"),
     (0.057, "active"),
     (0.059, "expired"),
     (0.061, "canceled"),
+    (0.0615, "completed"),
 ];
 /// A `link_session_id` (25 %).
 pub(super) const LINK_SESSION_ID_BELOW: f64 = 0.25;
@@ -142,32 +144,36 @@ pub(super) const REGION_LOWERCASE_BELOW: f64 = 0.035;
 pub(super) const POSTAL_MALFORMED_BELOW: f64 = 0.01;
 /// ZIP+4 (8 %; else 5 digits).
 pub(super) const POSTAL_PLUS4_BELOW: f64 = 0.09;
-/// A country other than `"US"` (`"USA"`, `"us"`, `"CA"`, ...).
-pub(super) const P_OTHER_COUNTRY: f64 = 0.015;
+/// A country other than `"US"` (`"USA"`, `"us"`, `"CA"`, ...; 0.6 %: Layer serves US users).
+pub(super) const P_OTHER_COUNTRY: f64 = 0.006;
 /// `"email": null`: Layer documents e-mail as currently not returned (40 %).
 pub(super) const EMAIL_NULL_BELOW: f64 = 0.40;
 /// No `email` key (5 %; else an address).
 pub(super) const EMAIL_MISSING_BELOW: f64 = 0.45;
-/// No `phone_number` key (0.25 %).
-pub(super) const PHONE_MISSING_BELOW: f64 = 0.0025;
-/// `"phone_number": null` (0.25 %).
-pub(super) const PHONE_NULL_BELOW: f64 = 0.005;
+/// No `phone_number` key (0.05 %): Layer's phone is the number the user verified to open
+/// the session, not nullable in the spec, so a missing one is a defect.
+pub(super) const PHONE_MISSING_BELOW: f64 = 0.0005;
+/// `"phone_number": null` (0.1 %).
+pub(super) const PHONE_NULL_BELOW: f64 = 0.0015;
 /// A malformed phone number (1 %; else the person's E.164 number).
-pub(super) const PHONE_MALFORMED_BELOW: f64 = 0.015;
-/// `"date_of_birth": null` (1 %).
-pub(super) const DOB_NULL_BELOW: f64 = 0.01;
+pub(super) const PHONE_MALFORMED_BELOW: f64 = 0.0115;
+/// `"date_of_birth": null` (0.5 %): prefilled from Plaid's network, rarely absent.
+pub(super) const DOB_NULL_BELOW: f64 = 0.005;
 /// An impossible date (`1990-02-30`, 0.3 %).
-pub(super) const DOB_IMPOSSIBLE_BELOW: f64 = 0.013;
+pub(super) const DOB_IMPOSSIBLE_BELOW: f64 = 0.008;
 /// A date not in ISO format (`10/18/1975`, 0.3 %; else ISO).
-pub(super) const DOB_MISFORMATTED_BELOW: f64 = 0.016;
-/// `"ssn": null`.
-pub(super) const P_SSN_NULL: f64 = 0.05;
-/// Given a null SSN, `"ssn_last_4": null` too (else absent).
+pub(super) const DOB_MISFORMATTED_BELOW: f64 = 0.011;
+/// `"ssn": null` (1.5 %): a template that asks for the last four digits only, or a user who
+/// gave none.
+pub(super) const P_SSN_NULL: f64 = 0.015;
+/// Given a null SSN, the last four digits are there all the same (a last-four template).
+pub(super) const P_SSN_LAST4_ONLY: f64 = 0.6;
+/// Given a null SSN and no last four, `"ssn_last_4": null` (else absent).
 pub(super) const P_SSN_LAST4_NULL_TOO: f64 = 0.7;
 /// Given an SSN, the last four spelled `ssn_last4` (as in Plaid's own samples).
 pub(super) const P_SSN_LAST4_SPELLING: f64 = 0.02;
 /// Given an SSN, last four digits that do not match it.
-pub(super) const P_SSN_LAST4_MISMATCH: f64 = 0.01;
+pub(super) const P_SSN_LAST4_MISMATCH: f64 = 0.003;
 
 // ---------------------------------------------------------------------------------------------
 // Edit history

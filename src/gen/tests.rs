@@ -126,7 +126,7 @@ fn golden_export_is_frozen() {
     write_export(&c, &mut out, Some(&mut labels)).unwrap();
     assert_eq!(
         (fnv1a(&out), fnv1a(&labels)),
-        (12_422_277_879_651_359_468, 16_467_866_158_612_026_536)
+        (14_975_716_355_665_864_224, 16_467_866_158_612_026_536)
     );
 }
 
@@ -338,7 +338,7 @@ fn shares_are_within_tolerance() {
     let malformed = share(&|l| l.info.phone == Some(PhoneKind::Malformed));
     assert!((0.005..0.016).contains(&malformed), "malformed {malformed}");
     let minors = share(&|l| l.info.minor);
-    assert!((minors - 0.015).abs() < 0.005, "minors {minors}");
+    assert!((minors - 0.008).abs() < 0.004, "minors {minors}");
     let null_identity = share(&|l| l.info.identity_null);
     assert!(
         (0.002..0.009).contains(&null_identity),
@@ -386,7 +386,7 @@ fn shares_are_within_tolerance() {
     assert!((emails[1] as f64 / ids - 0.05).abs() < 0.01, "{emails:?}");
     assert!((history[0] as f64 / m - 0.03).abs() < 0.008, "{history:?}");
     assert!((history[1] as f64 / m - 0.02).abs() < 0.006, "{history:?}");
-    assert!((dob_null as f64 / ids - 0.01).abs() < 0.004, "{dob_null}");
+    assert!((dob_null as f64 / ids - 0.005).abs() < 0.003, "{dob_null}");
     assert!(
         (spelled_last4 as f64 / ids - 0.019).abs() < 0.006,
         "{spelled_last4}"

@@ -482,7 +482,11 @@ fn identity(
     // ssn / ssn_last_4
     if rng.chance(P_SSN_NULL) {
         buf.extend_from_slice(b",\"ssn\":null");
-        if rng.chance(P_SSN_LAST4_NULL_TOO) {
+        if rng.chance(P_SSN_LAST4_ONLY) {
+            buf.extend_from_slice(b",\"ssn_last_4\":\"");
+            buf.extend_from_slice(&p.ssn.as_bytes()[5..]);
+            buf.push(b'"');
+        } else if rng.chance(P_SSN_LAST4_NULL_TOO) {
             buf.extend_from_slice(b",\"ssn_last_4\":null");
         }
     } else {

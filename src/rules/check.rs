@@ -101,6 +101,10 @@ pub(super) fn check_semantics(
             .enumerate()
             .map(|(i, r)| ("match_rules", "a match rule", i, &r.id, r.points, r.force)),
     );
+    let views = views.chain(set.combined_rules.iter().enumerate().map(|(i, r)| {
+        let noun = "a combined rule";
+        ("combined_rules", noun, i, &r.id, r.points, r.force)
+    }));
     let mut seen = std::collections::HashMap::new();
     for (section, noun, i, id, points, force) in views {
         let at = |k| [Seg::Key(section), Seg::Index(i), Seg::Key(k)];
@@ -161,6 +165,52 @@ pub(super) fn check_semantics(
             }
         }
     }
+    // A combined rule's parts: two or more distinct finding codes or edit and match rule ids.
+    let parts_known = |key: &str| {
+        Code::from_name(key).is_some()
+            || set.edit_rules.iter().any(|r| r.id == key)
+            || set.match_rules.iter().any(|r| r.id == key)
+    };
+    for (i, r) in set.combined_rules.iter().enumerate() {
+        let at = |k| [Seg::Key("combined_rules"), Seg::Index(i), Seg::Key(k)];
+        let mut distinct: Vec<&str> = r.all_of.iter().map(String::as_str).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() < 2 || distinct.len() < r.all_of.len() {
+            return Err(err(
+                &at("all_of"),
+                "all_of lists two or more distinct finding codes or rule ids".into(),
+            ));
+        }
+        for (k, part) in r.all_of.iter().enumerate() {
+            if parts_known(part) {
+                continue;
+            }
+            let ids = set
+                .edit_rules
+                .iter()
+                .map(|r| r.id.as_str())
+                .chain(set.match_rules.iter().map(|r| r.id.as_str()));
+            let hint = did_you_mean(part, Code::ALL.iter().map(|c| c.as_str()).chain(ids))
+                .map(|b| format!("; did you mean `{b}`?"))
+                .unwrap_or_default();
+            let combined = set.combined_rules.iter().any(|c| c.id == *part);
+            let why = if combined {
+                "a combined rule cannot be a part of another (list its parts instead)".to_owned()
+            } else {
+                format!("`{part}` is neither a finding code nor an edit or match rule id of this file{hint}")
+            };
+            return Err(err(
+                &[
+                    Seg::Key("combined_rules"),
+                    Seg::Index(i),
+                    Seg::Key("all_of"),
+                    Seg::Index(k),
+                ],
+                why,
+            ));
+        }
+    }
     if set.idv_passed_discount > 100 {
         return Err(err(
             &[Seg::Key("idv_passed_discount")],
@@ -172,15 +222,9 @@ pub(super) fn check_semantics(
     }
     for (key, tier) in guardrails {
         let at = [Seg::Key("guardrails"), Seg::Key(&key)];
-        let known = Code::from_name(&key).is_some()
-            || set.edit_rules.iter().any(|r| r.id == key)
-            || set.match_rules.iter().any(|r| r.id == key);
+        let known = Code::from_name(&key).is_some() || set.rule_ids().any(|id| id == key);
         if !known {
-            let ids = set
-                .edit_rules
-                .iter()
-                .map(|r| r.id.as_str())
-                .chain(set.match_rules.iter().map(|r| r.id.as_str()));
+            let ids = set.rule_ids();
             let hint = did_you_mean(&key, Code::ALL.iter().map(|c| c.as_str()).chain(ids))
                 .map(|b| format!("; did you mean `{b}`?"))
                 .unwrap_or_default();
@@ -194,7 +238,7 @@ pub(super) fn check_semantics(
         if tier == Outcome::Trust {
             return Err(err(
                 &at,
-                "a guardrail holds the decision at identity_match or identity_verification; trust is no floor".into(),
+                "a guardrail holds the decision at identity_match, identity_verification or manual_review; trust is no floor".into(),
             ));
         }
         set.guardrails.push(Guardrail {
@@ -220,6 +264,7 @@ pub(super) fn check_semantics(
 /// `N finding codes are not priced ...: code (new in 0.2; shipped: default 100, ...), ...`
 fn unpriced_message(missing: &[Code]) -> String {
     let abbrev = |o: Outcome| match o {
+        Outcome::ManualReview => "MR",
         Outcome::IdentityVerification => "IV",
         Outcome::IdentityMatch => "IM",
         Outcome::Trust => "trust",

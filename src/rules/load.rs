@@ -10,7 +10,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::check::check_semantics;
-use super::model::{EditRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers};
+use super::model::{CombinedRule, EditRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers};
 use crate::error::{RulesError, RulesErrorKind};
 use crate::fields::AgeBounds;
 use crate::finding::Code;
@@ -67,6 +67,8 @@ struct RulesFile {
     edit_rules: Vec<EditRule>,
     #[serde(default, deserialize_with = "crate::de::vec_obj")]
     match_rules: Vec<MatchRule>,
+    #[serde(default, deserialize_with = "crate::de::vec_obj")]
+    combined_rules: Vec<CombinedRule>,
     #[serde(default, deserialize_with = "unique_guardrails")]
     guardrails: Vec<(String, Outcome)>,
     #[serde(default)]
@@ -114,6 +116,7 @@ impl RuleSet {
             prices: vec![None; Code::ALL.len()],
             edit_rules: file.edit_rules,
             match_rules: file.match_rules,
+            combined_rules: file.combined_rules,
             guardrails: Vec::new(),
             idv_passed_discount: file.idv_passed_discount,
         };

@@ -9,47 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::fields::{AgeBounds, EditField, Window};
 use crate::finding::Code;
 use crate::matching::MatchField;
-
-/// The three outcomes, from least to most friction.
-///
-/// `#[non_exhaustive]`: a later release may add an outcome (a terminal one for a backend to
-/// route, say). A backend that matches on it should treat an outcome it does not know as the
-/// strictest step-up it has (fail closed).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Outcome {
-    /// The backend may use the identity as submitted.
-    Trust,
-    /// Check the identity against the linked bank accounts with Identity Match.
-    IdentityMatch,
-    /// Send the user through Identity Verification (documents, selfie).
-    IdentityVerification,
-}
-
-impl Outcome {
-    /// The name used in decisions and rules files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Trust => "trust",
-            Outcome::IdentityMatch => "identity_match",
-            Outcome::IdentityVerification => "identity_verification",
-        }
-    }
-
-    /// All outcomes, least friction first.
-    pub const ALL: [Outcome; 3] = [
-        Outcome::Trust,
-        Outcome::IdentityMatch,
-        Outcome::IdentityVerification,
-    ];
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::outcome::Outcome;
 
 /// Where each tier starts on the score scale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +137,29 @@ pub struct MatchRule {
     pub description: Option<String>,
 }
 
+/// A rule on several reasons together: fires when every one of `all_of` (finding codes, or
+/// ids of the file's edit and match rules) is among a decision's reasons. For patterns whose
+/// parts are benign apart (the SSN and the date of birth both edited in this session; the
+/// name and the address both edited today, the account-takeover pattern), so that each part
+/// can stay cheap and only their combination costs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CombinedRule {
+    /// Stable id, unique in the file (across every kind of rule); reported in decisions.
+    pub id: String,
+    /// The reasons that must all be present: two or more distinct finding codes or ids of
+    /// edit and match rules of the same file.
+    pub all_of: Vec<String>,
+    /// Points added when it fires (on top of its parts').
+    pub points: i64,
+    /// A tier forced when it fires, whatever the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<Outcome>,
+    /// Why the rule exists (for people; ignored by the engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// Name, version and SHA-256 of a rule set: what an auditor needs to replay a decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSetId {
@@ -201,6 +184,7 @@ pub struct RuleSet {
     pub(super) prices: Vec<Option<Price>>,
     pub(super) edit_rules: Vec<EditRule>,
     pub(super) match_rules: Vec<MatchRule>,
+    pub(super) combined_rules: Vec<CombinedRule>,
     pub(super) guardrails: Vec<Guardrail>,
     pub(super) idv_passed_discount: u8,
 }
@@ -278,5 +262,18 @@ impl RuleSet {
     /// The match rules, in file order (they apply to decisions made with an applicant).
     pub fn match_rules(&self) -> &[MatchRule] {
         &self.match_rules
+    }
+
+    /// The combined rules, in file order.
+    pub fn combined_rules(&self) -> &[CombinedRule] {
+        &self.combined_rules
+    }
+
+    /// Every rule id of the file (edit, match and combined rules), in file order.
+    pub(crate) fn rule_ids(&self) -> impl Iterator<Item = &str> + Clone {
+        let edit = self.edit_rules.iter().map(|r| r.id.as_str());
+        let matching = self.match_rules.iter().map(|r| r.id.as_str());
+        edit.chain(matching)
+            .chain(self.combined_rules.iter().map(|r| r.id.as_str()))
     }
 }

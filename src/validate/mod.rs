@@ -168,7 +168,14 @@ fn idv(status: Option<&str>, out: &mut Vec<Finding>) {
         None => {}
         Some("success") => out.push(Finding::new(Code::IdvPassed)),
         Some("failed") => out.push(Finding::new(Code::IdvFailed)),
-        Some(label) => out.push(Finding::new(Code::IdvNotCompleted).observed(label)),
+        Some(label) => {
+            out.push(Finding::new(Code::IdvNotCompleted).observed(label));
+            match label {
+                "pending_review" => out.push(Finding::new(Code::IdvPendingReview)),
+                "unknown" => out.push(Finding::new(Code::IdvStatusUnknown)),
+                _ => {}
+            }
+        }
     }
 }
 

@@ -50,9 +50,13 @@
 //!   Latin: Cyrillic `Ѕмітн` (read `SMITH`), `ЅМІТН`, Greek `ΚΑΤΕ`. A part with one letter
 //!   that reads as nothing Latin is a name in its script: `Иван`, `Петров`, `Алексей`,
 //!   `Σοφία`. By this definition a genuine name made only of such letters is a whole-script
-//!   confusable too (Russian `Вера` reads `BEPA`, `Анна` `AHHA`): nothing in the text tells it
-//!   from an attack, which is why the code's class is `risk`, priced for Identity Match to
-//!   compare the name with the bank's account owner, not `invalid`.
+//!   confusable too (Russian `Вера` reads `BEPA`, `Анна` `AHHA`) when it stands alone: so
+//!   the name as a whole decides (`name.rs`): a part is reported only when no other part
+//!   of the name is [`genuinely_foreign`] (`Анна Иванова` is a Russian name; `Ѕмітн` with
+//!   `Јоhn`, or beside a Latin first name, is not). A name whose every part is made of
+//!   look-alikes (`Вера Веер`) cannot be told from an attack, which is why the code's class
+//!   is `risk`, priced for Identity Match to compare the name with the bank's account
+//!   owner, not `invalid`.
 //! * **compatibility forms** ([`NamePart::Confusable`] `"compatibility"`, code
 //!   `name_confusable`): a non-ASCII character whose NFKC form is ASCII letters: mathematical
 //!   alphanumerics (`𝐒𝐦𝐢𝐭𝐡`, `𝓢𝓶𝓲𝓽𝓱`), fullwidth forms (`Ｓｍｉｔｈ`), superscript and
@@ -240,6 +244,30 @@ fn look_alike(part: &str) -> Option<NamePart> {
         return foreign_look_alike.then_some(NamePart::MixedScript);
     }
     (!any_latin && all_read_latin).then_some(NamePart::Confusable("whole_script"))
+}
+
+/// Is `part` written in one script other than Latin with at least one letter that reads as
+/// nothing Latin (`Иванова`, `Σοφία`, `山田`)? Such a part shows the name is genuinely
+/// written in that script, so another part of the same name made only of look-alikes
+/// (`Анна` beside `Иванова`) is a real name, not a whole-script confusable.
+pub(crate) fn genuinely_foreign(part: &str) -> bool {
+    let mut scripts = AugmentedScriptSet::default();
+    let mut reads_as_nothing_latin = false;
+    for ch in part
+        .chars()
+        .filter(|ch| ch.is_alphabetic() && !is_combining_mark(*ch))
+    {
+        let set = AugmentedScriptSet::for_char(ch);
+        if set.is_all() {
+            continue;
+        }
+        if set.base.contains_script(Script::Latin) {
+            return false;
+        }
+        scripts.intersect_with(set);
+        reads_as_nothing_latin |= !reads_as_latin(ch);
+    }
+    !scripts.is_empty() && reads_as_nothing_latin
 }
 
 /// A non-ASCII character whose NFKC form is ASCII letters (mathematical, fullwidth,

@@ -9,11 +9,14 @@ use super::util::{self, as_of, base, codes, SHIPPED};
 
 /// Codes that cannot fire without another: a missing street line is also an incomplete
 /// address, no identification number is also no full SSN, an applicant under the minimum
-/// age beside an adult Layer identity is also a date-of-birth mismatch.
+/// age beside an adult Layer identity is also a date-of-birth mismatch, an IDV pending
+/// review or in an unknown state has also not completed.
 const IMPLIES: &[(Code, Code)] = &[
     (Code::AddressStreetMissing, Code::AddressIncomplete),
     (Code::TinMissing, Code::SsnMissing),
     (Code::DobApplicantUnderMinAge, Code::DobApplicantMismatch),
+    (Code::IdvPendingReview, Code::IdvNotCompleted),
+    (Code::IdvStatusUnknown, Code::IdvNotCompleted),
 ];
 
 /// Codes a shipped file's age bounds keep from firing: lending's `age.max` is 110, so an age

@@ -11,6 +11,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("fields", 0),
     ("finding", 0),
     ("geo", 0),
+    ("outcome", 0),
     ("pos", 0),
     ("rng", 0),
     ("session", 1),

@@ -58,7 +58,7 @@ const TABLE: &[(&str, RulesErrorKind, usize, usize, &str, &str)] = &[
     ("guardrail_unknown_key", Semantic, 10, 5, "guardrails.dob_under_minage",
      "guardrail `dob_under_minage` is neither a finding code nor a rule id of this file; did you mean `dob_under_min_age`?"),
     ("guardrail_trust", Semantic, 9, 5, "guardrails.idv_failed",
-     "a guardrail holds the decision at identity_match or identity_verification; trust is no floor"),
+     "a guardrail holds the decision at identity_match, identity_verification or manual_review; trust is no floor"),
     ("idv_passed_discount_over_100", Semantic, 8, 3, "idv_passed_discount",
      "idv_passed_discount is a percentage from 0 to 100 (got 150)"),
     ("age_bounds", Semantic, 4, 3, "age",

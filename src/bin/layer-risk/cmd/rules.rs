@@ -88,6 +88,14 @@ fn codes() -> Result<ExitCode, CliError> {
     .map_err(CliError::io)?;
     writeln!(
         out,
+        "{:<28} {:<22} {:<13} a combined rule fired: every reason of its all_of is in the decision",
+        layer_risk::COMBINED_RULE,
+        "(its parts' field)",
+        "rule"
+    )
+    .map_err(CliError::io)?;
+    writeln!(
+        out,
         "{:<28} {:<22} {:<13} identity_match raised to identity_verification: no linked Item to match against",
         layer_risk::IDENTITY_MATCH_UNAVAILABLE,
         "items",
@@ -205,6 +213,7 @@ fn write_report(
     let cov = &report.coverage;
     let (e, e_miss) = part(&cov.edit_rules);
     let (m, m_miss) = part(&cov.match_rules);
+    let (c, c_miss) = part(&cov.combined_rules);
     let (f, f_miss) = part(&cov.priced_codes);
     let pct = cov.percent();
     let bar = if pct < min_coverage {
@@ -214,11 +223,12 @@ fn write_report(
     };
     writeln!(
         out,
-        "  coverage {pct:.1}%{bar}: edit rules {e}, match rules {m}, priced codes {f}"
+        "  coverage {pct:.1}%{bar}: edit rules {e}, match rules {m}, combined rules {c}, priced codes {f}"
     )?;
     for (what, miss) in [
         ("edit rules", e_miss),
         ("match rules", m_miss),
+        ("combined rules", c_miss),
         ("priced codes", f_miss),
     ] {
         if !miss.is_empty() {
