@@ -3,8 +3,11 @@
 
 /// <reference types="node" />
 
-/** The three outcomes, mildest first. */
-export type Outcome = 'trust' | 'identity_match' | 'identity_verification';
+/**
+ * The outcomes, mildest first; `manual_review` is terminal (a person decides). Treat an
+ * outcome this version does not list as `manual_review` (fail closed).
+ */
+export type Outcome = 'trust' | 'identity_match' | 'identity_verification' | 'manual_review';
 
 /** A rule set's identity. */
 export interface RulesId {
@@ -38,6 +41,8 @@ export interface Reason {
   points: number;
   /** A tier it forced. */
   force?: Outcome;
+  /** For a combined rule (`code` `combined_rule`): the reasons that all fired. */
+  all_of?: string[];
   [key: string]: unknown;
 }
 
@@ -46,11 +51,14 @@ export interface Step {
   step:
     | 'score'
     | 'idv_passed_discount'
+    | 'settleable_by_identity_match'
     | 'force'
     | 'invalid_identity_data'
+    | 'idv_status'
     | 'guardrail'
     | 'identity_match_cannot_settle'
     | 'identity_match_unavailable'
+    | 'idv_already_passed'
     | (string & {});
   /** The reason (finding code or rule id) behind it. */
   by?: string;

@@ -274,7 +274,7 @@ fn rules_check_exit_statuses() {
         let sha = util::shipped(name).id().sha256.clone();
         assert!(
             out.contains(&format!(
-                "rules/{name}.json: ok: {name} 2.1.0 sha256 {sha} ("
+                "rules/{name}.json: ok: {name} 3.0.0 sha256 {sha} ("
             )),
             "{out}"
         );
@@ -339,6 +339,7 @@ fn rules_codes_lists_every_code() {
     want.extend([
         layer_risk::EDIT_RULE,
         layer_risk::MATCH_RULE,
+        layer_risk::COMBINED_RULE,
         layer_risk::IDENTITY_MATCH_UNAVAILABLE,
     ]);
     assert_eq!(first_words, want);
@@ -356,7 +357,7 @@ fn assess_explains_in_text_and_json() {
         "identity_verification (score 90) for request m8MDnv9okwxFNBV"
     );
     assert!(
-        lines[1].starts_with("rules: default 2.1.0 (sha256 "),
+        lines[1].starts_with("rules: default 3.0.0 (sha256 "),
         "{out}"
     );
     assert_eq!(
@@ -368,8 +369,12 @@ fn assess_explains_in_text_and_json() {
         "    +20  address_zip_region_mismatch (inconsistent) on address"
     );
     assert_eq!(lines[4], "    +10  edit_rule [address-edited-this-session] on address: 1 in window current (fires at 1+)");
-    assert_eq!(lines[5], "resolution: score -> identity_verification");
-    assert_eq!(lines.len(), 6);
+    assert_eq!(
+        lines[5],
+        "     +0  edit_rule [address-edited-today] on address: 1 in window 1d (fires at 1+)"
+    );
+    assert_eq!(lines[6], "resolution: score -> identity_verification");
+    assert_eq!(lines.len(), 7);
     assert!(!out.contains("987654321") && !out.contains("Knope"));
 
     let o = run(&[
@@ -587,11 +592,13 @@ fn summary_file_counts_decisions() {
     assert_eq!(s["errors"], count(&|r| r.get("error").is_some()));
     assert_eq!(s["decided"], count(&|r| r.get("decision").is_some()));
     let decisions = s["decisions"].as_array().unwrap();
-    assert_eq!(decisions.len(), 3);
-    for (d, name) in decisions
-        .iter()
-        .zip(["trust", "identity_match", "identity_verification"])
-    {
+    assert_eq!(decisions.len(), 4);
+    for (d, name) in decisions.iter().zip([
+        "trust",
+        "identity_match",
+        "identity_verification",
+        "manual_review",
+    ]) {
         assert_eq!(d["decision"], name);
         assert_eq!(d["count"], count(&|r| r["decision"] == name), "{name}");
     }
@@ -763,7 +770,10 @@ fn rules_test_reports_cases_and_coverage() {
     ]);
     assert_eq!(status(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("coverage 100.0%: edit rules 20/20"), "{out}");
+    assert!(
+        out.contains("coverage 100.0%: edit rules 27/27, match rules 7/7, combined rules 2/2"),
+        "{out}"
+    );
     assert!(out.ends_with(" passed, 0 failed\n"), "{out}");
 
     let dir = TempDir::new("rulestest");

@@ -59,13 +59,22 @@ fn typings_name_every_key_a_reason_can_carry() {
     let t = typings();
     let typed = members(interface(&t, "Reason"));
     // A decision whose reasons carry every optional key between them: a finding with an
-    // observed value, an edit rule over a difference of windows with a force.
+    // observed value, an edit rule over a difference of windows with a force, a combined
+    // rule.
     let mut doc = util::with("/identity/phone_number", json!("+442079460958"));
     util::set(
         &mut doc,
         "/identity_edit_history/official_document/ssn",
         json!({"edits_current": 1, "edits_1d": 3, "edits_30d": 3, "edits_365d": 3, "edits_all_time": 3}),
     );
+    // Name and address both edited now: the combined rule carries `all_of`.
+    for field in ["name", "address"] {
+        util::set(
+            &mut doc,
+            &format!("/identity_edit_history/{field}"),
+            json!({"edits_current": 1, "edits_1d": 1, "edits_30d": 1, "edits_365d": 1, "edits_all_time": 1}),
+        );
+    }
     let d = util::decide(&doc, util::shipped("default"));
     let rec: Value = serde_json::from_str(&util::record(&d, 1)).unwrap();
     let mut seen: Vec<String> = Vec::new();
@@ -79,7 +88,15 @@ fn typings_name_every_key_a_reason_can_carry() {
     for k in &seen {
         assert!(typed.contains(&k.as_str()), "index.d.ts Reason lacks `{k}`");
     }
-    for k in ["class", "window", "minus", "observed", "threshold", "force"] {
+    for k in [
+        "class",
+        "window",
+        "minus",
+        "observed",
+        "threshold",
+        "force",
+        "all_of",
+    ] {
         assert!(
             seen.iter().any(|s| s == k),
             "the probe decision has no `{k}`: {rec}"

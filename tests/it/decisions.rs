@@ -81,10 +81,26 @@ fn the_strictest_forced_tier_wins_over_the_score_tier() {
     // A forced identity_match never lowers a score tier of identity_verification.
     let r = small_rules(
         "",
+        r#""dob_missing": {"points": 50, "force": "identity_match"}"#,
+    );
+    let d = decide(&with("/identity/date_of_birth", Value::Null), &r);
+    assert_eq!((d.outcome, d.score), (Outcome::IdentityVerification, 50));
+
+    // But points Identity Match can settle (a phone) never reach identity_verification on
+    // their own (step 2): held at identity_match.
+    let r = small_rules(
+        "",
         r#""phone_missing": {"points": 50, "force": "identity_match"}"#,
     );
     let d = decide(&with("/identity/phone_number", Value::Null), &r);
-    assert_eq!((d.outcome, d.score), (Outcome::IdentityVerification, 50));
+    assert_eq!((d.outcome, d.score), (Outcome::IdentityMatch, 50));
+    assert_eq!(
+        serde_json::to_value(&d.resolution).unwrap(),
+        json!([
+            {"step": "score", "outcome": "identity_verification"},
+            {"step": "settleable_by_identity_match", "outcome": "identity_match"}
+        ])
+    );
 
     // Two forces: the stricter wins (lending: name_incomplete forces IM, dob_malformed IV).
     let lending = util::shipped("lending");
@@ -113,12 +129,19 @@ fn the_strictest_forced_tier_wins_over_the_score_tier() {
 fn a_passed_idv_lowers_points_but_lifts_no_guardrail() {
     // No identity at all, but a passed IDV: the discount lowers identity_missing's points
     // below the IV tier in default and payments, and the guardrail holds IV anyway.
+    // After a passed IDV there is no way back to Identity Verification: the outcome the
+    // guardrail holds at identity_verification is manual_review (step 9).
     let mut worst = with("/identity", Value::Null);
     set(&mut worst, "/idv_session_status", "success".into());
     for name in SHIPPED {
         let rules = util::shipped(name);
         let d = decide(&worst, rules);
-        assert_eq!(d.outcome, Outcome::IdentityVerification, "{name}");
+        assert_eq!(d.outcome, Outcome::ManualReview, "{name}");
+        assert_eq!(
+            d.resolution.last().map(|s| (s.step.as_str(), s.by)),
+            Some(("idv_already_passed", Some("idv_passed"))),
+            "{name}"
+        );
         assert!(d
             .reasons
             .iter()
@@ -128,7 +151,7 @@ fn a_passed_idv_lowers_points_but_lifts_no_guardrail() {
         if name != "lending" {
             assert!(d.score < rules.tiers().identity_verification, "{name}");
             assert_eq!(
-                d.resolution.last().unwrap().by,
+                d.resolution[d.resolution.len() - 2].by,
                 Some("identity_missing"),
                 "{name}"
             );
@@ -289,6 +312,8 @@ fn reasons_are_sorted_heaviest_first_with_stable_ties() {
             ("edit_rule", "address-edited-often", 10),
             ("email_malformed", "email_malformed", 5),
             ("request_id_missing", "request_id_missing", 0),
+            // A 0-point rule that only a combined rule reads (name and address today).
+            ("edit_rule", "address-edited-today", 0),
         ]
     );
     assert_eq!(d.score, 60 + 30 + 30 + 15 * 2 + 10 * 2 + 5);
@@ -376,7 +401,10 @@ fn edit_rules_read_the_ssn_under_official_document() {
             "ssn-edited-this-year"
         ]
     );
-    assert_eq!((d.outcome, d.score), (Outcome::IdentityVerification, 100));
+    assert_eq!(
+        (d.outcome, d.score),
+        (Outcome::IdentityVerification, 50 + 30 + 15)
+    );
     // official_document null: one edit_counts_missing for ssn, no rule.
     let d = decide(
         &with("/identity_edit_history/official_document", Value::Null),
@@ -548,10 +576,10 @@ fn every_field_null_is_accepted() {
             "edit_counts_missing"
         ]
     );
-    // The empty object too.
+    // The empty object too: identity_missing, edit_history_missing, no_linked_accounts.
     assert_eq!(
         decide(&json!({}), RuleSet::embedded_default()).score,
-        100 + 15 + 5
+        100 + 20 + 5
     );
 }
 
@@ -623,7 +651,7 @@ fn display_explains_the_decision() {
         "identity_verification (score 100) for request reqBase"
     );
     assert!(
-        lines[1].starts_with("rules: default 2.1.0 (sha256 "),
+        lines[1].starts_with("rules: default 3.0.0 (sha256 "),
         "{}",
         lines[1]
     );

@@ -147,7 +147,7 @@ fn findings_observe_what_the_code_documents() {
         (Code::SsnImpossible, label("area"), None),
         (Code::EditWindowsMissing, Some(Number(1)), None),
         (Code::EditWindowsNotNested, label("current>1d"), None),
-        (Code::IdvNotCompleted, label("pending_review"), None),
+        (Code::IdvNotCompleted, label("expired"), None),
     ];
     let rules = RuleSet::embedded_default();
     for (code, observed, threshold) in table {

@@ -14,7 +14,7 @@ const TABLE: &[(&str, RulesErrorKind, usize, usize, &str, &str)] = &[
     ("unknown_key_typo", Schema, 6, 26, "tiers.identity_verfication",
      "unknown field `identity_verfication`, expected `identity_match` or `identity_verification`; did you mean `identity_verification`?"),
     ("unknown_top_level_key", Schema, 4, 13, "edit_rule",
-     "unknown field `edit_rule`, expected one of `name`, `version`, `description`, `tiers`, `age`, `identity_match_requires_items`, `findings`, `edit_rules`, `match_rules`, `guardrails`, `idv_passed_discount`; did you mean `edit_rules`?"),
+     "unknown field `edit_rule`, expected one of `name`, `version`, `description`, `tiers`, `age`, `identity_match_requires_items`, `findings`, `edit_rules`, `match_rules`, `combined_rules`, `guardrails`, `idv_passed_discount`; did you mean `edit_rules`?"),
     ("price_object_unknown_key", Schema, 9, 44, "findings.ssn_impossible.forse",
      "unknown field `forse`, expected `points` or `force`; did you mean `force`?"),
     ("unknown_window", Schema, 14, 54, "edit_rules[1].window",
@@ -22,7 +22,7 @@ const TABLE: &[(&str, RulesErrorKind, usize, usize, &str, &str)] = &[
     ("unknown_field", Schema, 13, 36, "edit_rules[0].field",
      "unknown variant `snn`, expected one of `name`, `address`, `email`, `date_of_birth`, `ssn`"),
     ("unknown_force", Schema, 9, 68, "findings.ssn_impossible.force",
-     "unknown variant `identity_verifcation`, expected one of `trust`, `identity_match`, `identity_verification`; did you mean `identity_verification`?"),
+     "unknown variant `identity_verifcation`, expected one of `trust`, `identity_match`, `identity_verification`, `manual_review`; did you mean `identity_verification`?"),
     ("wrong_type_points", Schema, 10, 25, "findings.phone_missing",
      r#"invalid type: string "30", expected points (an integer) or {"points": N, "force": "<tier>"}"#),
     ("wrong_type_at_least", Schema, 14, 76, "edit_rules[1].at_least",
@@ -248,6 +248,7 @@ fn rules_readme_documents_every_code() {
     codes.extend([
         layer_risk::EDIT_RULE,
         layer_risk::MATCH_RULE,
+        layer_risk::COMBINED_RULE,
         layer_risk::IDENTITY_MATCH_UNAVAILABLE,
     ]);
     codes.extend([

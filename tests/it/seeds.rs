@@ -20,6 +20,11 @@ type Expect = (
 const IMPOSSIBLE: (&str, &str) = ("ssn_impossible", "ssn_impossible");
 const ADDRESS_NOW: (&str, &str) = ("edit_rule", "address-edited-this-session");
 const ZIP_STATE: (&str, &str) = ("address_zip_region_mismatch", "address_zip_region_mismatch");
+/// Every shipped file has this 0-point rule, a part of `name-and-address-edited-today`.
+const ADDRESS_TODAY: (&str, &str) = ("edit_rule", "address-edited-today");
+/// Lending's 0-point part of `ssn-and-name-edited-this-year` (the samples' name was edited
+/// once this year).
+const NAME_YEAR: (&str, &str) = ("edit_rule", "name-edited-this-year");
 
 /// The Layer guide's sample under each shipped file.
 const GUIDE: &[Expect] = &[
@@ -27,18 +32,23 @@ const GUIDE: &[Expect] = &[
         "default",
         Outcome::IdentityVerification,
         70,
-        &[IMPOSSIBLE, ADDRESS_NOW],
+        &[IMPOSSIBLE, ADDRESS_NOW, ADDRESS_TODAY],
     ),
     (
         "lending",
         Outcome::IdentityVerification,
         75,
-        &[IMPOSSIBLE, ADDRESS_NOW],
+        &[IMPOSSIBLE, ADDRESS_NOW, NAME_YEAR, ADDRESS_TODAY],
     ),
     // payments: ssn_impossible costs 40 and forces identity_verification: an impossible SSN
     // is invalid identity data that only Identity Verification can settle, even for
     // low-friction payments. Its address rule needs 3 edits in 1d.
-    ("payments", Outcome::IdentityVerification, 40, &[IMPOSSIBLE]),
+    (
+        "payments",
+        Outcome::IdentityVerification,
+        40,
+        &[IMPOSSIBLE, ADDRESS_TODAY],
+    ),
 ];
 
 /// The API reference's sample: the same plus the ZIP of another state.
@@ -47,19 +57,19 @@ const REFERENCE: &[Expect] = &[
         "default",
         Outcome::IdentityVerification,
         90,
-        &[IMPOSSIBLE, ZIP_STATE, ADDRESS_NOW],
+        &[IMPOSSIBLE, ZIP_STATE, ADDRESS_NOW, ADDRESS_TODAY],
     ),
     (
         "lending",
         Outcome::IdentityVerification,
         105,
-        &[IMPOSSIBLE, ZIP_STATE, ADDRESS_NOW],
+        &[IMPOSSIBLE, ZIP_STATE, ADDRESS_NOW, NAME_YEAR, ADDRESS_TODAY],
     ),
     (
         "payments",
         Outcome::IdentityVerification,
         50,
-        &[IMPOSSIBLE, ZIP_STATE],
+        &[IMPOSSIBLE, ZIP_STATE, ADDRESS_TODAY],
     ),
 ];
 
@@ -93,7 +103,7 @@ fn seed_decisions_under_each_shipped_rules_file() {
                 imp.observed.as_ref().map(|o| o.to_string()),
                 Some("area".into())
             );
-            if let Some(edit) = d.reasons.iter().find(|r| r.window.is_some()) {
+            if let Some(edit) = d.reasons.iter().find(|r| r.rule_id == ADDRESS_NOW.1) {
                 assert_eq!(edit.field, "address");
                 assert_eq!(edit.window, Some(layer_risk::Window::Current));
                 assert_eq!(edit.threshold, Some(1));
@@ -121,7 +131,10 @@ fn seeds_with_an_issuable_ssn_and_an_indiana_zip_are_clean_but_for_the_address_e
         let d = util::decide(&v, layer_risk::RuleSet::embedded_default());
         assert_eq!(
             util::reason_ids(&d),
-            vec![("edit_rule".into(), "address-edited-this-session".into())],
+            vec![
+                ("edit_rule".into(), "address-edited-this-session".into()),
+                ("edit_rule".into(), "address-edited-today".into())
+            ],
             "{file}"
         );
         assert_eq!((d.outcome, d.score), (Outcome::Trust, 10), "{file}");

@@ -319,12 +319,15 @@ fn diff_reports_per_rule_precision_and_lift() {
         got,
         [
             ("address-edited-this-session", 1, 1, 1.0, 2.5),
+            // The 0-point parts of name-and-address-edited-today fire beside them.
+            ("address-edited-today", 1, 1, 1.0, 2.5),
             ("name-edited-this-session", 2, 1, 0.5, 1.25),
+            ("name-edited-today", 2, 1, 0.5, 1.25),
         ]
     );
     assert_eq!(l.a.rules, l.b.rules);
     let page = report.to_string();
-    assert!(page.contains("Rules by lift under A (top 2 of 2"), "{page}");
+    assert!(page.contains("Rules by lift under A (top 4 of 4"), "{page}");
     assert!(
         page.lines()
             .any(|x| x.contains("address-edited-this-session") && x.trim_end().ends_with("2.50")),
