@@ -14,6 +14,10 @@ pub(crate) mod ssn;
 pub(crate) mod street;
 pub(crate) mod zip3;
 
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod prop_tests;
+
 use chrono::NaiveDate;
 
 use crate::fields::{AgeBounds, EditField, Window};
@@ -84,7 +88,7 @@ fn phone_finding(raw: Option<&str>, out: &mut Vec<Finding>) {
             country_code: 1,
             region,
         } => {
-            if !matches!(region.as_str(), "US" | "PR" | "GU" | "VI" | "AS" | "MP") {
+            if !crate::geo::is_us_or_territory(region.as_str()) {
                 out.push(Finding::new(Code::PhoneOutsideUs).observed(Observed::Region(region)));
             }
         }
