@@ -67,7 +67,9 @@ fn per_line(c: &mut Criterion) {
         b.iter(|| {
             let mut stepped = 0;
             for l in &lines {
-                let d = scorer.assess(black_box(l.as_bytes()), None).unwrap();
+                let d = scorer
+                    .assess(black_box(l.as_bytes()), &layer_risk::Context::NONE)
+                    .unwrap();
                 stepped += usize::from(d.outcome != layer_risk::Outcome::Trust);
             }
             assert!(stepped > 0 && stepped < lines.len());

@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let scorer = Scorer::new(rules, chrono::Utc::now().date_naive());
 
-    match scorer.assess(&body, None) {
+    match scorer.assess(&body, &layer_risk::Context::NONE) {
         Err(e) => {
             // Not a Layer response: the message says where, and holds no identity values.
             eprintln!("cannot read the session: {e}");

@@ -21,7 +21,7 @@ pub fn as_of() -> NaiveDate {
 /// rules, serialize and display the decision.
 pub fn parse_assess(data: &[u8]) {
     let scorer = scorer();
-    match scorer.assess(data, None) {
+    match scorer.assess(data, &layer_risk::Context::NONE) {
         Ok(d) => {
             let json = serde_json::to_vec(&d);
             assert!(json.is_ok(), "decision does not serialize: {json:?}");
@@ -62,7 +62,7 @@ pub fn rules_from_json(data: &[u8]) {
             let _ = (rules.edit_rules(), rules.match_rules());
             let scorer = Scorer::new(rules, as_of());
             for probe in PROBES {
-                if let Ok(d) = scorer.assess(probe.as_bytes(), None) {
+                if let Ok(d) = scorer.assess(probe.as_bytes(), &layer_risk::Context::NONE) {
                     assert!(serde_json::to_vec(&d).is_ok());
                     let _ = d.to_string();
                 }

@@ -82,6 +82,44 @@ pub(crate) fn decide_input_twice<'r>(
     (da, price(input, findings, report, b, as_of))
 }
 
+/// What a backend holds beside the Layer response, for one assessment: the default, and
+/// [`Context::NONE`], is nothing but the response. Each part is JSON bytes as received.
+///
+/// # Example
+/// ```
+/// use layer_risk::{Context, RuleSet, Scorer};
+/// let scorer = Scorer::new(RuleSet::embedded_default().clone(), chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+/// let body = br#"{"identity": {"name": {"first_name": "William", "last_name": "Knope"}}, "request_id": "r1"}"#;
+/// let form = br#"{"name": {"full_name": "Bill Knope"}}"#;
+/// let d = scorer.assess(body, &Context::new().applicant(form))?;
+/// assert!(d.matching.unwrap().legal_name.unwrap().is_nickname_match);
+/// # Ok::<(), layer_risk::ParseError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Context<'a> {
+    /// What the backend already knows of the user (its sign-up form, or the bank's account
+    /// owner data): JSON shaped like the response's `identity`, plus optional
+    /// `name.middle_name` and `name.full_name`.
+    pub applicant: Option<&'a [u8]>,
+}
+
+impl<'a> Context<'a> {
+    /// Nothing beside the response.
+    pub const NONE: Context<'static> = Context { applicant: None };
+
+    /// Nothing beside the response (add parts with the methods below).
+    pub fn new() -> Self {
+        Context::default()
+    }
+
+    /// With the backend's own view of the user (see [`Context::applicant`]).
+    pub fn applicant(mut self, json: &'a [u8]) -> Self {
+        self.applicant = Some(json);
+        self
+    }
+}
+
 /// What one input line gave: see [`Scorer::record`].
 #[derive(Debug)]
 #[non_exhaustive]
@@ -105,11 +143,11 @@ pub enum LineResult<'s> {
 ///
 /// # Example
 /// ```
-/// use layer_risk::{LineResult, Outcome, RuleSet, Scorer};
+/// use layer_risk::{Context, LineResult, Outcome, RuleSet, Scorer};
 /// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(); // your clock's date
 /// let scorer = Scorer::new(RuleSet::embedded_default().clone(), as_of);
 ///
-/// let d = scorer.assess(br#"{"identity": null, "items": [], "request_id": "r1"}"#, None)?;
+/// let d = scorer.assess(br#"{"identity": null, "items": [], "request_id": "r1"}"#, &Context::NONE)?;
 /// assert_eq!(d.outcome, Outcome::IdentityVerification);
 /// assert_eq!(d.reasons[0].code, "identity_missing");
 ///
@@ -144,37 +182,32 @@ impl Scorer {
         self.as_of
     }
 
-    /// Decide on one response `body` as Plaid returned it (or a `{"session", "applicant"}`
-    /// envelope, as export lines may be), with `applicant`: the JSON of what the backend
-    /// already knows of the user (shaped like the response's `identity`, plus optional
-    /// `name.middle_name` and `name.full_name`). With an applicant, the decision compares it
-    /// with the Layer identity field by field ([`Decision::matching`]) and the rules'
-    /// `match_rules` price the scores; giving one is the same as deciding the envelope
-    /// `{"session": body, "applicant": applicant}`.
+    /// Decide on one response `body` as Plaid returned it (or an envelope
+    /// `{"session", "applicant", ...}`, as export lines may be), with what the backend holds
+    /// beside it ([`Context`]; [`Context::NONE`] for nothing). With an applicant, the
+    /// decision compares it with the Layer identity field by field ([`Decision::matching`])
+    /// and the rules' `match_rules` price the scores. Giving a part in the context is the
+    /// same as deciding the envelope that carries it.
     ///
     /// # Errors
-    /// A [`ParseError`] (located, quoting no input) when `body` is not a response, when
-    /// `applicant` is not an applicant (its path then starts with `applicant`), or
-    /// `ambiguous_envelope` when both `body` and the argument carry an applicant.
+    /// A [`ParseError`] (located, quoting no input) when `body` is not a response, when a
+    /// part of the context is not what it claims (its path then starts with the part's
+    /// envelope key, e.g. `applicant`), or `ambiguous_envelope` when both `body` and the
+    /// context carry the same part.
     ///
     /// # Example
     /// ```
-    /// use layer_risk::{RuleSet, Scorer};
+    /// use layer_risk::{Context, RuleSet, Scorer};
     /// let scorer = Scorer::new(RuleSet::embedded_default().clone(), chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
     /// let body = br#"{"identity": {"name": {"first_name": "William", "last_name": "Knope"}}, "request_id": "r1"}"#;
-    /// let d = scorer.assess(body, Some(br#"{"name": {"full_name": "Bill Knope"}}"#))?;
-    /// assert!(d.matching.unwrap().legal_name.unwrap().is_nickname_match);
-    /// let err = scorer.assess(body, Some(br#"{"name": 7}"#)).unwrap_err();
+    /// assert_eq!(scorer.assess(body, &Context::NONE)?.request_id.as_deref(), Some("r1"));
+    /// let err = scorer.assess(body, &Context::new().applicant(br#"{"name": 7}"#)).unwrap_err();
     /// assert_eq!((err.code(), err.path()), ("wrong_type", Some("applicant.name")));
     /// # Ok::<(), layer_risk::ParseError>(())
     /// ```
-    pub fn assess(
-        &self,
-        body: &[u8],
-        applicant: Option<&[u8]>,
-    ) -> Result<Decision<'_>, ParseError> {
+    pub fn assess(&self, body: &[u8], context: &Context<'_>) -> Result<Decision<'_>, ParseError> {
         let mut input = parse_input_bytes(body)?;
-        if let Some(a) = applicant {
+        if let Some(a) = context.applicant {
             if input.applicant.is_some() {
                 return Err(ParseError::new(
                     ParseErrorKind::AmbiguousEnvelope,
@@ -330,7 +363,7 @@ mod tests {
             r#"{"session": {"identity": {"name": {"first_name": "A", "last_name": "B"}}}, "applicant": {"name": {"full_name": "A B"}}}"#,
         ] {
             for s in [&scorer, &other] {
-                let d = s.assess(body.as_bytes(), None).unwrap();
+                let d = s.assess(body.as_bytes(), &Context::NONE).unwrap();
                 let serde = serde_json::to_string(&d).unwrap();
                 let mut bytes = Vec::new();
                 scorer.write_record(&d, None, &mut bytes);

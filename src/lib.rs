@@ -51,7 +51,7 @@
 //!
 //! # Example: right after the session fetch
 //! ```
-//! use layer_risk::{Outcome, RuleSet, Scorer};
+//! use layer_risk::{Context, Outcome, RuleSet, Scorer};
 //!
 //! // Once, at start-up: the embedded default rules, or your product's file with
 //! // RuleSet::from_path("rules/lending.json")?. Pass your clock's date.
@@ -77,7 +77,7 @@
 //!   "items": [{"item_id": "item-1", "access_token": "access-sandbox-123"}],
 //!   "request_id": "m8MDnv9okwxFNBV"
 //! }"#;
-//! let decision = scorer.assess(body, None)?;
+//! let decision = scorer.assess(body, &Context::NONE)?;
 //!
 //! // The SSN was changed twice in this session: Identity Match cannot check an SSN.
 //! assert_eq!(decision.outcome, Outcome::IdentityVerification);
@@ -138,7 +138,7 @@ pub mod sweep;
 #[cfg(feature = "gen")]
 pub mod gen;
 
-pub use api::{LineResult, Scorer};
+pub use api::{Context, LineResult, Scorer};
 pub use decision::Decision;
 pub use error::{ParseError, ParseErrorKind, RulesError, RulesErrorKind};
 pub use fields::{parse_date, AgeBounds, EditField, Window};

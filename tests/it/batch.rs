@@ -491,7 +491,10 @@ fn bindings_entry_points_equal_the_batch_engine() {
         };
         if let (Some(s), Some(a)) = (v.get("session"), v.get("applicant")) {
             let d = scorer
-                .assess(s.to_string().as_bytes(), Some(a.to_string().as_bytes()))
+                .assess(
+                    s.to_string().as_bytes(),
+                    &layer_risk::Context::new().applicant(a.to_string().as_bytes()),
+                )
                 .unwrap();
             let mut halves = Vec::new();
             scorer.write_record(&d, None, &mut halves);
@@ -506,7 +509,10 @@ fn bindings_entry_points_equal_the_batch_engine() {
     assert!(records > 2900 && envelopes > 400, "{records} {envelopes}");
     // An envelope given as the body with an applicant beside it is ambiguous.
     let err = scorer
-        .assess(br#"{"session": {}, "applicant": {}}"#, Some(b"{}"))
+        .assess(
+            br#"{"session": {}, "applicant": {}}"#,
+            &layer_risk::Context::new().applicant(b"{}"),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "ambiguous_envelope");
 }

@@ -171,7 +171,9 @@ const CASES: &[Case] = &[
 fn parse_error_table() {
     let mut wrong = Vec::new();
     for c in CASES {
-        let err = match super::util::scorer(RuleSet::embedded_default()).assess(c.input, None) {
+        let err = match super::util::scorer(RuleSet::embedded_default())
+            .assess(c.input, &layer_risk::Context::NONE)
+        {
             Ok(_) => panic!("{}: parsed", c.name),
             Err(e) => e,
         };
@@ -329,7 +331,10 @@ fn arrays_are_not_objects() {
 fn ambiguous_envelopes_are_located_and_columns_count_bytes() {
     let scorer = super::util::scorer(RuleSet::embedded_default());
     let e = scorer
-        .assess(b"{\"request_id\": \"r\",\n \"session\": {}}", None)
+        .assess(
+            b"{\"request_id\": \"r\",\n \"session\": {}}",
+            &layer_risk::Context::NONE,
+        )
         .unwrap_err();
     assert_eq!(
         (e.code(), e.line(), e.column()),
@@ -338,7 +343,7 @@ fn ambiguous_envelopes_are_located_and_columns_count_bytes() {
     let e = scorer
         .assess(
             r#"{"applicant": {"name": {"full_name": "Zoë"}}}"#.as_bytes(),
-            None,
+            &layer_risk::Context::NONE,
         )
         .unwrap_err();
     assert_eq!(

@@ -133,7 +133,7 @@ proptest! {
         assert_clean("pretty Debug of Session", &format!("{session:#?}"), &s)?;
         for name in SHIPPED {
             let rules = util::shipped(name);
-            let d = util::scorer(rules).assess(text.as_bytes(), None).unwrap();
+            let d = util::scorer(rules).assess(text.as_bytes(), &layer_risk::Context::NONE).unwrap();
             assert_clean("serialized decision", &serde_json::to_string(&d).unwrap(), &s)?;
             assert_clean("Debug of Decision", &format!("{d:?}"), &s)?;
             assert_clean("Display of Decision", &d.to_string(), &s)?;

@@ -159,7 +159,7 @@ proptest! {
     #[test]
     fn prop_any_bytes_parse_or_fail_and_assess_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let rules = RuleSet::embedded_default();
-        match util::scorer(rules).assess(&bytes, None) {
+        match util::scorer(rules).assess(&bytes, &layer_risk::Context::NONE) {
             Ok(d) => { let _ = d.to_string(); }
             Err(e) => {
                 prop_assert!(e.line() >= 1);
@@ -180,7 +180,7 @@ proptest! {
         }
         bytes.truncate(cut.min(bytes.len()));
         let rules = RuleSet::embedded_default();
-        if let Ok(d) = util::scorer(rules).assess(&bytes, None) {
+        if let Ok(d) = util::scorer(rules).assess(&bytes, &layer_risk::Context::NONE) {
             let _ = d.to_string();
         }
     }
@@ -189,7 +189,7 @@ proptest! {
     fn prop_schema_shaped_values_never_panic(doc in response()) {
         let text = doc.to_string();
         for rules in all_rules() {
-            match util::scorer(rules).assess(text.as_bytes(), None) {
+            match util::scorer(rules).assess(text.as_bytes(), &layer_risk::Context::NONE) {
                 Ok(d) => {
                     let sum = d.reasons.iter().map(|r| r.points).sum::<u32>();
                     let passed = d.reasons.iter().any(|r| r.code == "idv_passed");
@@ -209,7 +209,7 @@ proptest! {
         // The findings-alone entry point agrees with the scorer on what is a response.
         prop_assert_eq!(
             parse_session(&text).err(),
-            util::scorer(RuleSet::embedded_default()).assess(text.as_bytes(), None).err()
+            util::scorer(RuleSet::embedded_default()).assess(text.as_bytes(), &layer_risk::Context::NONE).err()
         );
     }
 
@@ -218,7 +218,7 @@ proptest! {
         let as_of = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Duration::days(days);
         let text = doc.to_string();
         let scorer = layer_risk::Scorer::new(RuleSet::embedded_default().clone(), as_of);
-        if let Ok(d) = scorer.assess(text.as_bytes(), None) {
+        if let Ok(d) = scorer.assess(text.as_bytes(), &layer_risk::Context::NONE) {
             let mut out = Vec::new();
             scorer.write_record(&d, Some(1), &mut out);
             prop_assert!(out.ends_with(b"\n"));
@@ -308,9 +308,9 @@ proptest! {
         let text = doc.to_string();
         for rules in all_rules() {
             let scorer = util::scorer(rules);
-            let (Ok(d1), Ok(d2)) = (scorer.assess(text.as_bytes(), None), scorer.assess(text.as_bytes(), None)) else {
-                let e1 = scorer.assess(text.as_bytes(), None).err().map(|e| e.to_string());
-                let e2 = scorer.assess(text.as_bytes(), None).err().map(|e| e.to_string());
+            let (Ok(d1), Ok(d2)) = (scorer.assess(text.as_bytes(), &layer_risk::Context::NONE), scorer.assess(text.as_bytes(), &layer_risk::Context::NONE)) else {
+                let e1 = scorer.assess(text.as_bytes(), &layer_risk::Context::NONE).err().map(|e| e.to_string());
+                let e2 = scorer.assess(text.as_bytes(), &layer_risk::Context::NONE).err().map(|e| e.to_string());
                 prop_assert_eq!(e1, e2);
                 continue;
             };
@@ -320,7 +320,7 @@ proptest! {
             prop_assert_eq!(d1.to_string(), d2.to_string());
             // A scorer over a clone of the rule set decides the same.
             let clone = layer_risk::Scorer::new(rules.clone(), as_of());
-            prop_assert_eq!(&j1, &util::record(&clone.assess(text.as_bytes(), None).unwrap(), 1));
+            prop_assert_eq!(&j1, &util::record(&clone.assess(text.as_bytes(), &layer_risk::Context::NONE).unwrap(), 1));
         }
     }
 }
@@ -335,7 +335,12 @@ fn determinism_holds_across_rule_set_instances_and_outcome_order() {
     let doc = util::read_fixture("seed_layer_guide.json");
     let decide = |rules: &RuleSet| {
         let scorer = layer_risk::Scorer::new(rules.clone(), as_of());
-        serde_json::to_string(&scorer.assess(doc.as_bytes(), None).unwrap()).unwrap()
+        serde_json::to_string(
+            &scorer
+                .assess(doc.as_bytes(), &layer_risk::Context::NONE)
+                .unwrap(),
+        )
+        .unwrap()
     };
     let (ja, jb) = (decide(a), decide(b));
     assert_eq!(ja, jb);

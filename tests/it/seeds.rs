@@ -85,7 +85,9 @@ fn seed_decisions_under_each_shipped_rules_file() {
         let text = util::read_fixture(file);
         for &(name, outcome, score, reasons) in expected {
             let rules = util::shipped(name);
-            let d = util::scorer(rules).assess(text.as_bytes(), None).unwrap();
+            let d = util::scorer(rules)
+                .assess(text.as_bytes(), &layer_risk::Context::NONE)
+                .unwrap();
             let what = format!("{file} under {name}");
             assert_eq!(d.outcome, outcome, "{what}");
             assert_eq!(d.score, score, "{what}");

@@ -187,7 +187,9 @@ fn the_reviewed_cases() {
         let line = env(applicant).to_string();
         for name in SHIPPED {
             let rules = util::shipped(name);
-            let d = util::scorer(rules).assess(line.as_bytes(), None).unwrap();
+            let d = util::scorer(rules)
+                .assess(line.as_bytes(), &layer_risk::Context::NONE)
+                .unwrap();
             let m = d.matching.as_ref().unwrap();
             let score = match field {
                 "date_of_birth" => m.date_of_birth.unwrap().score,

@@ -55,13 +55,13 @@ fn profile_outcome_equals_a_fresh_decision_under_other_tiers() {
             })
             .collect();
         for line in export.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-            let Ok(d) = util::scorer(rules).assess(line, None) else {
+            let Ok(d) = util::scorer(rules).assess(line, &layer_risk::Context::NONE) else {
                 continue;
             };
             let p = LineProfile::of(&d);
             assert_eq!(p.outcome(rules.tiers()), d.outcome);
             for (t, other) in &others {
-                let fresh = other.assess(line, None).unwrap();
+                let fresh = other.assess(line, &layer_risk::Context::NONE).unwrap();
                 assert_eq!(p.outcome(*t), fresh.outcome, "{name} {t:?} {p:?}");
                 checked += 1;
             }

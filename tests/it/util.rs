@@ -101,7 +101,7 @@ pub fn scorer(rules: &RuleSet) -> &'static Scorer {
 /// The decision on a response (or an envelope) under `rules`, as of [`as_of`].
 pub fn decide(doc: &Value, rules: &RuleSet) -> Decision<'static> {
     scorer(rules)
-        .assess(doc.to_string().as_bytes(), None)
+        .assess(doc.to_string().as_bytes(), &layer_risk::Context::NONE)
         .unwrap_or_else(|e| panic!("not a response: {e}"))
 }
 

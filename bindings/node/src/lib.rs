@@ -170,7 +170,11 @@ impl NativeScorer {
         applicant: Option<Either<String, BufferSlice<'_>>>,
     ) -> Either<String, Failure> {
         let body = bytes(&body);
-        match self.inner.assess(body, applicant.as_ref().map(bytes)) {
+        let context = match &applicant {
+            Some(a) => layer_risk::Context::new().applicant(bytes(a)),
+            None => layer_risk::Context::NONE,
+        };
+        match self.inner.assess(body, &context) {
             Ok(d) => {
                 let mut out = Vec::with_capacity(1024);
                 self.inner.write_record(&d, None, &mut out);

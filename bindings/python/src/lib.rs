@@ -263,7 +263,11 @@ impl Scorer {
         };
         let scorer = &self.inner;
         let size = body.len() + applicant.as_ref().map_or(0, Vec::len);
-        let decision = detach_if(py, size, || scorer.assess(&body, applicant.as_deref()))
+        let context = match &applicant {
+            Some(a) => layer_risk::Context::new().applicant(a),
+            None => layer_risk::Context::NONE,
+        };
+        let decision = detach_if(py, size, || scorer.assess(&body, &context))
             .map_err(|e| parse_error(py, &e))?;
         // The record's serialization straight into Python objects: the dict `json.loads`
         // would make of the record's bytes (the tests compare the two), without the text.

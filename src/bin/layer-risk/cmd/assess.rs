@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use layer_risk::{ParseError, Scorer};
+use layer_risk::{Context, ParseError, Scorer};
 
 use crate::args::{as_of_or_today, AssessArgs};
 use crate::error::CliError;
@@ -15,7 +15,11 @@ pub(crate) fn run(a: AssessArgs) -> Result<ExitCode, CliError> {
     let scorer = Scorer::new(rules, as_of_or_today(a.eval.as_of));
     let body = input::read_all(&a.input)?;
     let applicant = a.applicant.as_deref().map(input::read_all).transpose()?;
-    let d = match scorer.assess(&body, applicant.as_deref()) {
+    let context = match &applicant {
+        Some(a) => Context::new().applicant(a),
+        None => Context::NONE,
+    };
+    let d = match scorer.assess(&body, &context) {
         Ok(d) => d,
         Err(e) => {
             // An error under `applicant` is in the applicant's file.
