@@ -20,6 +20,8 @@ of the rules, printing each disagreement. A case that claims a step (a cap, a co
 manual_review) is also checked to show it, so no case name says more than its decision.
 
 Usage: cargo build && python3 scripts/rule_tests.py [--write]
+(RULE_TESTS_DUMP=1 prints every case's decision, score and resolution steps as the oracle
+reads them, for review.)
 """
 import collections, copy, json, os, subprocess, sys
 
