@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::decision::{decide, Decision};
+use sha2::{Digest, Sha256};
+
+use crate::decision::{decide, Arm, Decision, DecisionId};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::fields::AgeBounds;
 use crate::finding::Finding;
@@ -102,11 +104,18 @@ pub struct Context<'a> {
     /// owner data): JSON shaped like the response's `identity`, plus optional
     /// `name.middle_name` and `name.full_name`.
     pub applicant: Option<&'a [u8]>,
+    /// The user's key for a staged rollout ([`Scorer::with_rollout`]): a stable id of the
+    /// user in the backend (never an identity value: it is hashed, not logged, but an id is
+    /// all it needs).
+    pub rollout_key: Option<&'a str>,
 }
 
 impl<'a> Context<'a> {
     /// Nothing beside the response.
-    pub const NONE: Context<'static> = Context { applicant: None };
+    pub const NONE: Context<'static> = Context {
+        applicant: None,
+        rollout_key: None,
+    };
 
     /// Nothing beside the response (add parts with the methods below).
     pub fn new() -> Self {
@@ -116,6 +125,12 @@ impl<'a> Context<'a> {
     /// With the backend's own view of the user (see [`Context::applicant`]).
     pub fn applicant(mut self, json: &'a [u8]) -> Self {
         self.applicant = Some(json);
+        self
+    }
+
+    /// With the user's rollout key (see [`Context::rollout_key`]).
+    pub fn rollout_key(mut self, key: &'a str) -> Self {
+        self.rollout_key = Some(key);
         self
     }
 }
@@ -153,28 +168,163 @@ pub enum LineResult<'s> {
 ///
 /// let mut out = Vec::new();
 /// scorer.write_record(&d, Some(7), &mut out);
-/// assert!(out.starts_with(br#"{"line":7,"request_id":"r1","decision":"identity_verification""#));
+/// assert!(out.starts_with(br#"{"line":7,"request_id":"r1","decision_id":""#));
+/// // The id: the same bytes, rules and date always give the same one.
+/// let again = scorer.assess(br#"{"identity": null, "items": [], "request_id": "r1"}"#, &Context::NONE)?;
+/// assert_eq!(again.decision_id, d.decision_id);
 /// # Ok::<(), layer_risk::ParseError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Scorer {
-    rules: Arc<RuleSet>,
     as_of: NaiveDate,
+    live: Side,
+    challenger: Option<(Side, Mode)>,
+}
+
+/// One rule set of a scorer with what its records and ids share.
+#[derive(Clone, Debug)]
+struct Side {
+    rules: Arc<RuleSet>,
     tail: Tail,
+    /// SHA-256 state over the decision-id prefix of this rule set and date.
+    id_prefix: Sha256,
+}
+
+impl Side {
+    fn new(rules: Arc<RuleSet>, as_of: NaiveDate) -> Self {
+        let mut id_prefix = Sha256::new();
+        id_prefix.update(b"layer-risk decision-id v1\0");
+        id_prefix.update(rules.id().sha256.as_bytes());
+        id_prefix.update(b"\0");
+        id_prefix.update(as_of.format("%Y-%m-%d").to_string().as_bytes());
+        id_prefix.update(b"\0");
+        Side {
+            tail: Tail::new(rules.id(), as_of),
+            rules,
+            id_prefix,
+        }
+    }
+
+    /// The decision id of `parts` under this rule set (see [`DecisionId`]).
+    fn id(&self, parts: &IdParts<'_>) -> DecisionId {
+        let mut h = self.id_prefix.clone();
+        for (tag, bytes) in parts.tagged() {
+            h.update([tag]);
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        }
+        let digest = h.finalize();
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&digest[..16]);
+        DecisionId(id)
+    }
+}
+
+/// How a scorer's challenger rule set takes part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// It decides every input beside the live rules, in the record's `shadow`.
+    Shadow,
+    /// It decides, as the live rules, for this many users in a million (by their key); the
+    /// other rule set then decides in `shadow`.
+    Rollout { per_million: u32 },
+}
+
+/// The input parts a decision id covers (see [`DecisionId`]).
+#[derive(Clone, Copy, Debug, Default)]
+struct IdParts<'a> {
+    body: &'a [u8],
+    context: Context<'a>,
+}
+
+impl<'a> IdParts<'a> {
+    fn tagged(&self) -> impl Iterator<Item = (u8, &'a [u8])> {
+        let c = self.context;
+        [
+            (b'b', Some(self.body)),
+            (b'a', c.applicant),
+            (b'k', c.rollout_key.map(str::as_bytes)),
+        ]
+        .into_iter()
+        .filter_map(|(t, b)| b.map(|b| (t, b)))
+    }
 }
 
 impl Scorer {
     /// A scorer deciding with `rules` as of `as_of` (pass your clock's date: the library
     /// never reads a clock).
     pub fn new(rules: impl Into<Arc<RuleSet>>, as_of: NaiveDate) -> Self {
-        let rules = rules.into();
-        let tail = Tail::new(rules.id(), as_of);
-        Scorer { rules, as_of, tail }
+        Scorer {
+            as_of,
+            live: Side::new(rules.into(), as_of),
+            challenger: None,
+        }
     }
 
-    /// The rule set.
+    /// The same scorer with a shadow rule set: every input is decided under it too, and
+    /// the record carries that decision in `shadow` (outcome, score, reasons, rules), the
+    /// live decision untouched. A challenger runs beside the live rules on real traffic
+    /// before it is promoted.
+    ///
+    /// # Example
+    /// ```
+    /// use layer_risk::{Context, Outcome, RuleSet, Scorer};
+    /// let lending = RuleSet::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/lending.json"))?;
+    /// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    /// let scorer = Scorer::new(RuleSet::embedded_default().clone(), as_of).with_shadow(lending);
+    /// let body = br#"{"identity": {"name": {"first_name": "Leslie"}}, "items": [{}], "request_id": "r1"}"#;
+    /// let d = scorer.assess(body, &Context::NONE)?;
+    /// let shadow = d.shadow.as_ref().unwrap();
+    /// assert_eq!(shadow.rules.name, "lending");
+    /// assert_ne!(shadow.decision_id, d.decision_id); // another rule set, another id
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_shadow(mut self, shadow: impl Into<Arc<RuleSet>>) -> Self {
+        self.challenger = Some((Side::new(shadow.into(), self.as_of), Mode::Shadow));
+        self
+    }
+
+    /// The same scorer running a staged rollout: for a deterministic `share` (0 to 1; NaN
+    /// counts as 0) of users, the `challenger` decides as the live rule set; the record says
+    /// which `arm` decided and carries the other rule set's decision in `shadow`. A user is
+    /// assigned by their rollout key (the context's, or an envelope's `rollout_key`: a stable
+    /// id of the user, never an identity value), hashed with the challenger's name, so one
+    /// user always lands in the same arm, raising the share only moves users into the
+    /// challenger, and a new version of the challenger keeps the arms. Without a key, the
+    /// live rule set decides (arm `control`).
+    ///
+    /// # Example
+    /// ```
+    /// use layer_risk::{Arm, Context, RuleSet, Scorer};
+    /// let payments = RuleSet::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/payments.json"))?;
+    /// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    /// let scorer = Scorer::new(RuleSet::embedded_default().clone(), as_of).with_rollout(payments, 0.5);
+    /// let body = br#"{"identity": null, "request_id": "r1"}"#;
+    /// let arm = |key: &str| scorer.assess(body, &Context::new().rollout_key(key)).map(|d| d.arm);
+    /// assert_eq!(arm("user-42")?, arm("user-42")?); // always the same arm
+    /// assert_eq!(scorer.assess(body, &Context::NONE)?.arm, Some(Arm::Control));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_rollout(mut self, challenger: impl Into<Arc<RuleSet>>, share: f64) -> Self {
+        let share = if share.is_nan() {
+            0.0
+        } else {
+            share.clamp(0.0, 1.0)
+        };
+        let per_million = (share * 1_000_000.0).round() as u32;
+        let side = Side::new(challenger.into(), self.as_of);
+        self.challenger = Some((side, Mode::Rollout { per_million }));
+        self
+    }
+
+    /// The live rule set (the control arm's, in a staged rollout).
     pub fn rules(&self) -> &RuleSet {
-        &self.rules
+        &self.live.rules
+    }
+
+    /// The shadow or challenger rule set, if any.
+    pub fn challenger_rules(&self) -> Option<&RuleSet> {
+        self.challenger.as_ref().map(|(s, _)| &*s.rules)
     }
 
     /// The evaluation date.
@@ -182,12 +332,58 @@ impl Scorer {
         self.as_of
     }
 
+    /// Which side decides an input with this rollout key, which shadows it, and the arm.
+    fn sides(&self, key: Option<&str>) -> (&Side, Option<&Side>, Option<Arm>) {
+        match &self.challenger {
+            None => (&self.live, None, None),
+            Some((c, Mode::Shadow)) => (&self.live, Some(c), None),
+            Some((c, Mode::Rollout { per_million })) => {
+                let challenger = key.is_some_and(|k| {
+                    let mut h = Sha256::new();
+                    h.update(b"layer-risk arm v1\0");
+                    h.update(c.rules.id().name.as_bytes());
+                    h.update(b"\0");
+                    h.update(k.as_bytes());
+                    let d = h.finalize();
+                    let mut first = [0u8; 8];
+                    first.copy_from_slice(&d[..8]);
+                    (u64::from_le_bytes(first) % 1_000_000) < u64::from(*per_million)
+                });
+                if challenger {
+                    (c, Some(&self.live), Some(Arm::Challenger))
+                } else {
+                    (&self.live, Some(c), Some(Arm::Control))
+                }
+            }
+        }
+    }
+
+    /// Decide on one parsed line whose input bytes are `parts`: the deciding side's
+    /// decision, with the other side's in `shadow`, ids set.
+    fn decide_parts(&self, input: &Input<'_>, parts: &IdParts<'_>) -> Decision<'_> {
+        let key = parts.context.rollout_key.or(input.rollout_key.as_deref());
+        let (main, other, arm) = self.sides(key);
+        let mut d = match other {
+            None => decide_input(input, &main.rules, self.as_of),
+            Some(o) => {
+                let (mut d, mut s) = decide_input_twice(input, &main.rules, &o.rules, self.as_of);
+                s.decision_id = Some(o.id(parts));
+                d.shadow = Some(Box::new(s.as_shadow()));
+                d
+            }
+        };
+        d.decision_id = Some(main.id(parts));
+        d.arm = arm;
+        d
+    }
+
     /// Decide on one response `body` as Plaid returned it (or an envelope
     /// `{"session", "applicant", ...}`, as export lines may be), with what the backend holds
     /// beside it ([`Context`]; [`Context::NONE`] for nothing). With an applicant, the
     /// decision compares it with the Layer identity field by field ([`Decision::matching`])
     /// and the rules' `match_rules` price the scores. Giving a part in the context is the
-    /// same as deciding the envelope that carries it.
+    /// same decision as giving it in an envelope (the decision id differs: it covers the
+    /// bytes as given).
     ///
     /// # Errors
     /// A [`ParseError`] (located, quoting no input) when `body` is not a response, when a
@@ -207,45 +403,62 @@ impl Scorer {
     /// ```
     pub fn assess(&self, body: &[u8], context: &Context<'_>) -> Result<Decision<'_>, ParseError> {
         let mut input = parse_input_bytes(body)?;
+        let ambiguous = || ParseError::new(ParseErrorKind::AmbiguousEnvelope, 1, 1, None);
         if let Some(a) = context.applicant {
             if input.applicant.is_some() {
-                return Err(ParseError::new(
-                    ParseErrorKind::AmbiguousEnvelope,
-                    1,
-                    1,
-                    None,
-                ));
+                return Err(ambiguous());
             }
             input.applicant = Some(parse_applicant_bytes(a).map_err(|e| e.under("applicant"))?);
         }
-        Ok(self.decide(&input))
-    }
-
-    /// Decide on one parsed line.
-    pub(crate) fn decide(&self, input: &Input<'_>) -> Decision<'_> {
-        decide_input(input, &self.rules, self.as_of)
+        if context.rollout_key.is_some() && input.rollout_key.is_some() {
+            return Err(ambiguous());
+        }
+        let parts = IdParts {
+            body,
+            context: *context,
+        };
+        Ok(self.decide_parts(&input, &parts))
     }
 
     /// Append `decision`'s record and a newline to `out`, exactly as `layer-risk score`
     /// writes it: with `line`, the record starts with `"line": N`; with `None` it has no
     /// `line` field (the bytes of serializing the decision with serde, written faster).
     pub fn write_record(&self, decision: &Decision<'_>, line: Option<u64>, out: &mut Vec<u8>) {
-        write_decision(decision, line, &self.tail, out);
+        let tail = match &self.challenger {
+            Some((c, _)) if *decision.rules == *c.rules.id() => &c.tail,
+            _ => &self.live.tail,
+        };
+        write_decision(decision, line, tail, out);
     }
 
     /// Append the record of a line that is not a response:
-    /// `{"line": N, "error": {"code", "message", "column", "path"}}` and a newline (no `line`
-    /// with `None`), as `layer-risk score` writes it. Like the error, it quotes no input.
-    pub fn write_error(&self, error: &ParseError, line: Option<u64>, out: &mut Vec<u8>) {
-        write_error(error, line, out);
+    /// `{"line": N, "decision_id": ..., "error": {"code", "message", "column", "path"}}` and a
+    /// newline (no `line` with `None`), as `layer-risk score` writes it; `body` is the line's
+    /// bytes, for its decision id (`None`: the id is `null`). Like the error, it quotes no
+    /// input.
+    pub fn write_error(
+        &self,
+        error: &ParseError,
+        line: Option<u64>,
+        body: Option<&[u8]>,
+        out: &mut Vec<u8>,
+    ) {
+        let id = body.map(|body| {
+            self.live.id(&IdParts {
+                body,
+                context: Context::NONE,
+            })
+        });
+        write_error(error, id, line, out);
     }
 
     /// Decide on one line of an export and append its record (and a newline) to `out`, by
     /// the batch engine's line rules (`crate::record`): a blank line writes nothing; one
     /// trailing CR is ignored; a line longer than `max_line_bytes` (counted with its CR;
     /// [`batch::DEFAULT_MAX_LINE_BYTES`](crate::batch::DEFAULT_MAX_LINE_BYTES) is the CLI's)
-    /// gets the `line_too_long` error record; a line that is not a response gets its error
-    /// record. For callers that hold lines (a Spark column, a list in a binding).
+    /// gets the `line_too_long` error record (its decision id `null`: the line is not read);
+    /// a line that is not a response gets its error record. For callers that hold lines (a
+    /// Spark column, a list in a binding).
     ///
     /// # Example
     /// ```
@@ -258,11 +471,11 @@ impl Scorer {
     /// }
     /// out.clear();
     /// assert!(matches!(scorer.record(None, b"{\"identity\": ", MAX, &mut out), LineResult::Error(_)));
-    /// assert!(out.starts_with(br#"{"error":{"code":"truncated""#));
+    /// assert!(out.starts_with(br#"{"decision_id":""#));
     /// assert!(matches!(scorer.record(Some(9), b" \r", MAX, &mut out), LineResult::Blank));
     /// out.clear();
     /// assert!(matches!(scorer.record(None, &[b' '; 100], 64, &mut out), LineResult::Error(_)));
-    /// assert!(out.starts_with(br#"{"error":{"code":"line_too_long""#));
+    /// assert!(out.starts_with(br#"{"decision_id":null,"error":{"code":"line_too_long""#));
     /// ```
     pub fn record(
         &self,
@@ -273,7 +486,7 @@ impl Scorer {
     ) -> LineResult<'_> {
         if too_long(raw.len(), max_line_bytes) {
             let e = ParseError::line_too_long(max_line_bytes.max(1));
-            write_error(&e, line, out);
+            write_error(&e, None, line, out);
             return LineResult::Error(e);
         }
         match line_body(raw) {
@@ -291,12 +504,16 @@ impl Scorer {
     ) -> LineResult<'_> {
         match parse_input_bytes(body) {
             Ok(input) => {
-                let d = self.decide(&input);
-                write_decision(&d, line, &self.tail, out);
+                let parts = IdParts {
+                    body,
+                    context: Context::NONE,
+                };
+                let d = self.decide_parts(&input, &parts);
+                self.write_record(&d, line, out);
                 LineResult::Decided(d)
             }
             Err(e) => {
-                write_error(&e, line, out);
+                self.write_error(&e, line, Some(body), out);
                 LineResult::Error(e)
             }
         }

@@ -437,7 +437,7 @@ fn split_pieces(block: &[u8], first_line: u64) -> Vec<Piece<'_>> {
 /// let mut out = Vec::new();
 /// let summary = batch::score(&input[..], &mut out, &scorer, batch::Options::new(1), |_, _| {})?;
 /// assert_eq!((summary.records(), summary.decided(), summary.error_count()), (2, 1, 1));
-/// assert!(String::from_utf8_lossy(&out).lines().nth(1).unwrap().starts_with(r#"{"line":3,"error""#));
+/// assert!(String::from_utf8_lossy(&out).lines().nth(1).unwrap().starts_with(r#"{"line":3,"decision_id":""#));
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn score<'s>(
@@ -457,7 +457,7 @@ pub fn score<'s>(
             LineResult::Blank => {}
         },
         Err(e) => {
-            scorer.write_error(e, Some(line), out);
+            scorer.write_error(e, Some(line), None, out);
             summary.add_error(e);
         }
     };
@@ -541,10 +541,15 @@ pub struct Summary<'r> {
     errors: Counts<&'static str>,
     /// Sum of scores, for the mean.
     score_sum: u64,
+    /// The challenger's decisions on the same lines (a shadow, or the other arm of a staged
+    /// rollout), and its rule set.
+    shadow: Option<Box<(Summary<'r>, &'r RuleSetId)>>,
+    /// Lines decided by the control and the challenger arm of a staged rollout.
+    arms: [u64; 2],
 }
 
 impl<'r> Summary<'r> {
-    /// Count a decision.
+    /// Count a decision (and its shadow, if it has one).
     pub fn add(&mut self, d: &Decision<'r>) {
         self.records += 1;
         self.decisions[d.outcome as usize] += 1;
@@ -556,6 +561,22 @@ impl<'r> Summary<'r> {
             }
             if !d.reasons[..i].iter().any(|p| p.code == r.code) {
                 *self.code_hits.entry(r.code.as_str()).or_default() += 1;
+            }
+        }
+        if let Some(arm) = d.arm {
+            self.arms[arm as usize] += 1;
+        }
+        if let Some(s) = &d.shadow {
+            let (shadow, _) = &mut **self
+                .shadow
+                .get_or_insert_with(|| Box::new((Summary::default(), s.rules)));
+            shadow.records += 1;
+            shadow.decisions[s.outcome as usize] += 1;
+            shadow.score_sum += u64::from(s.score);
+            for (i, id) in s.reasons.iter().enumerate() {
+                if !s.reasons[..i].contains(id) {
+                    *shadow.rule_hits.entry(id).or_default() += 1;
+                }
             }
         }
     }
@@ -596,28 +617,22 @@ impl<'r> Summary<'r> {
                 round6(n as f64 / decided as f64)
             }
         };
-        // Most hits first, then by id, so the report is the same bytes every time.
-        let sorted = |counts: Vec<(&str, u64)>| {
-            let mut hits: Vec<Hit> = counts
-                .into_iter()
-                .map(|(k, v)| Hit {
-                    id: k.to_owned(),
-                    hits: v,
-                    rate: share(v),
-                })
-                .collect();
-            hits.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.id.cmp(&b.id)));
-            hits
-        };
-        let rules_hits = sorted(self.rule_hits.iter().map(|(k, v)| (*k, *v)).collect());
-        let codes = sorted(self.code_hits.iter().map(|(k, v)| (*k, *v)).collect());
+        let rules_hits = hits(self.rule_hits.iter().map(|(k, v)| (*k, *v)), decided);
+        let codes = hits(self.code_hits.iter().map(|(k, v)| (*k, *v)), decided);
         let mut errors: Vec<(String, u64)> = self
             .errors
             .iter()
             .map(|(k, v)| ((*k).to_owned(), *v))
             .collect();
         errors.sort();
+        let trusted = self.decisions[Outcome::Trust as usize];
         SummaryReport {
+            step_up_rate: share(decided - trusted.min(decided)),
+            arms: (self.arms != [0, 0]).then_some(ArmCounts {
+                control: self.arms[0],
+                challenger: self.arms[1],
+            }),
+            shadow: self.shadow.as_ref().map(|s| Box::new(s.0.report(s.1))),
             rules: rules.clone(),
             records: self.records,
             decided,
@@ -645,6 +660,24 @@ impl<'r> Summary<'r> {
     }
 }
 
+/// Hits with their rate over `decided` lines, most hits first, then by id, so a report is the
+/// same bytes every time.
+pub(crate) fn hits<'a>(counts: impl Iterator<Item = (&'a str, u64)>, decided: u64) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = counts
+        .map(|(k, v)| Hit {
+            id: k.to_owned(),
+            hits: v,
+            rate: if decided == 0 {
+                0.0
+            } else {
+                round6(v as f64 / decided as f64)
+            },
+        })
+        .collect();
+    hits.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.id.cmp(&b.id)));
+    hits
+}
+
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
@@ -664,6 +697,14 @@ impl Merge for Summary<'_> {
         }
         for (k, v) in later.errors {
             *self.errors.entry(k).or_default() += v;
+        }
+        for (a, l) in self.arms.iter_mut().zip(later.arms) {
+            *a += l;
+        }
+        match (&mut self.shadow, later.shadow) {
+            (Some(mine), Some(theirs)) => mine.0.merge(theirs.0),
+            (None, theirs) => self.shadow = theirs,
+            (Some(_), None) => {}
         }
     }
 }
@@ -689,6 +730,25 @@ pub struct SummaryReport {
     pub code_hits: Vec<Hit>,
     /// Error lines per error code.
     pub error_codes: Vec<ErrorCount>,
+    /// Share of decided lines not trusted.
+    #[serde(default)]
+    pub step_up_rate: f64,
+    /// Lines each arm of a staged rollout decided, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arms: Option<ArmCounts>,
+    /// The challenger's summary on the same lines (a shadow rule set, or the other arm of a
+    /// staged rollout): decisions, step-up rate, rule hits (its rule ids; no code hits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shadow: Option<Box<SummaryReport>>,
+}
+
+/// Lines decided by each arm of a staged rollout.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ArmCounts {
+    /// Lines the live rule set decided.
+    pub control: u64,
+    /// Lines the challenger decided.
+    pub challenger: u64,
 }
 
 impl SummaryReport {
@@ -789,6 +849,19 @@ impl fmt::Display for SummaryReport {
                 d.share * 100.0
             )?;
         }
+        writeln!(
+            f,
+            "  {:<35} {:>7.2}%",
+            "step-up rate",
+            self.step_up_rate * 100.0
+        )?;
+        if let Some(a) = &self.arms {
+            writeln!(
+                f,
+                "  staged rollout: {} lines control, {} challenger",
+                a.control, a.challenger
+            )?;
+        }
         if !self.rule_hits.is_empty() {
             writeln!(f, "  {:<40} {:>10} {:>8}", "rule id", "hits", "rate")?;
             for h in &self.rule_hits {
@@ -800,6 +873,10 @@ impl fmt::Display for SummaryReport {
             for e in &self.error_codes {
                 writeln!(f, "  {:<24} {:>10}", e.code, e.count)?;
             }
+        }
+        if let Some(s) = &self.shadow {
+            writeln!(f, "shadow:")?;
+            write!(f, "{s}")?;
         }
         Ok(())
     }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use serde::Serialize;
+
 use crate::matching::MatchReport;
 use crate::resolve::{unavailable_reason, Bounds, Resolution, Step, StepKind};
 use crate::rules::{Outcome, RuleSet, RuleSetId};
@@ -37,6 +39,93 @@ pub struct Decision<'r> {
     pub phone_metadata: &'static str,
     /// The floor and routing of the resolution, for the threshold sweep.
     pub(crate) bounds: Bounds,
+    /// The decision's id: a function of the input bytes, the rule set's SHA-256 and the
+    /// evaluation date (see [`DecisionId`]); `None` for decisions made without their input
+    /// at hand (the export tools' own counts).
+    pub decision_id: Option<DecisionId>,
+    /// The challenger's decision on the same input, when the scorer carries one (a shadow
+    /// rule set, or the other arm of a staged rollout).
+    pub shadow: Option<Box<Shadow<'r>>>,
+    /// Which arm of a staged rollout decided, when the scorer runs one.
+    pub arm: Option<Arm>,
+}
+
+/// A decision's id: the first 16 bytes of a SHA-256, written as 32 lower-case hex digits.
+///
+/// SHA-256 over, in order: the ASCII text `layer-risk decision-id v1`, a 0 byte, the rule
+/// set's SHA-256 in hex, a 0 byte, the evaluation date `YYYY-MM-DD`, a 0 byte, then each
+/// input part present, as one tag byte, its length as 8 bytes little-endian and its bytes:
+/// `b` the response body (an export line without its newline and trailing CR), `a` the
+/// applicant, `p` the `/protect/compute` body, `m` the `/identity/match` body, `v` the
+/// `/identity_verification/get` body, `k` the rollout key. So a replay of the same input
+/// under the same rules and date gets the same id in the CLI, every binding and Spark, and
+/// the same input under another rule set another id.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DecisionId(pub [u8; 16]);
+
+impl fmt::Display for DecisionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for DecisionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DecisionId({self})")
+    }
+}
+
+impl Serialize for DecisionId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 32];
+        let hex = b"0123456789abcdef";
+        for (i, b) in self.0.iter().enumerate() {
+            buf[2 * i] = hex[usize::from(b >> 4)];
+            buf[2 * i + 1] = hex[usize::from(b & 15)];
+        }
+        s.serialize_str(std::str::from_utf8(&buf).unwrap_or(""))
+    }
+}
+
+/// The challenger's decision beside the live one (the record's `shadow`): enough to compare
+/// the two from the decision log alone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Shadow<'r> {
+    /// Its id (the same input under the challenger's rules).
+    pub decision_id: Option<DecisionId>,
+    /// What the challenger decided.
+    #[serde(rename = "decision")]
+    pub outcome: Outcome,
+    /// Its score.
+    pub score: u32,
+    /// The rule ids of its reasons (a finding's rule id is its code), heaviest first.
+    pub reasons: Vec<&'r str>,
+    /// The challenger's rule set.
+    pub rules: &'r RuleSetId,
+}
+
+impl Arm {
+    /// The arm's name in records: `control` or `challenger`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arm::Control => "control",
+            Arm::Challenger => "challenger",
+        }
+    }
+}
+
+/// The arm of a staged rollout that decided a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arm {
+    /// The live rule set decided; the challenger is in `shadow`.
+    Control,
+    /// The challenger decided; the live rule set is in `shadow`.
+    Challenger,
 }
 
 /// Resolve the outcome of scored reasons whose points add up to `score` (see
@@ -70,6 +159,9 @@ pub(crate) fn decide<'r>(
         as_of,
         phone_metadata: crate::validate::phone::metadata_version(),
         bounds: resolution.bounds(),
+        decision_id: None,
+        shadow: None,
+        arm: None,
     }
 }
 
@@ -123,6 +215,19 @@ fn with_flags(mut s: String, flags: &[(bool, &str)]) -> String {
     s
 }
 
+impl<'r> Decision<'r> {
+    /// This decision as the shadow of another.
+    pub(crate) fn as_shadow(&self) -> Shadow<'r> {
+        Shadow {
+            decision_id: self.decision_id,
+            outcome: self.outcome,
+            score: self.score,
+            reasons: self.reasons.iter().map(|r| r.rule_id).collect(),
+            rules: self.rules,
+        }
+    }
+}
+
 impl fmt::Display for Decision<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let short_sha = self.rules.sha256.get(..12).unwrap_or(&self.rules.sha256);
@@ -143,6 +248,16 @@ impl fmt::Display for Decision<'_> {
         )?;
         if let Some(m) = &self.matching {
             write_match(f, m)?;
+        }
+        if let Some(arm) = self.arm {
+            writeln!(f, "arm of the staged rollout: {}", arm.as_str())?;
+        }
+        if let Some(s) = &self.shadow {
+            writeln!(
+                f,
+                "shadow: {} (score {}) under {} {}",
+                s.outcome, s.score, s.rules.name, s.rules.version
+            )?;
         }
         if self.reasons.is_empty() {
             return writeln!(f, "  no findings");

@@ -228,76 +228,407 @@ impl<'r> DiffSetup<'r, '_> {
 
     /// The report.
     pub fn report(&self, stats: &DiffStats<'r>) -> DiffReport {
-        let a = stats.a.report(self.a.id());
-        let b = stats.b.report(self.b.id());
-        let decided = a.decided;
-        let step_up = |s: &SummaryReport| {
-            let trust = s.decisions.first().map_or(0, |d| d.count);
-            ratio(decided - trust.min(decided), decided)
-        };
-        let ids = a.rule_ids_with(&b);
-        let hits = |s: &SummaryReport, id: &str| s.hit(id).map_or(0, |h| h.hits);
-        let mut rule_changes: Vec<RuleChange> = ids
-            .into_iter()
-            .map(|id| {
-                let (ha, hb) = (hits(&a, id), hits(&b, id));
-                RuleChange {
-                    id: id.to_owned(),
-                    hits_a: ha,
-                    hits_b: hb,
-                    rate_a: ratio(ha, decided),
-                    rate_b: ratio(hb, decided),
-                    change: ratio(hb, decided) - ratio(ha, decided),
-                }
-            })
-            .collect();
-        rule_changes.sort_by(|x, y| {
-            y.change
-                .abs()
-                .total_cmp(&x.change.abs())
-                .then_with(|| x.id.cmp(&y.id))
+        let labels = self.labels.map(|_| LabelCounts {
+            fraud: stats.labelled_fraud,
+            legit: stats.labelled_legit,
+            unlabelled: stats.unlabelled,
+            conf: stats.conf,
+            rules: [0, 1].map(|k| {
+                stats.rule_labels[k]
+                    .iter()
+                    .map(|(id, v)| ((*id).to_owned(), *v))
+                    .collect()
+            }),
         });
-        let labels = self.labels.map(|_| {
-            let per = |k: usize| {
-                let c = stats.conf[k];
-                let stepped = c.fraud_stepped_up + c.legit_stepped_up;
-                LabelStats {
-                    step_up_rate: ratio(stepped, stats.labelled_fraud + stats.labelled_legit),
-                    recall: ratio(c.fraud_stepped_up, stats.labelled_fraud),
-                    precision: ratio(c.fraud_stepped_up, stepped),
-                    fraud_stepped_up: c.fraud_stepped_up,
-                    legit_stepped_up: c.legit_stepped_up,
-                    rules: rule_lift(
-                        &stats.rule_labels[k],
-                        stats.labelled_fraud,
-                        stats.labelled_legit,
-                    ),
-                }
-            };
-            LabelReport {
-                fraud: stats.labelled_fraud,
-                legit: stats.labelled_legit,
-                unlabelled: stats.unlabelled,
-                a: per(0),
-                b: per(1),
-            }
-        });
-        let changed = (0..N)
-            .flat_map(|i| (0..N).map(move |j| (i, j)))
-            .filter(|(i, j)| i != j)
-            .map(|(i, j)| stats.transitions[i][j])
-            .sum();
-        DiffReport {
-            step_up_rate_a: step_up(&a),
-            step_up_rate_b: step_up(&b),
-            a,
-            b,
-            decided,
-            changed,
-            transitions: stats.transitions,
-            rule_changes,
+        assemble(
+            stats.a.report(self.a.id()),
+            stats.b.report(self.b.id()),
+            stats.transitions,
             labels,
-            examples: stats.examples.clone(),
+            stats.examples.clone(),
+        )
+    }
+}
+
+/// Counts against labels, per rule set (`0` is A, `1` is B).
+struct LabelCounts {
+    fraud: u64,
+    legit: u64,
+    unlabelled: u64,
+    conf: [Confusion; 2],
+    /// `[fraud, legit]` labelled lines each rule id fired on.
+    rules: [Vec<(String, [u64; 2])>; 2],
+}
+
+/// The what-if report from the two summaries, the transitions and the label counts: one
+/// assembly for a replay through two rule sets (`diff`) and for a decision log with shadow
+/// decisions ([`ShadowLog`]).
+fn assemble(
+    a: SummaryReport,
+    b: SummaryReport,
+    transitions: [[u64; N]; N],
+    labels: Option<LabelCounts>,
+    examples: Vec<Change>,
+) -> DiffReport {
+    let decided = a.decided;
+    let step_up = |s: &SummaryReport| {
+        let trust = s.decisions.first().map_or(0, |d| d.count);
+        ratio(decided - trust.min(decided), decided)
+    };
+    let ids = a.rule_ids_with(&b);
+    let hits = |s: &SummaryReport, id: &str| s.hit(id).map_or(0, |h| h.hits);
+    let mut rule_changes: Vec<RuleChange> = ids
+        .into_iter()
+        .map(|id| {
+            let (ha, hb) = (hits(&a, id), hits(&b, id));
+            RuleChange {
+                id: id.to_owned(),
+                hits_a: ha,
+                hits_b: hb,
+                rate_a: ratio(ha, decided),
+                rate_b: ratio(hb, decided),
+                change: ratio(hb, decided) - ratio(ha, decided),
+            }
+        })
+        .collect();
+    rule_changes.sort_by(|x, y| {
+        y.change
+            .abs()
+            .total_cmp(&x.change.abs())
+            .then_with(|| x.id.cmp(&y.id))
+    });
+    let labels = labels.map(|l| {
+        let per = |k: usize| {
+            let c = l.conf[k];
+            let stepped = c.fraud_stepped_up + c.legit_stepped_up;
+            LabelStats {
+                step_up_rate: ratio(stepped, l.fraud + l.legit),
+                recall: ratio(c.fraud_stepped_up, l.fraud),
+                precision: ratio(c.fraud_stepped_up, stepped),
+                fraud_stepped_up: c.fraud_stepped_up,
+                legit_stepped_up: c.legit_stepped_up,
+                rules: rule_lift(&l.rules[k], l.fraud, l.legit),
+            }
+        };
+        LabelReport {
+            fraud: l.fraud,
+            legit: l.legit,
+            unlabelled: l.unlabelled,
+            a: per(0),
+            b: per(1),
+        }
+    });
+    let changed = (0..N)
+        .flat_map(|i| (0..N).map(move |j| (i, j)))
+        .filter(|(i, j)| i != j)
+        .map(|(i, j)| transitions[i][j])
+        .sum();
+    DiffReport {
+        step_up_rate_a: step_up(&a),
+        step_up_rate_b: step_up(&b),
+        a,
+        b,
+        decided,
+        changed,
+        transitions,
+        rule_changes,
+        labels,
+        examples,
+    }
+}
+
+/// Live against shadow from the decision log alone: the records a scorer with a shadow rule
+/// set wrote (`layer-risk score --shadow`, a binding's `shadow`), read back and compared in
+/// the shape of [`DiffSetup::report`]: A is the live rule set, B the shadow. Read the records
+/// in order with [`ShadowLog::add`]; error records and records without a `shadow` are
+/// counted apart.
+///
+/// # Example
+/// ```
+/// use layer_risk::diff::ShadowLog;
+/// let mut log = ShadowLog::new(5);
+/// let rules = r#"{"name":"default","version":"3","sha256":"ab"}"#;
+/// let shadow = r#"{"name":"lending","version":"3","sha256":"cd"}"#;
+/// log.add(format!(r#"{{"line":1,"request_id":"r1","decision":"trust","score":0,"reasons":[],"shadow":{{"decision":"identity_match","score":20,"reasons":["phone_missing"],"rules":{shadow}}},"rules":{rules}}}"#).as_bytes(), None)?;
+/// let report = log.report(false)?;
+/// assert_eq!((report.decided, report.changed), (1, 1));
+/// assert_eq!(report.b.rules.name, "lending");
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct ShadowLog {
+    /// Rule ids and codes seen, interned.
+    ids: HashMap<String, usize>,
+    names: Vec<String>,
+    /// Per side (live, shadow): decisions, score sum, rule hits, code hits.
+    decisions: [[u64; N]; 2],
+    score_sum: [u64; 2],
+    rule_hits: [HashMap<usize, u64>; 2],
+    code_hits: HashMap<usize, u64>,
+    rules: [Option<crate::rules::RuleSetId>; 2],
+    transitions: [[u64; N]; N],
+    examples: Vec<Change>,
+    show: usize,
+    errors: HashMap<String, u64>,
+    without_shadow: u64,
+    labelled: [u64; 3],
+    conf: [Confusion; 2],
+    rule_labels: [HashMap<usize, [u64; 2]>; 2],
+}
+
+#[derive(serde::Deserialize)]
+struct LogRecord<'a> {
+    #[serde(default)]
+    line: Option<u64>,
+    #[serde(borrow, default)]
+    request_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default)]
+    decision: Option<Outcome>,
+    #[serde(default)]
+    score: u32,
+    #[serde(borrow, default)]
+    reasons: Vec<LogReason<'a>>,
+    #[serde(default)]
+    rules: Option<crate::rules::RuleSetId>,
+    #[serde(borrow, default)]
+    shadow: Option<LogShadow<'a>>,
+    #[serde(borrow, default)]
+    error: Option<LogError<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct LogReason<'a> {
+    #[serde(borrow)]
+    code: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    rule_id: std::borrow::Cow<'a, str>,
+}
+
+#[derive(serde::Deserialize)]
+struct LogShadow<'a> {
+    decision: Outcome,
+    #[serde(default)]
+    score: u32,
+    #[serde(borrow, default)]
+    reasons: Vec<std::borrow::Cow<'a, str>>,
+    rules: crate::rules::RuleSetId,
+}
+
+#[derive(serde::Deserialize)]
+struct LogError<'a> {
+    #[serde(borrow)]
+    code: std::borrow::Cow<'a, str>,
+}
+
+impl ShadowLog {
+    /// An empty log that keeps up to `show` changed requests as examples.
+    pub fn new(show: usize) -> Self {
+        ShadowLog {
+            show,
+            ..ShadowLog::default()
+        }
+    }
+
+    fn intern(&mut self, id: &str) -> usize {
+        if let Some(&i) = self.ids.get(id) {
+            return i;
+        }
+        self.names.push(id.to_owned());
+        self.ids.insert(id.to_owned(), self.names.len() - 1);
+        self.names.len() - 1
+    }
+
+    /// Read one record (a line of the log, without its newline); `labels` by request id.
+    ///
+    /// # Errors
+    /// A message when the line is not a record layer-risk writes (it names what is wrong,
+    /// never the line's content).
+    pub fn add(
+        &mut self,
+        line: &[u8],
+        labels: Option<&HashMap<String, Label>>,
+    ) -> Result<(), String> {
+        let rec: LogRecord<'_> = serde_json::from_slice(line)
+            .map_err(|e| format!("not a decision record ({})", e.classify_label()))?;
+        if let Some(e) = &rec.error {
+            *self.errors.entry(e.code.to_string()).or_default() += 1;
+            return Ok(());
+        }
+        let Some(live) = rec.decision else {
+            return Err("a record with neither `decision` nor `error`".into());
+        };
+        let Some(shadow) = rec.shadow else {
+            self.without_shadow += 1;
+            return Ok(());
+        };
+        if self.rules[0].is_none() {
+            self.rules[0] = rec.rules.clone();
+        }
+        if self.rules[1].is_none() {
+            self.rules[1] = Some(shadow.rules.clone());
+        }
+        let live_ids: Vec<usize> = rec
+            .reasons
+            .iter()
+            .map(|r| self.intern(&r.rule_id))
+            .collect();
+        let codes: Vec<usize> = rec.reasons.iter().map(|r| self.intern(&r.code)).collect();
+        let shadow_ids: Vec<usize> = shadow.reasons.iter().map(|r| self.intern(r)).collect();
+        self.transitions[live as usize][shadow.decision as usize] += 1;
+        for (k, (outcome, score, ids)) in [
+            (live, rec.score, &live_ids),
+            (shadow.decision, shadow.score, &shadow_ids),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            self.decisions[k][outcome as usize] += 1;
+            self.score_sum[k] += u64::from(score);
+            for (i, id) in ids.iter().enumerate() {
+                if !ids[..i].contains(id) {
+                    *self.rule_hits[k].entry(*id).or_default() += 1;
+                }
+            }
+        }
+        for (i, c) in codes.iter().enumerate() {
+            if !codes[..i].contains(c) {
+                *self.code_hits.entry(*c).or_default() += 1;
+            }
+        }
+        if live != shadow.decision && self.examples.len() < self.show {
+            self.examples.push(Change {
+                line: rec.line.unwrap_or(0),
+                request_id: rec.request_id.as_deref().map(str::to_owned),
+                from: live,
+                to: shadow.decision,
+            });
+        }
+        if let Some(labels) = labels {
+            match rec.request_id.as_deref().and_then(|id| labels.get(id)) {
+                None => self.labelled[2] += 1,
+                Some(label) => {
+                    let fraud = *label == Label::Fraud;
+                    self.labelled[usize::from(!fraud)] += 1;
+                    for (k, (outcome, ids)) in [(live, &live_ids), (shadow.decision, &shadow_ids)]
+                        .into_iter()
+                        .enumerate()
+                    {
+                        for (i, id) in ids.iter().enumerate() {
+                            if !ids[..i].contains(id) {
+                                self.rule_labels[k].entry(*id).or_default()[usize::from(!fraud)] +=
+                                    1;
+                            }
+                        }
+                        if outcome != Outcome::Trust {
+                            let c = &mut self.conf[k];
+                            if fraud {
+                                c.fraud_stepped_up += 1;
+                            } else {
+                                c.legit_stepped_up += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Decision records that had no `shadow` (not compared).
+    pub fn without_shadow(&self) -> u64 {
+        self.without_shadow
+    }
+
+    /// The comparison, live as A and shadow as B; with `labels`, precision and recall.
+    ///
+    /// # Errors
+    /// When no record had a shadow decision: there is nothing to compare.
+    pub fn report(&self, labels: bool) -> Result<DiffReport, String> {
+        let (Some(live_rules), Some(shadow_rules)) = (&self.rules[0], &self.rules[1]) else {
+            return Err(format!(
+                "no record has a shadow decision ({} decision records without one): score with a shadow rule set first",
+                self.without_shadow
+            ));
+        };
+        let errors: u64 = self.errors.values().sum();
+        let side = |k: usize, rules: &crate::rules::RuleSetId| {
+            let decided: u64 = self.decisions[k].iter().sum();
+            let named = |m: &HashMap<usize, u64>| {
+                m.iter()
+                    .map(|(i, v)| (self.names[*i].as_str(), *v))
+                    .collect::<Vec<_>>()
+                    .into_iter()
+            };
+            let share = |n: u64| ratio(n, decided);
+            let mut error_codes: Vec<crate::batch::ErrorCount> = self
+                .errors
+                .iter()
+                .map(|(code, count)| crate::batch::ErrorCount {
+                    code: code.clone(),
+                    count: *count,
+                })
+                .collect();
+            error_codes.sort_by(|a, b| a.code.cmp(&b.code));
+            SummaryReport {
+                rules: rules.clone(),
+                records: decided + errors,
+                decided,
+                errors,
+                decisions: Outcome::ALL
+                    .iter()
+                    .map(|o| crate::batch::OutcomeCount {
+                        decision: *o,
+                        count: self.decisions[k][*o as usize],
+                        share: share(self.decisions[k][*o as usize]),
+                    })
+                    .collect(),
+                mean_score: ratio(self.score_sum[k], decided),
+                rule_hits: crate::batch::hits(named(&self.rule_hits[k]), decided),
+                code_hits: if k == 0 {
+                    crate::batch::hits(named(&self.code_hits), decided)
+                } else {
+                    Vec::new()
+                },
+                error_codes,
+                step_up_rate: share(decided - self.decisions[k][Outcome::Trust as usize]),
+                arms: None,
+                shadow: None,
+            }
+        };
+        let label_counts = labels.then(|| LabelCounts {
+            fraud: self.labelled[0],
+            legit: self.labelled[1],
+            unlabelled: self.labelled[2],
+            conf: self.conf,
+            rules: [0, 1].map(|k| {
+                self.rule_labels[k]
+                    .iter()
+                    .map(|(i, v)| (self.names[*i].clone(), *v))
+                    .collect()
+            }),
+        });
+        Ok(assemble(
+            side(0, live_rules),
+            side(1, shadow_rules),
+            self.transitions,
+            label_counts,
+            self.examples.clone(),
+        ))
+    }
+}
+
+/// A serde_json error's kind, in a word (never the text it quotes).
+trait ClassifyLabel {
+    fn classify_label(&self) -> &'static str;
+}
+
+impl ClassifyLabel for serde_json::Error {
+    fn classify_label(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "unreadable",
+            serde_json::error::Category::Syntax => "not JSON",
+            serde_json::error::Category::Data => "not a record's shape",
+            serde_json::error::Category::Eof => "truncated",
         }
     }
 }
@@ -421,14 +752,15 @@ pub struct RuleLift {
 
 /// Precision and lift of each rule from its `[fraud, legit]` counts; highest lift first,
 /// then most lines, then by id.
-fn rule_lift(counts: &HashMap<&str, [u64; 2]>, fraud: u64, legit: u64) -> Vec<RuleLift> {
+fn rule_lift(counts: &[(String, [u64; 2])], fraud: u64, legit: u64) -> Vec<RuleLift> {
     let base = ratio(fraud, fraud + legit);
     let mut out: Vec<RuleLift> = counts
         .iter()
-        .map(|(id, &[f, l])| {
+        .map(|(id, [f, l])| {
+            let (f, l) = (*f, *l);
             let precision = ratio(f, f + l);
             RuleLift {
-                id: (*id).to_owned(),
+                id: id.clone(),
                 fired: f + l,
                 fraud: f,
                 precision,

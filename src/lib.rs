@@ -139,7 +139,7 @@ pub mod sweep;
 pub mod gen;
 
 pub use api::{Context, LineResult, Scorer};
-pub use decision::Decision;
+pub use decision::{Arm, Decision, DecisionId, Shadow};
 pub use error::{ParseError, ParseErrorKind, RulesError, RulesErrorKind};
 pub use fields::{parse_date, AgeBounds, EditField, Window};
 pub use finding::{

@@ -5,13 +5,15 @@
 //!   line of only spaces, tabs and `\r` is blank and gets no record ([`line_body`]); a line
 //!   longer than the limit (counted with its `\r`, without its `\n`) gets the
 //!   `line_too_long` error record and is never parsed ([`too_long`]).
-//! - **Decision records.** `{"line"?, "request_id", "decision", "score", "reasons",
-//!   "resolution", "match"?, "rules", "as_of", "phone_metadata"}`, in that order
+//! - **Decision records.** `{"line"?, "request_id", "decision_id", "decision", "score",
+//!   "reasons", "resolution", "match"?, "shadow"?, "arm"?, "rules", "as_of",
+//!   "phone_metadata"}`, in that order
 //!   ([`DECISION_FIELDS`]); `line` only where the caller numbers lines, `match` only for a
 //!   decision made with an applicant. One field list ([`visit`]) feeds both the `Serialize`
 //!   impl of [`Decision`] and the byte writer behind `layer-risk score`, so they cannot
 //!   disagree.
-//! - **Error records.** `{"line"?, "error": {"code", "message", "column", "path"?}}` for a
+//! - **Error records.** `{"line"?, "decision_id", "error": {"code", "message", "column",
+//!   "path"?}}` (the id `null` for a line too long to read) for a
 //!   line that is not a response ([`write_error`]).
 //!
 //! Every record ends with `\n`. Nothing here quotes an identity value: decisions hold codes
@@ -23,7 +25,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::decision::Decision;
+use crate::decision::{Decision, DecisionId};
 use crate::error::ParseError;
 use crate::rules::RuleSetId;
 
@@ -31,13 +33,16 @@ use crate::rules::RuleSetId;
 pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The keys of a decision record after `line`, in order (`match` only with an applicant).
-pub const DECISION_FIELDS: [&str; 9] = [
+pub const DECISION_FIELDS: [&str; 12] = [
     "request_id",
+    "decision_id",
     "decision",
     "score",
     "reasons",
     "resolution",
     "match",
+    "shadow",
+    "arm",
     "rules",
     "as_of",
     "phone_metadata",
@@ -67,12 +72,19 @@ trait Sink {
 /// The one field list of a decision record (after `line`): see [`DECISION_FIELDS`].
 fn visit<S: Sink>(d: &Decision<'_>, s: &mut S) -> Result<(), S::Error> {
     s.entry("request_id", &d.request_id)?;
+    s.entry("decision_id", &d.decision_id)?;
     s.entry("decision", &d.outcome)?;
     s.entry("score", &d.score)?;
     s.entry("reasons", &d.reasons)?;
     s.entry("resolution", &d.resolution)?;
     if let Some(m) = &d.matching {
         s.entry("match", m)?;
+    }
+    if let Some(shadow) = &d.shadow {
+        s.entry("shadow", shadow)?;
+    }
+    if let Some(arm) = &d.arm {
+        s.entry("arm", arm)?;
     }
     s.tail(d)
 }
@@ -201,9 +213,14 @@ pub(crate) fn write_decision(d: &Decision<'_>, line: Option<u64>, tail: &Tail, o
     }
 }
 
-/// Append `{"line": N, "error": {"code", "message", "column", "path"}}` (no `line` with
-/// `None`) and a newline: the record of a line that is not a response.
-pub(crate) fn write_error(e: &ParseError, line: Option<u64>, out: &mut Vec<u8>) {
+/// Append `{"line": N, "decision_id": ..., "error": {"code", "message", "column", "path"}}`
+/// (no `line` with `None`) and a newline: the record of a line that is not a response.
+pub(crate) fn write_error(
+    e: &ParseError,
+    decision_id: Option<DecisionId>,
+    line: Option<u64>,
+    out: &mut Vec<u8>,
+) {
     #[derive(Serialize)]
     struct ErrorBody<'e> {
         code: &'static str,
@@ -216,10 +233,12 @@ pub(crate) fn write_error(e: &ParseError, line: Option<u64>, out: &mut Vec<u8>) 
     struct ErrorRecord<'e> {
         #[serde(skip_serializing_if = "Option::is_none")]
         line: Option<u64>,
+        decision_id: Option<DecisionId>,
         error: ErrorBody<'e>,
     }
     let rec = ErrorRecord {
         line,
+        decision_id,
         error: ErrorBody {
             code: e.code(),
             message: e.describe(),

@@ -37,6 +37,9 @@ macro_rules! response_fields {
             session: Option<Option<Session<'a>>>,
             #[serde(borrow, default, deserialize_with = "present_obj")]
             applicant: Option<Option<Applicant<'a>>>,
+            /// A staged rollout's key (a stable id of the user, never an identity value).
+            #[serde(borrow, default, deserialize_with = "present_str")]
+            rollout_key: Option<Option<Cow<'a, str>>>,
         }
 
         /// The response's top-level keys.
@@ -44,10 +47,14 @@ macro_rules! response_fields {
 
         impl<'a> RawLine<'a> {
             /// The response part, whether any of its keys was present, and the envelope part.
-            #[allow(clippy::type_complexity)]
-            fn split(self) -> (Session<'a>, bool, Option<Option<Session<'a>>>, Option<Option<Applicant<'a>>>) {
+            fn split(self) -> (Session<'a>, bool, EnvelopeParts<'a>) {
                 let bare = false $( || self.$field.is_some() )*;
-                (Session { $( $field: self.$field, )* }, bare, self.session, self.applicant)
+                let envelope = EnvelopeParts {
+                    session: self.session,
+                    applicant: self.applicant,
+                    rollout_key: self.rollout_key,
+                };
+                (Session { $( $field: self.$field, )* }, bare, envelope)
             }
         }
     };
@@ -570,12 +577,35 @@ impl fmt::Debug for ApplicantName<'_> {
 /// One line of an export: a bare response, or an envelope
 /// `{"session": <response>, "applicant": <applicant>}` carrying what the backend already
 /// knows about the user (its sign-up form, or the bank's account owner data).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Input<'a> {
     /// The Layer response.
     pub session: Session<'a>,
     /// The backend's own view of the user, if the line is an envelope with one.
     pub applicant: Option<Applicant<'a>>,
+    /// A staged rollout's key, if the line is an envelope with one.
+    pub rollout_key: Option<Cow<'a, str>>,
+}
+
+impl fmt::Debug for Input<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Input")
+            .field("session", &self.session)
+            .field("applicant", &self.applicant)
+            .field("rollout_key", &present(&self.rollout_key))
+            .finish()
+    }
+}
+
+/// The envelope's keys of a line, each `Some` when present (even as null).
+struct EnvelopeParts<'a> {
+    session: Option<Option<Session<'a>>>,
+    applicant: Option<Option<Applicant<'a>>>,
+    rollout_key: Option<Option<Cow<'a, str>>>,
+}
+
+fn present_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Cow<'de, str>>>, D::Error> {
+    crate::de::opt_str(d).map(Some)
 }
 
 fn present_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
@@ -586,15 +616,18 @@ fn present_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 impl<'a> RawLine<'a> {
     fn into_input(self) -> Result<Input<'a>, ParseError> {
-        let (response, bare, session, applicant) = self.split();
-        match (session, applicant) {
-            (None, None) => Ok(Input {
+        let (response, bare, env) = self.split();
+        let parts = env.applicant.is_some() || env.rollout_key.is_some();
+        match env.session {
+            None if !parts => Ok(Input {
                 session: response,
                 applicant: None,
+                rollout_key: None,
             }),
-            (Some(session), applicant) if !bare => Ok(Input {
+            Some(session) if !bare => Ok(Input {
                 session: session.unwrap_or_default(),
-                applicant: applicant.flatten(),
+                applicant: env.applicant.flatten(),
+                rollout_key: env.rollout_key.flatten(),
             }),
             _ => Err(ParseError::new(
                 ParseErrorKind::AmbiguousEnvelope,
@@ -614,7 +647,7 @@ impl<'a> RawLine<'a> {
 pub(crate) fn parse_input(json: &str) -> Result<Input<'_>, ParseError> {
     parse_json::<RawLine<'_>>(json)?.into_input().map_err(|e| {
         // Point at the key that makes the line ambiguous.
-        let at = ["applicant", "session"]
+        let at = ["applicant", "rollout_key", "session"]
             .iter()
             .find_map(|k| locate(json, &[Seg::Key(k)]));
         match at {
@@ -699,7 +732,7 @@ fn is_known_key(key: &str) -> bool {
             struct_fields::<Item>(),
             struct_fields::<Applicant<'_>>(),
             struct_fields::<ApplicantName<'_>>(),
-            &["session", "applicant"],
+            &["session", "applicant", "rollout_key"],
         ]
         .concat()
     });

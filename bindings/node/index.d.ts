@@ -87,6 +87,11 @@ export interface MatchReport {
 export interface Decision {
   /** Plaid's request id, when the response had a well-formed one. */
   request_id: string | null;
+  /**
+   * The decision's id: 32 hex digits of a SHA-256 over the input bytes, the rule set's
+   * SHA-256 and the evaluation date (the core's `DecisionId` documents it).
+   */
+  decision_id: string | null;
   /** What to do: trust the identity, or step the user up. */
   decision: Outcome;
   /** Sum of the reasons' points (less the IDV discount, when it applies). */
@@ -97,11 +102,25 @@ export interface Decision {
   resolution: Step[];
   /** Present when the decision was made with an applicant. */
   match?: MatchReport;
+  /** The challenger's decision on the same input, when the scorer has a shadow or rollout. */
+  shadow?: ShadowDecision;
+  /** Which arm of a staged rollout decided. */
+  arm?: 'control' | 'challenger';
   rules: RulesId;
   /** The evaluation date, `YYYY-MM-DD`. */
   as_of: string;
   /** The libphonenumber metadata version behind the phone check. */
   phone_metadata: string;
+}
+
+/** The challenger's decision beside the live one. */
+export interface ShadowDecision {
+  decision_id: string | null;
+  decision: Outcome;
+  score: number;
+  /** Rule ids of its reasons (a finding's rule id is its code), heaviest first. */
+  reasons: string[];
+  rules: RulesId;
 }
 
 /** What the backend knows of the user (the core's `Applicant`); all fields optional. */

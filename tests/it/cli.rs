@@ -393,12 +393,12 @@ fn assess_explains_in_text_and_json() {
     assert_eq!(recs[0]["decision"], "identity_verification");
     assert_eq!(recs[0]["score"], 105);
     assert_eq!(recs[0]["rules"]["name"], "lending");
-    // The library agrees byte for byte.
-    let rules = util::shipped("lending");
-    let d = util::decide(
-        &serde_json::from_str(&util::read_fixture("seed_api_reference.json")).unwrap(),
-        rules,
-    );
+    // The library agrees byte for byte, on the same bytes (the decision id covers them).
+    let scorer = util::scorer(util::shipped("lending"));
+    let body = util::read_fixture("seed_api_reference.json");
+    let d = scorer
+        .assess(body.as_bytes(), &layer_risk::Context::NONE)
+        .unwrap();
     assert_eq!(stdout(&o), util::record(&d, 1) + "\n");
 
     // stdin.

@@ -599,6 +599,7 @@ fn decisions_serialize_to_the_documented_record() {
     let mut sorted = vec![
         "line",
         "request_id",
+        "decision_id",
         "decision",
         "score",
         "reasons",
@@ -630,10 +631,12 @@ fn decisions_serialize_to_the_documented_record() {
     assert_eq!(plain["request_id"], "reqBase");
     // The text form, in field order.
     let text = util::record(&d, 7);
+    let id = d.decision_id.unwrap().to_string();
+    assert_eq!(id.len(), 32);
     assert!(
-        text.starts_with(
-            r#"{"line":7,"request_id":"reqBase","decision":"identity_match","score":30,"reasons":["#
-        ),
+        text.starts_with(&format!(
+            r#"{{"line":7,"request_id":"reqBase","decision_id":"{id}","decision":"identity_match","score":30,"reasons":["#
+        )),
         "{text}"
     );
 }
@@ -721,6 +724,7 @@ fn the_record_keys_are_the_contracts_field_list() {
         let want: Vec<&str> = std::iter::once("line")
             .chain(layer_risk::DECISION_FIELDS)
             .filter(|k| *k != "match" || d.matching.is_some())
+            .filter(|k| *k != "shadow" && *k != "arm")
             .collect();
         assert_eq!(keys, want, "{text}");
         assert_eq!(

@@ -13,6 +13,7 @@ Examples:
   zcat export.jsonl.gz | layer-risk score --summary summary.json - > decisions.jsonl
   layer-risk assess tests/fixtures/seed_api_reference.json
   layer-risk diff --rules rules/default.json --rules rules/lending.json --labels labels.csv export.jsonl
+  layer-risk score --shadow rules/lending.json export.jsonl > log.jsonl && layer-risk shadow-report --labels labels.csv log.jsonl
   layer-risk sweep --rules rules/default.json --labels labels.csv --plot sweep.svg export.jsonl
   layer-risk rules check rules/*.json
   layer-risk rules test --min-coverage 100 rules/*.json
@@ -48,6 +49,9 @@ pub(crate) enum Command {
     /// Summaries written by `score --summary`.
     #[command(subcommand)]
     Summary(SummaryCommand),
+    /// Compare live against shadow decisions from a decision log (the records of
+    /// `score --shadow`), in the shape of `diff`'s report.
+    ShadowReport(ShadowReportArgs),
 }
 
 /// A `YYYY-MM-DD` argument, held to the library's one strict date rule.
@@ -118,6 +122,17 @@ pub(crate) struct ScoreArgs {
     /// Also write a JSON summary to FILE and a table to stderr.
     #[arg(long, value_name = "FILE")]
     pub(crate) summary: Option<PathBuf>,
+    /// A challenger rules file decided beside the live rules on every line: each record
+    /// carries its decision in `shadow`, the live decision untouched.
+    #[arg(long, value_name = "FILE", conflicts_with = "rollout")]
+    pub(crate) shadow: Option<PathBuf>,
+    /// A challenger rules file that decides, as the live rules, for --rollout-share of users
+    /// (by the envelope's `rollout_key`); the record says which `arm` decided.
+    #[arg(long, value_name = "FILE", requires = "rollout_share")]
+    pub(crate) rollout: Option<PathBuf>,
+    /// The share of users (0 to 1) the --rollout challenger decides for.
+    #[arg(long, value_name = "FRACTION", value_parser = fraction, requires = "rollout")]
+    pub(crate) rollout_share: Option<f64>,
     /// No progress bar, even on a terminal.
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,
@@ -243,6 +258,23 @@ pub(crate) struct GenArgs {
     /// Write to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct ShadowReportArgs {
+    /// CSV of `request_id,label` (fraud or legit): adds recall and precision.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) labels: Option<PathBuf>,
+    /// Show up to N requests whose shadow decision differs.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) show: usize,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// The decision log (records of `score --shadow`), plain or gzip; - for stdin.
+    #[arg(default_value = "-")]
+    pub(crate) input: PathBuf,
 }
 
 #[derive(Subcommand)]

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Gen(a) => cmd::gen::run(a),
         Command::Summary(c) => cmd::summary::run(c),
         Command::Sweep(a) => cmd::sweep::run(a),
+        Command::ShadowReport(a) => cmd::shadow::run(a),
     };
     match result {
         Ok(code) => code,

@@ -23,11 +23,13 @@ pub(crate) fn run(a: AssessArgs) -> Result<ExitCode, CliError> {
         Ok(d) => d,
         Err(e) => {
             // An error under `applicant` is in the applicant's file.
-            let file = match &a.applicant {
-                Some(p) if e.path().is_some_and(|p| p.starts_with("applicant")) => p,
-                _ => &a.input,
+            let (file, bytes) = match (&a.applicant, &applicant) {
+                (Some(p), Some(bytes)) if e.path().is_some_and(|x| x.starts_with("applicant")) => {
+                    (p.as_path(), bytes.as_slice())
+                }
+                _ => (a.input.as_path(), body.as_slice()),
             };
-            return report_error(&scorer, a.json, file, &e);
+            return report_error(&scorer, a.json, file, bytes, &e);
         }
     };
     let mut stdout = io::stdout().lock();
@@ -47,11 +49,12 @@ fn report_error(
     scorer: &Scorer,
     json: bool,
     file: &Path,
+    bytes: &[u8],
     e: &ParseError,
 ) -> Result<ExitCode, CliError> {
     if json {
         let mut out = Vec::new();
-        scorer.write_error(e, Some(e.line() as u64), &mut out);
+        scorer.write_error(e, Some(e.line() as u64), Some(bytes), &mut out);
         io::stdout().write_all(&out).map_err(CliError::io)?;
     } else {
         eprintln!("layer-risk: {}: {e}", file.display());

@@ -14,6 +14,7 @@ pub(crate) mod diff;
 pub(crate) mod gen;
 pub(crate) mod rules;
 pub(crate) mod score;
+pub(crate) mod shadow;
 pub(crate) mod summary;
 pub(crate) mod sweep;
 

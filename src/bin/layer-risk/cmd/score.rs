@@ -14,7 +14,13 @@ use crate::input;
 
 pub(crate) fn run(a: ScoreArgs) -> Result<ExitCode, CliError> {
     let rules = input::rules(a.eval.rules.as_deref())?;
-    let scorer = Scorer::new(rules, as_of_or_today(a.eval.as_of));
+    let mut scorer = Scorer::new(rules, as_of_or_today(a.eval.as_of));
+    if let Some(path) = &a.shadow {
+        scorer = scorer.with_shadow(input::rules(Some(path))?);
+    }
+    if let (Some(path), Some(share)) = (&a.rollout, a.rollout_share) {
+        scorer = scorer.with_rollout(input::rules(Some(path))?, share);
+    }
     let input = input::open(&a.input)?;
     let bar = input::progress_bar(a.quiet, input.size);
     let started = Instant::now();
