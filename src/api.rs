@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::decision::{decide, Arm, Decision, DecisionId};
-use crate::error::{ParseError, ParseErrorKind};
+use crate::error::{ParseError, ParseErrorKind, RulesError};
 use crate::fields::AgeBounds;
 use crate::finding::Finding;
 use crate::matching::{compare, validate_with_applicant, MatchReport};
@@ -517,6 +517,81 @@ impl Scorer {
                 LineResult::Error(e)
             }
         }
+    }
+}
+
+/// A [`Scorer`] that can be replaced while threads use it: the handle a long-running backend
+/// keeps to reload its rules (on a signal, a file change, a new day) without a restart.
+///
+/// Each call takes the current scorer as a whole ([`LiveScorer::current`], an `Arc`), so no
+/// decision ever sees half a rule set: it is decided entirely under the scorer it started
+/// with, and a replacement is visible to the next call. [`LiveScorer::update`] builds the
+/// replacement first and swaps only when it loaded, so a broken rules file never becomes
+/// live: the working scorer stays and the located error comes back.
+///
+/// # Example
+/// ```
+/// use layer_risk::{Context, LiveScorer, RuleSet, Scorer};
+/// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+/// let live = LiveScorer::new(Scorer::new(RuleSet::embedded_default().clone(), as_of));
+///
+/// // A broken file is refused; the default rules stay live.
+/// let err = live.update(|s| Ok(Scorer::new(RuleSet::from_json("{", "bad.json")?, s.as_of()))).unwrap_err();
+/// assert_eq!(err.kind().code(), "syntax");
+/// assert_eq!(live.current().rules().id().name, "default");
+///
+/// // A good one replaces it for every later call.
+/// live.update(|s| Ok(Scorer::new(RuleSet::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/lending.json"))?, s.as_of())))?;
+/// let scorer = live.current();
+/// let d = scorer.assess(br#"{"identity": null, "request_id": "r1"}"#, &Context::NONE)?;
+/// assert_eq!(d.rules.name, "lending");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct LiveScorer {
+    current: std::sync::RwLock<Arc<Scorer>>,
+}
+
+impl LiveScorer {
+    /// A handle on `scorer`.
+    pub fn new(scorer: Scorer) -> Self {
+        LiveScorer {
+            current: std::sync::RwLock::new(Arc::new(scorer)),
+        }
+    }
+
+    /// The scorer now live: decide with it, and keep it for the whole of one call.
+    pub fn current(&self) -> Arc<Scorer> {
+        // Nothing panics while the lock is held, so a poisoned lock still holds a whole
+        // scorer: use it.
+        match self.current.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Replace the live scorer with `scorer`; returns the one it replaced.
+    pub fn replace(&self, scorer: Scorer) -> Arc<Scorer> {
+        let new = Arc::new(scorer);
+        match self.current.write() {
+            Ok(mut g) => std::mem::replace(&mut *g, new),
+            Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), new),
+        }
+    }
+
+    /// Build a replacement from the live scorer (load a rules file, add or drop a shadow,
+    /// move to a new date) and make it live only if building succeeded.
+    ///
+    /// # Errors
+    /// The error `build` returned (a rules file's located [`RulesError`]); the live scorer
+    /// is then unchanged.
+    pub fn update(
+        &self,
+        build: impl FnOnce(&Scorer) -> Result<Scorer, RulesError>,
+    ) -> Result<(), RulesError> {
+        let next = build(&self.current())?;
+        self.replace(next);
+        Ok(())
     }
 }
 

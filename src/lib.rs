@@ -138,7 +138,7 @@ pub mod sweep;
 #[cfg(feature = "gen")]
 pub mod gen;
 
-pub use api::{Context, LineResult, Scorer};
+pub use api::{Context, LineResult, LiveScorer, Scorer};
 pub use decision::{Arm, Decision, DecisionId, Shadow};
 pub use error::{ParseError, ParseErrorKind, RulesError, RulesErrorKind};
 pub use fields::{parse_date, AgeBounds, EditField, Window};

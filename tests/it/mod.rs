@@ -13,6 +13,7 @@ mod layers;
 mod parse_errors;
 mod pii;
 mod props;
+mod reload;
 mod rules_errors;
 mod rules_test;
 mod seeds;
