@@ -36,15 +36,18 @@ RANK = {TRUST: 0, IM: 1, IV: 2, MR: 3}
 IDENTITY_FIELDS = {"identity", "name", "address", "phone_number", "date_of_birth", "ssn"}
 # What Identity Match cannot settle (steps 2 and 7): it compares name, address, phone and
 # email only. Everything else (request, items, edit history without a subject) is context.
-BEYOND_IM = {"date_of_birth", "ssn", "identity", "idv_session_status"}
+BEYOND_IM = {"date_of_birth", "ssn", "identity", "idv_session_status", "protect", "identity_match"}
 # Codes with a floor of their own, whatever the file says (step 5, `Code::floor`).
-FLOORS = {"idv_not_completed": IV, "idv_pending_review": MR, "idv_status_unknown": MR}
+FLOORS = {"idv_not_completed": IV, "idv_pending_review": MR, "idv_status_unknown": MR,
+          "idv_identity_mismatch": MR, "identity_match_name_failed": IV,
+          "identity_match_address_failed": IV}
 EDIT_CONCERNS = {"ssn": "ssn", "date_of_birth": "date_of_birth", "name": "name",
                  "address": "address", "email": "email"}
 MATCH_CONCERNS = {"legal_name": "name", "date_of_birth": "date_of_birth", "phone_number":
                   "phone_number", "address": "address", "email_address": "email",
                   "email_name": "email"}
-RULE_KINDS = {"edit_rule", "match_rule", "combined_rule", "identity_match_unavailable"}
+RULE_KINDS = {"edit_rule", "match_rule", "combined_rule", "signal_rule",
+              "identity_match_unavailable"}
 
 # code -> (field, class), from `layer-risk rules codes` (a code owns its field and class).
 CODES = {}
@@ -108,7 +111,65 @@ def fired_edit_rules(rules, hist):
     return out
 
 
-def predict(rules, findings, edit_rules, match_rules, has_items):
+SIGNAL_CONCERNS = {"protect_trust_index": "protect", "idv_synthetic_identity": "idv_session_status",
+                   "idv_stolen_identity": "idv_session_status"}
+
+
+def signal_values(doc):
+    """What signal rules read of an envelope's signals (README "Plaid's other verdicts")."""
+    sig = doc.get("signals") or {} if isinstance(doc, dict) else {}
+    out = {}
+    p = sig.get("protect") or {}
+    if isinstance(p.get("score"), int):
+        out["protect_trust_index"] = min(p["score"], 100)
+    abuse = ((sig.get("identity_verification") or {}).get("risk_check") or {}).get(
+        "identity_abuse_signals") or {}
+    for key, name in [("synthetic_identity", "idv_synthetic_identity"),
+                      ("stolen_identity", "idv_stolen_identity")]:
+        s = (abuse.get(key) or {}).get("score")
+        if isinstance(s, int):
+            out[name] = min(s, 100)
+    return out
+
+
+IM_FIELDS = [("legal_name", "name"), ("phone_number", "phone_number"),
+             ("email_address", "email"), ("address", "address")]
+
+
+def settled_fields(rules, doc):
+    """Which fields' doubts Plaid's verdicts settle: a passed Identity Match field (its best
+    score at or above the file's threshold, default 70), and the fields a successful
+    Identity Verification verified as equal to the Layer identity (the cases here give equal
+    values or none; name and date of birth together settle the identity as a whole)."""
+    if not isinstance(doc, dict) or "signals" not in doc:
+        return {}
+    sig, session = doc["signals"] or {}, doc.get("session") or {}
+    out = {}
+    th = rules.get("identity_match_thresholds", {})
+    for acct in ((sig.get("identity_match") or {}).get("accounts") or []):
+        for key, field in IM_FIELDS:
+            s = (acct.get(key) or {}).get("score")
+            if isinstance(s, int) and s >= th.get(key, 70):
+                out[field] = "identity_match"
+    idv = sig.get("identity_verification") or {}
+    user, ident = idv.get("user") or {}, session.get("identity") or {}
+    if str(idv.get("status", "")).strip().lower() == "success" and user:
+        name = user.get("name") or {}
+        lname = ident.get("name") or {}
+        verified = set()
+        if name and (name.get("given_name"), name.get("family_name")) == (
+                lname.get("first_name"), lname.get("last_name")):
+            verified.add("name")
+        if user.get("date_of_birth") and user.get("date_of_birth") == ident.get("date_of_birth"):
+            verified.add("date_of_birth")
+        if {"name", "date_of_birth"} <= verified:
+            verified.add("identity")
+        for f in verified:
+            out[f] = "identity_verification"
+    return out
+
+
+def predict(rules, findings, edit_rules, match_rules, has_items, signals=None, settled=None):
     """The nine steps of rules/README.md "Outcome". Returns the decision, the raw and the
     discounted score, the steps [(step, outcome, ids that may stand behind it)] and the
     ids of the combined rules that fired."""
@@ -127,6 +188,16 @@ def predict(rules, findings, edit_rules, match_rules, has_items):
     for r in match_rules:
         reasons.append(dict(id=r["id"], points=r["points"], force=r.get("force"),
                             concerns=MATCH_CONCERNS[r["field"]], doubt=False, floor=None))
+    # Signal rules: below (Trust Index) or at least (IDV risk scores) their bound.
+    signal_ids = []
+    for r in rules.get("signal_rules", []):
+        v = (signals or {}).get(r["signal"])
+        if v is None:
+            continue
+        if ("below" in r and v < r["below"]) or ("at_least" in r and v >= r["at_least"]):
+            signal_ids.append(r["id"])
+            reasons.append(dict(id=r["id"], points=r["points"], force=r.get("force"),
+                                concerns=SIGNAL_CONCERNS[r["signal"]], doubt=False, floor=None))
     # Combined rules: every part among the findings, edit rules and match rules; the reason
     # concerns the first part Identity Match cannot settle, else the first part.
     present = {r["id"]: r for r in reasons}
@@ -138,6 +209,15 @@ def predict(rules, findings, edit_rules, match_rules, has_items):
             combined.append(dict(id=cr["id"], points=cr["points"], force=cr.get("force"),
                                  concerns=concerns, doubt=False, floor=None))
     reasons += combined
+    # Doubts a verdict settled cost nothing and force nothing (a risk finding keeps its
+    # force); guardrails hold.
+    for r in reasons:
+        if r["concerns"] in (settled or {}):
+            r["points"] = 0
+            if CODES.get(r["id"], (None, None))[1] != "risk":
+                r["force"] = None
+            r["doubt"] = False
+            r["floor"] = None
     guards = rules.get("guardrails", {})
     raw = sum(r["points"] for r in reasons)
     idv_passed = any(c == "idv_passed" for c, _ in findings)
@@ -167,7 +247,7 @@ def predict(rules, findings, edit_rules, match_rules, has_items):
     lift("force", *strongest((r["force"], r["id"]) for r in reasons))            # 3.
     doubts = {r["id"] for r in reasons if r["doubt"]}
     lift("invalid_identity_data", IM if doubts else None, doubts)                # 4.
-    lift("idv_status", *strongest((r["floor"], r["id"]) for r in reasons))       # 5.
+    lift("finding_floor", *strongest((r["floor"], r["id"]) for r in reasons))       # 5.
     lift("guardrail", *strongest((guards.get(r["id"]), r["id"]) for r in reasons))  # 6.
     if out == IM:                                                                # 7. and 8.
         drivers = {r["id"] for r in reasons
@@ -180,7 +260,7 @@ def predict(rules, findings, edit_rules, match_rules, has_items):
     if out == IV and idv_passed:                                                 # 9.
         lift("idv_already_passed", MR, {"idv_passed"})
     return dict(decision=out, raw=raw, score=score, steps=steps,
-                combined=[r["id"] for r in combined])
+                combined=[r["id"] for r in combined], signals=signal_ids)
 
 
 # --- building inputs -------------------------------------------------------------------
@@ -241,6 +321,48 @@ def with_idv(status, doc=None):
     return doc
 
 
+def with_signals(doc, **signals):
+    """An envelope: `doc` as the session, Plaid's other verdicts beside it."""
+    return {"session": doc, "signals": signals}
+
+
+def protect(score):
+    """A /protect/compute body (plaid-layer.md 9.1)."""
+    return {"request_id": "Rb7kQ2xLm9", "score": score, "model": "ti-link-session-2.0",
+            "attributes": {"session.challenged_with_mfa": False}, "timestamp": "2026-08-03T17:22:09Z"}
+
+
+def identity_match(legal_name=None, phone_number=None, email_address=None, address=None):
+    """An /identity/match body with one account's scores (9.2); None is Plaid's null."""
+    return {"accounts": [{"account_id": "BxLp4kQz9w", "mask": "0042", "subtype": "checking",
+                          "legal_name": {"score": legal_name, "is_first_name_or_last_name_match": True,
+                                         "is_nickname_match": False, "is_business_name_detected": False},
+                          "phone_number": {"score": phone_number},
+                          "email_address": {"score": email_address},
+                          "address": {"score": address, "is_postal_code_match": True}}],
+            "item": {"item_id": "Ed6bjNrD"}, "request_id": "m8MDnv9o"}
+
+
+def idv_body(status, synthetic_identity=4, stolen_identity=11):
+    """An /identity_verification/get body (9.3) whose user is the base identity."""
+    return {"id": "idv_7Qm2Zr8K", "status": status,
+            "steps": {"accept_tos": "success", "verify_sms": "success", "kyc_check": status,
+                      "risk_check": "success"},
+            "kyc_check": {"status": status, "name": {"summary": "match"}},
+            "risk_check": {"status": "success", "identity_abuse_signals": {
+                "synthetic_identity": {"score": synthetic_identity},
+                "stolen_identity": {"score": stolen_identity}}, "trust_index_score": None},
+            "user": {"name": {"given_name": IDENT["name"]["first_name"],
+                              "family_name": IDENT["name"]["last_name"]},
+                     "date_of_birth": IDENT["date_of_birth"], "address": None,
+                     "phone_number": None, "email_address": None, "id_number": None},
+            "redacted_at": None}
+
+
+def edit_rules_on(rules, doc):
+    return fired_edit_rules(rules, doc["identity_edit_history"])
+
+
 # --- checks a case makes on the oracle's own reading ----------------------------------
 
 def shows(step):
@@ -257,6 +379,10 @@ def fires(rule_id):
 
 def not_fires(rule_id):
     return lambda p: rule_id not in p["combined"]
+
+
+def not_decides(*outcomes):
+    return lambda p: p["decision"] not in outcomes
 
 
 def all_of(*checks):
@@ -385,6 +511,51 @@ def cases_for(name, rules):
     doc = with_idv("success", with_identity(phone_number=None))
     cs.add("passed idv", "passed IDV, no phone", doc, ["idv_passed", "phone_missing"])
 
+    # Plaid's other verdicts (issue 19): every signal rule just past its bound; a passed
+    # Identity Match settling name edits (and not an SSN edit); a successful Identity
+    # Verification of this very identity settling a date-of-birth edit.
+    for r in rules.get("signal_rules", []):
+        v = r["below"] - 1 if "below" in r else r["at_least"]
+        bound = f"below {r['below']}" if "below" in r else f"at least {r['at_least']}"
+        if r["signal"] == "protect_trust_index":
+            sig = {"protect": protect(v)}
+        else:
+            key = r["signal"].removeprefix("idv_")
+            sig = {"identity_verification": idv_body("success", **{key: v})}
+        others = [o["id"] for o in rules["signal_rules"]
+                  if o is not r and o["signal"] == r["signal"]
+                  and (("below" in o and v < o["below"]) or ("at_least" in o and v >= o["at_least"]))]
+        cs.add("signal", f"signal rule {r['id']}: {r['signal']} {v} ({bound})",
+               with_signals(base(), **sig), [r["id"]] + others)
+    cs.add("signal", "Trust Index 95: no signal rule", with_signals(base(), protect=protect(95)),
+           check=decides(TRUST))
+    th = rules.get("identity_match_thresholds", {}).get("legal_name", 70)
+    doc = set_counts(base(), "name", from_window("current", 3))
+    cs.add("signal", f"Identity Match passed (name {th}): name edits settled",
+           with_signals(doc, identity_match=identity_match(legal_name=th)),
+           [r["id"] for r in edit_rules_on(rules, doc)], check=decides(TRUST))
+    if th > 70:
+        cs.add("signal", f"Identity Match name 70, below this file's {th}: name edits stand",
+               with_signals(copy.deepcopy(doc), identity_match=identity_match(legal_name=70)),
+               [r["id"] for r in edit_rules_on(rules, doc)], check=decides(IM, IV))
+    doc = set_counts(base(), "ssn", from_window("current", 1))
+    cs.add("signal", "Identity Match passed on every field, SSN edited in this session",
+           with_signals(doc, identity_match=identity_match(100, 100, 100, 100)),
+           ["ssn-edited-this-session"], check=decides(IV))
+    doc = set_counts(base(), "date_of_birth", from_window("current", 1))
+    cs.add("signal", "IDV success of this identity: a date-of-birth edit settled",
+           with_signals(doc, identity_verification=idv_body("success")), ["idv_passed"],
+           check=decides(TRUST))
+    cs.add("signal", "IDV failed (the body's status): guardrail",
+           with_signals(base(), identity_verification=idv_body("failed")), ["idv_failed"],
+           check=decides(IV))
+    for field in ["name", "address", "phone", "email"]:
+        key = {"name": "legal_name", "phone": "phone_number", "email": "email_address"}.get(field, field)
+        cs.add("signal", f"Identity Match {field} score 40",
+               with_signals(base(), identity_match=identity_match(**{key: 40})),
+               [f"identity_match_{field}_failed"],
+               check=decides(IV) if field in ("name", "address") else not_decides(IM))
+
     # CIP elements: name, date of birth, residential street address, identification number.
     cs.add("cip", "CIP: first name blank", with_name("", "Knope"), ["name_incomplete"])
     cs.add("cip", "CIP: last name missing", with_name("Leslie", None), ["name_incomplete"])
@@ -504,7 +675,8 @@ def oracle(rules, doc, rec):
                if any(x["rule_id"] == r["id"] for x in rec["reasons"])]
     hist = session.get("identity_edit_history")
     edits = fired_edit_rules(rules, hist) if isinstance(hist, dict) else []
-    p = predict(rules, findings, edits, matches, bool(session.get("items")))
+    p = predict(rules, findings, edits, matches, bool(session.get("items")),
+                signal_values(doc), settled_fields(rules, doc))
     p["edits"] = [r["id"] for r in edits]
     return p
 
@@ -518,6 +690,9 @@ def disagreements(p, rec):
     engine_edits = {r["rule_id"] for r in rec["reasons"] if r["code"] == "edit_rule"}
     if set(p["edits"]) != engine_edits:
         out.append(f"edit rules {sorted(p['edits'])} vs {sorted(engine_edits)}")
+    engine_signals = {r["rule_id"] for r in rec["reasons"] if r["code"] == "signal_rule"}
+    if set(p["signals"]) != engine_signals:
+        out.append(f"signal rules {sorted(p['signals'])} vs {sorted(engine_signals)}")
     engine_combined = {r["rule_id"] for r in rec["reasons"] if r["code"] == "combined_rule"}
     if set(p["combined"]) != engine_combined:
         out.append(f"combined rules {sorted(p['combined'])} vs {sorted(engine_combined)}")

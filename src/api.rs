@@ -10,24 +10,35 @@ use sha2::{Digest, Sha256};
 
 use crate::decision::{decide, Arm, Decision, DecisionId};
 use crate::error::{ParseError, ParseErrorKind, RulesError};
-use crate::fields::AgeBounds;
+use crate::fields::Policy;
 use crate::finding::Finding;
+use crate::matching::verdicts::{self, Settled, SignalValues};
 use crate::matching::{compare, validate_with_applicant, MatchReport};
 use crate::record::{line_body, too_long, write_decision, write_error, Tail};
 use crate::rules::RuleSet;
-use crate::score::score;
-use crate::session::{parse_applicant_bytes, parse_input_bytes, Identity, Input};
+use crate::score::{score, Evidence};
+use crate::session::{parse_applicant_bytes, parse_input_bytes, parse_part, Identity, Input};
 use crate::validate::echoed_request_id;
 
 /// What validation and matching see, before any rule set prices it: it depends on the
-/// rule set only through its age bounds.
-fn observe(
-    input: &Input<'_>,
-    as_of: NaiveDate,
-    ages: AgeBounds,
-) -> (Vec<Finding>, Option<MatchReport>) {
+/// rule set only through its policy (age bounds, Identity Match thresholds).
+struct Observed {
+    findings: Vec<Finding>,
+    report: Option<MatchReport>,
+    settled: Settled,
+    values: SignalValues,
+}
+
+fn observe(input: &Input<'_>, as_of: NaiveDate, policy: Policy) -> Observed {
     let applicant = input.applicant.as_ref().map(|a| a.fields());
-    let findings = validate_with_applicant(&input.session, applicant.as_ref(), as_of, ages);
+    let mut findings =
+        validate_with_applicant(&input.session, applicant.as_ref(), as_of, policy.ages);
+    let (settled, values) = verdicts::observe(
+        &input.session,
+        &input.signals,
+        policy.thresholds,
+        &mut findings,
+    );
     let report = applicant.map(|a| {
         let layer = input
             .session
@@ -37,23 +48,40 @@ fn observe(
             .unwrap_or_default();
         compare(&layer, &a)
     });
-    (findings, report)
+    Observed {
+        findings,
+        report,
+        settled,
+        values,
+    }
 }
 
 /// Score observations with `rules` and resolve the outcome.
 fn price<'r>(
     input: &Input<'_>,
-    findings: Vec<Finding>,
-    report: Option<MatchReport>,
+    seen: Observed,
     rules: &'r RuleSet,
     as_of: NaiveDate,
 ) -> Decision<'r> {
     let session = &input.session;
-    let history = session.identity_edit_history.as_ref();
-    let (reasons, total) = score(findings, history, report.as_ref(), rules);
+    let evidence = Evidence {
+        history: session.identity_edit_history.as_ref(),
+        report: seen.report.as_ref(),
+        settled: seen.settled,
+        values: seen.values,
+    };
+    let (reasons, total) = score(seen.findings, &evidence, rules);
     let has_items = session.items.is_some_and(|n| n.0 > 0);
     let request_id = echoed_request_id(session.request_id.as_deref());
-    decide(request_id, reasons, total, has_items, report, rules, as_of)
+    decide(
+        request_id,
+        reasons,
+        total,
+        has_items,
+        seen.report,
+        rules,
+        as_of,
+    )
 }
 
 /// Decide on one parsed line (a response, with the backend's view of the user if any):
@@ -63,12 +91,11 @@ pub(crate) fn decide_input<'r>(
     rules: &'r RuleSet,
     as_of: NaiveDate,
 ) -> Decision<'r> {
-    let (findings, report) = observe(input, as_of, rules.ages());
-    price(input, findings, report, rules, as_of)
+    price(input, observe(input, as_of, rules.policy()), rules, as_of)
 }
 
-/// The same line decided under two rule sets (the what-if of `diff`): validated and
-/// matched once when both sets have the same age bounds, as they usually do. Equal to two
+/// The same line decided under two rule sets (the what-if of `diff`, a shadow): validated
+/// and matched once when both sets have the same policy, as they usually do. Equal to two
 /// [`decide_input`] calls.
 pub(crate) fn decide_input_twice<'r>(
     input: &Input<'_>,
@@ -76,16 +103,23 @@ pub(crate) fn decide_input_twice<'r>(
     b: &'r RuleSet,
     as_of: NaiveDate,
 ) -> (Decision<'r>, Decision<'r>) {
-    if a.ages() != b.ages() {
+    if a.policy() != b.policy() {
         return (decide_input(input, a, as_of), decide_input(input, b, as_of));
     }
-    let (findings, report) = observe(input, as_of, a.ages());
-    let da = price(input, findings.clone(), report.clone(), a, as_of);
-    (da, price(input, findings, report, b, as_of))
+    let seen = observe(input, as_of, a.policy());
+    let again = Observed {
+        findings: seen.findings.clone(),
+        report: seen.report.clone(),
+        ..seen
+    };
+    let da = price(input, seen, a, as_of);
+    (da, price(input, again, b, as_of))
 }
 
 /// What a backend holds beside the Layer response, for one assessment: the default, and
-/// [`Context::NONE`], is nothing but the response. Each part is JSON bytes as received.
+/// [`Context::NONE`], is nothing but the response. Each part is JSON bytes as received; giving
+/// one is the same as giving it in an envelope line (`{"session", "applicant", "signals":
+/// {"protect", "identity_match", "identity_verification"}, "rollout_key"}`).
 ///
 /// # Example
 /// ```
@@ -104,6 +138,12 @@ pub struct Context<'a> {
     /// owner data): JSON shaped like the response's `identity`, plus optional
     /// `name.middle_name` and `name.full_name`.
     pub applicant: Option<&'a [u8]>,
+    /// The `/protect/compute` response body (the Trust Index), as Plaid returned it.
+    pub protect: Option<&'a [u8]>,
+    /// The `/identity/match` response body for the linked Item.
+    pub identity_match: Option<&'a [u8]>,
+    /// The `/identity_verification/get` response body of the user's Identity Verification.
+    pub identity_verification: Option<&'a [u8]>,
     /// The user's key for a staged rollout ([`Scorer::with_rollout`]): a stable id of the
     /// user in the backend (never an identity value: it is hashed, not logged, but an id is
     /// all it needs).
@@ -114,6 +154,9 @@ impl<'a> Context<'a> {
     /// Nothing beside the response.
     pub const NONE: Context<'static> = Context {
         applicant: None,
+        protect: None,
+        identity_match: None,
+        identity_verification: None,
         rollout_key: None,
     };
 
@@ -125,6 +168,24 @@ impl<'a> Context<'a> {
     /// With the backend's own view of the user (see [`Context::applicant`]).
     pub fn applicant(mut self, json: &'a [u8]) -> Self {
         self.applicant = Some(json);
+        self
+    }
+
+    /// With the `/protect/compute` response body.
+    pub fn protect(mut self, json: &'a [u8]) -> Self {
+        self.protect = Some(json);
+        self
+    }
+
+    /// With the `/identity/match` response body.
+    pub fn identity_match(mut self, json: &'a [u8]) -> Self {
+        self.identity_match = Some(json);
+        self
+    }
+
+    /// With the `/identity_verification/get` response body.
+    pub fn identity_verification(mut self, json: &'a [u8]) -> Self {
+        self.identity_verification = Some(json);
         self
     }
 
@@ -243,6 +304,9 @@ impl<'a> IdParts<'a> {
         [
             (b'b', Some(self.body)),
             (b'a', c.applicant),
+            (b'p', c.protect),
+            (b'm', c.identity_match),
+            (b'v', c.identity_verification),
             (b'k', c.rollout_key.map(str::as_bytes)),
         ]
         .into_iter()
@@ -412,6 +476,25 @@ impl Scorer {
         }
         if context.rollout_key.is_some() && input.rollout_key.is_some() {
             return Err(ambiguous());
+        }
+        let signals = &mut input.signals;
+        if let Some(p) = context.protect {
+            if signals.protect.is_some() {
+                return Err(ambiguous());
+            }
+            signals.protect = Some(parse_part(p, "signals.protect")?);
+        }
+        if let Some(m) = context.identity_match {
+            if signals.identity_match.is_some() {
+                return Err(ambiguous());
+            }
+            signals.identity_match = Some(parse_part(m, "signals.identity_match")?);
+        }
+        if let Some(v) = context.identity_verification {
+            if signals.identity_verification.is_some() {
+                return Err(ambiguous());
+            }
+            signals.identity_verification = Some(parse_part(v, "signals.identity_verification")?);
         }
         let parts = IdParts {
             body,

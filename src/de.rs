@@ -76,6 +76,14 @@ pub(crate) fn opt_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 /// A list of structs, each a JSON object.
+/// A list of objects, `null` or missing as empty.
+pub(crate) fn opt_vec_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    Option::<Vec<Obj<T>>>::deserialize(d)
+        .map(|v| v.unwrap_or_default().into_iter().map(|Obj(t)| t).collect())
+}
+
 pub(crate) fn vec_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Vec<T>, D::Error> {

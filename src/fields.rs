@@ -101,6 +101,61 @@ impl Default for AgeBounds {
     }
 }
 
+/// The Identity Match score at which a field passes (Plaid's recommended threshold is 70 for
+/// every field): a rules file's `identity_match_thresholds`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchThresholds {
+    /// Legal name (default 70).
+    #[serde(default = "seventy")]
+    pub legal_name: u32,
+    /// Phone number (default 70).
+    #[serde(default = "seventy")]
+    pub phone_number: u32,
+    /// Email address (default 70).
+    #[serde(default = "seventy")]
+    pub email_address: u32,
+    /// Address (default 70).
+    #[serde(default = "seventy")]
+    pub address: u32,
+}
+
+fn seventy() -> u32 {
+    70
+}
+
+impl Default for MatchThresholds {
+    fn default() -> Self {
+        MatchThresholds {
+            legal_name: 70,
+            phone_number: 70,
+            email_address: 70,
+            address: 70,
+        }
+    }
+}
+
+impl MatchThresholds {
+    /// In the order of [`crate::signals::IdentityMatchResult::best`]: name, phone, email,
+    /// address.
+    pub(crate) fn all(self) -> [u32; 4] {
+        [
+            self.legal_name,
+            self.phone_number,
+            self.email_address,
+            self.address,
+        ]
+    }
+}
+
+/// What validation and matching read of a rule set: the age bounds and the Identity Match
+/// thresholds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Policy {
+    pub(crate) ages: AgeBounds,
+    pub(crate) thresholds: MatchThresholds,
+}
+
 /// The year, month and day of text shaped exactly `YYYY-MM-DD` (ten characters, ASCII
 /// digits and two dashes), not yet checked against the calendar.
 pub(crate) fn ymd_shape(raw: &str) -> Option<(i32, u32, u32)> {

@@ -64,9 +64,10 @@ impl Code {
 
     /// The lowest outcome a decision with this finding can have, whatever a rules file says:
     /// an Identity Verification that did not finish is never trusted (at least
-    /// `identity_verification`, to finish it), and one awaiting Plaid's review or in a state
-    /// this release does not know is `manual_review`. `None` for every other code, whose
-    /// outcome the rules file prices.
+    /// `identity_verification`, to finish it); one awaiting Plaid's review, in a state this
+    /// release does not know, or that verified another identity is `manual_review`; an
+    /// Identity Match that failed is `identity_verification` (it was tried). `None` for every
+    /// other code, whose outcome the rules file prices.
     ///
     /// # Example
     /// ```
@@ -77,8 +78,12 @@ impl Code {
     pub fn floor(self) -> Option<crate::outcome::Outcome> {
         use crate::outcome::Outcome;
         match self {
-            Code::IdvNotCompleted => Some(Outcome::IdentityVerification),
-            Code::IdvPendingReview | Code::IdvStatusUnknown => Some(Outcome::ManualReview),
+            Code::IdvNotCompleted
+            | Code::IdentityMatchNameFailed
+            | Code::IdentityMatchAddressFailed => Some(Outcome::IdentityVerification),
+            Code::IdvPendingReview | Code::IdvStatusUnknown | Code::IdvIdentityMismatch => {
+                Some(Outcome::ManualReview)
+            }
             _ => None,
         }
     }
@@ -114,7 +119,13 @@ impl Code {
             | Code::SsnSequential
             | Code::TinMissing
             | Code::IdvPendingReview
-            | Code::IdvStatusUnknown => "0.3",
+            | Code::IdvStatusUnknown
+            | Code::IdvIdentityMismatch
+            | Code::ProtectScoreMissing
+            | Code::IdentityMatchNameFailed
+            | Code::IdentityMatchAddressFailed
+            | Code::IdentityMatchPhoneFailed
+            | Code::IdentityMatchEmailFailed => "0.3",
             _ => "0.1",
         }
     }
@@ -227,6 +238,18 @@ codes! {
     IdvPendingReview = "idv_pending_review", Idv, Risk, "idv_session_status is pending_review (a screening hit awaits Plaid's review): at least manual_review, whatever the file";
     /// An IDV status this release does not know.
     IdvStatusUnknown = "idv_status_unknown", Idv, Invalid, "idv_session_status is a value this release does not know: at least manual_review, whatever the file";
+    /// The IDV verified someone else.
+    IdvIdentityMismatch = "idv_identity_mismatch", Idv, Inconsistent, "with an /identity_verification/get response whose status is success: the identity it verified differs from the Layer identity (observed: the first field that differs: name, date_of_birth, address, ssn, phone_number or email): at least manual_review, whatever the file; it also takes the place of idv_passed";
+    /// A Protect response without a Trust Index.
+    ProtectScoreMissing = "protect_score_missing", Protect, Missing, "with a /protect/compute response: its Trust Index score is null or missing";
+    /// Identity Match failed on the name.
+    IdentityMatchNameFailed = "identity_match_name_failed", Name, Inconsistent, "with an /identity/match response: the best legal_name score is below the file's identity_match_thresholds (observed: the score, threshold: the file's): Identity Match already failed, so at least identity_verification";
+    /// Identity Match failed on the address.
+    IdentityMatchAddressFailed = "identity_match_address_failed", Address, Inconsistent, "with an /identity/match response: the best address score is below the file's threshold (observed: the score): at least identity_verification";
+    /// Identity Match failed on the phone.
+    IdentityMatchPhoneFailed = "identity_match_phone_failed", IdentityMatch, Risk, "with an /identity/match response: the best phone_number score is below the file's threshold (observed: the score). No floor (banks keep old numbers): the file's points, and a step-up it leads to is identity_verification, since Identity Match already ran";
+    /// Identity Match failed on the email.
+    IdentityMatchEmailFailed = "identity_match_email_failed", IdentityMatch, Risk, "with an /identity/match response: the best email_address score is below the file's threshold (observed: the score). No floor (banks keep old addresses): the file's points, and a step-up it leads to is identity_verification, since Identity Match already ran";
     /// No linked Items.
     NoLinkedAccounts = "no_linked_accounts", Items, Info, "items is empty or missing: no linked bank account (Extended Autofill), so Identity Match has nothing to check against";
 }
@@ -239,6 +262,10 @@ pub const MATCH_RULE: &str = "match_rule";
 
 /// Reason code of a combined rule that fired (every reason it names is in the decision).
 pub const COMBINED_RULE: &str = "combined_rule";
+
+/// Reason code of a signal rule that fired (a Plaid verdict beside the session: the Trust
+/// Index, an Identity Verification's risk scores).
+pub const SIGNAL_RULE: &str = "signal_rule";
 
 /// Reason code added when an `identity_match` outcome is raised to `identity_verification`
 /// because the response has no linked Item for Identity Match to compare with.
@@ -266,16 +293,20 @@ pub enum ReasonCode {
     /// A combined rule fired (`combined_rule`); the reason's `rule_id` names it and its
     /// `all_of` lists the reasons it combined.
     CombinedRule,
+    /// A signal rule fired (`signal_rule`); the reason's `rule_id` names it and its
+    /// `signal` the verdict it read.
+    SignalRule,
     /// `identity_match` was raised to `identity_verification`: no linked Item to match with.
     IdentityMatchUnavailable,
 }
 
 impl ReasonCode {
     /// Every rule-kind code (the codes that are not findings).
-    pub const RULE_CODES: [ReasonCode; 4] = [
+    pub const RULE_CODES: [ReasonCode; 5] = [
         ReasonCode::EditRule,
         ReasonCode::MatchRule,
         ReasonCode::CombinedRule,
+        ReasonCode::SignalRule,
         ReasonCode::IdentityMatchUnavailable,
     ];
 
@@ -286,6 +317,7 @@ impl ReasonCode {
             ReasonCode::EditRule => EDIT_RULE,
             ReasonCode::MatchRule => MATCH_RULE,
             ReasonCode::CombinedRule => COMBINED_RULE,
+            ReasonCode::SignalRule => SIGNAL_RULE,
             ReasonCode::IdentityMatchUnavailable => IDENTITY_MATCH_UNAVAILABLE,
         }
     }
@@ -296,6 +328,7 @@ impl ReasonCode {
             EDIT_RULE => Some(ReasonCode::EditRule),
             MATCH_RULE => Some(ReasonCode::MatchRule),
             COMBINED_RULE => Some(ReasonCode::CombinedRule),
+            SIGNAL_RULE => Some(ReasonCode::SignalRule),
             IDENTITY_MATCH_UNAVAILABLE => Some(ReasonCode::IdentityMatchUnavailable),
             other => Code::from_name(other).map(ReasonCode::Finding),
         }
@@ -354,8 +387,13 @@ pub enum Field {
     Ssn,
     /// `identity_edit_history`.
     EditHistory,
-    /// `idv_session_status`.
+    /// `idv_session_status`, or an `/identity_verification/get` response.
     Idv,
+    /// A `/protect/compute` response (the Trust Index).
+    Protect,
+    /// An `/identity/match` response as a whole: what it says once Identity Match has run
+    /// cannot be settled by running it again.
+    IdentityMatch,
     /// `items`.
     Items,
 }
@@ -374,6 +412,8 @@ impl Field {
             Field::Ssn => "ssn",
             Field::EditHistory => "identity_edit_history",
             Field::Idv => "idv_session_status",
+            Field::Protect => "protect",
+            Field::IdentityMatch => "identity_match",
             Field::Items => "items",
         }
     }
@@ -403,7 +443,12 @@ impl Field {
     pub fn identity_match_settles(self) -> Option<bool> {
         match self {
             Field::Name | Field::Address | Field::PhoneNumber | Field::Email => Some(true),
-            Field::DateOfBirth | Field::Ssn | Field::Identity | Field::Idv => Some(false),
+            Field::DateOfBirth
+            | Field::Ssn
+            | Field::Identity
+            | Field::Idv
+            | Field::Protect
+            | Field::IdentityMatch => Some(false),
             _ => None,
         }
     }

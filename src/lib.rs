@@ -112,6 +112,7 @@ mod pos;
 mod rng;
 // Layer 2: the serde model.
 mod session;
+mod signals;
 // Layer 3: validation.
 mod validate;
 // Layer 4: identity consistency.
@@ -141,10 +142,10 @@ pub mod gen;
 pub use api::{Context, LineResult, LiveScorer, Scorer};
 pub use decision::{Arm, Decision, DecisionId, Shadow};
 pub use error::{ParseError, ParseErrorKind, RulesError, RulesErrorKind};
-pub use fields::{parse_date, AgeBounds, EditField, Window};
+pub use fields::{parse_date, AgeBounds, EditField, MatchThresholds, Window};
 pub use finding::{
     Class, Code, Field, Finding, Observed, ReasonCode, COMBINED_RULE, EDIT_RULE,
-    IDENTITY_MATCH_UNAVAILABLE, MATCH_RULE,
+    IDENTITY_MATCH_UNAVAILABLE, MATCH_RULE, SIGNAL_RULE,
 };
 pub use matching::{
     band, compare, AddressMatch, Band, DobMatch, MatchField, MatchReport, NameMatch, ScoreOnly,
@@ -152,8 +153,8 @@ pub use matching::{
 pub use record::DECISION_FIELDS;
 pub use resolve::{Bounds, FixedSemantics, Step, StepKind};
 pub use rules::{
-    CombinedRule, EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers,
-    DEFAULT_RULES_JSON, MAX_POINTS,
+    CombinedRule, EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Signal,
+    SignalRule, Tiers, DEFAULT_RULES_JSON, MAX_POINTS,
 };
 pub use score::Reason;
 pub use session::{

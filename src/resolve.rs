@@ -22,8 +22,8 @@
 //! 4. an invalid or inconsistent finding on an identity field raises `trust` to
 //!    `identity_match`;
 //! 5. a finding with a floor of its own ([`Code::floor`]: an Identity Verification that did
-//!    not finish, is pending review or has a status this release does not know) raises it
-//!    to that floor;
+//!    not finish, is pending review, has a status this release does not know or verified
+//!    someone else; an Identity Match that failed) raises it to that floor;
 //! 6. a guardrail holds it at or above its tier;
 //! 7. `identity_match` becomes `identity_verification` when a reason that drives the step-up
 //!    concerns the date of birth, the SSN, the identity as a whole or an Identity
@@ -78,8 +78,9 @@ pub enum StepKind {
     Force,
     /// Invalid or inconsistent identity data is never trusted: raised to `identity_match`.
     InvalidIdentityData,
-    /// An Identity Verification state with a floor of its own raised the outcome.
-    IdvStatus,
+    /// A finding with a floor of its own raised the outcome (an unfinished, pending or
+    /// unknown Identity Verification, a failed Identity Match, ...: [`Code::floor`]).
+    FindingFloor,
     /// A guardrail of the rules file held the outcome at its tier.
     Guardrail,
     /// The step-up concerns the date of birth, the SSN, the identity as a whole or an
@@ -101,7 +102,7 @@ impl StepKind {
         StepKind::SettleableByIdentityMatch,
         StepKind::Force,
         StepKind::InvalidIdentityData,
-        StepKind::IdvStatus,
+        StepKind::FindingFloor,
         StepKind::Guardrail,
         StepKind::IdentityMatchCannotSettle,
         StepKind::IdentityMatchUnavailable,
@@ -116,7 +117,7 @@ impl StepKind {
             StepKind::SettleableByIdentityMatch => "settleable_by_identity_match",
             StepKind::Force => "force",
             StepKind::InvalidIdentityData => "invalid_identity_data",
-            StepKind::IdvStatus => "idv_status",
+            StepKind::FindingFloor => "finding_floor",
             StepKind::Guardrail => "guardrail",
             StepKind::IdentityMatchCannotSettle => "identity_match_cannot_settle",
             StepKind::IdentityMatchUnavailable => "identity_match_unavailable",
@@ -125,9 +126,10 @@ impl StepKind {
     }
 }
 
-/// Is this reason an invalid or inconsistent finding on an identity field (step 4)?
+/// Is this reason an invalid or inconsistent finding on an identity field (step 4), that no
+/// verdict settled?
 fn doubts_identity(r: &Reason<'_>) -> bool {
-    r.class.is_some_and(|c| c.is_doubt()) && r.concerns.is_identity()
+    r.class.is_some_and(|c| c.is_doubt()) && r.concerns.is_identity() && r.settled_by.is_none()
 }
 
 /// Does the reason concern what only Identity Verification can settle (steps 2 and 7)?
@@ -149,7 +151,7 @@ fn guardrail(rules: &RuleSet, r: &Reason<'_>) -> Option<Outcome> {
 /// The floor a reason's finding code holds of its own (step 5).
 fn code_floor(r: &Reason<'_>) -> Option<Outcome> {
     match r.code {
-        ReasonCode::Finding(c) => c.floor(),
+        ReasonCode::Finding(c) if r.settled_by.is_none() => c.floor(),
         _ => None,
     }
 }
@@ -323,7 +325,7 @@ impl<'r> Resolution<'r> {
             );
         }
         if let Some((to, by)) = self.code_floor {
-            raise(StepKind::IdvStatus, by, to, &mut outcome);
+            raise(StepKind::FindingFloor, by, to, &mut outcome);
         }
         if let Some((to, by)) = self.guardrail {
             raise(StepKind::Guardrail, by, to, &mut outcome);
@@ -431,6 +433,8 @@ pub(crate) fn unavailable_reason<'r>() -> Reason<'r> {
         points: 0,
         force: Some(Outcome::IdentityVerification),
         all_of: None,
+        signal: None,
+        settled_by: None,
     }
 }
 

@@ -212,7 +212,7 @@ pub struct Covered {
     pub cases: usize,
 }
 
-/// What the cases exercised: every edit rule, match rule, combined rule and priced finding
+/// What the cases exercised: every edit rule, match rule, combined rule, signal rule and priced finding
 /// code of the file (a code with points above 0, a `force`, a guardrail or a floor of its
 /// own; other codes priced 0 change no decision), with the number of cases whose decision
 /// listed it.
@@ -224,6 +224,8 @@ pub struct Coverage {
     pub match_rules: Vec<Covered>,
     /// The combined rules, in file order.
     pub combined_rules: Vec<Covered>,
+    /// The signal rules (Plaid's other verdicts), in file order.
+    pub signal_rules: Vec<Covered>,
     /// The priced finding codes, in documentation order.
     pub priced_codes: Vec<Covered>,
 }
@@ -234,6 +236,7 @@ impl Coverage {
             .iter()
             .chain(&self.match_rules)
             .chain(&self.combined_rules)
+            .chain(&self.signal_rules)
             .chain(&self.priced_codes)
     }
 
@@ -324,6 +327,11 @@ pub fn run(cases: &[Case], rules: &RuleSet) -> TestReport {
         match_rules: rules.match_rules().iter().map(|r| covered(&r.id)).collect(),
         combined_rules: rules
             .combined_rules()
+            .iter()
+            .map(|r| covered(&r.id))
+            .collect(),
+        signal_rules: rules
+            .signal_rules()
             .iter()
             .map(|r| covered(&r.id))
             .collect(),

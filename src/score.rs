@@ -4,8 +4,11 @@ use serde::Serialize;
 
 use crate::fields::{EditField, Window};
 use crate::finding::{Class, Code, Field, Finding, Observed, ReasonCode};
+use crate::matching::verdicts::{Settled, SignalValues};
 use crate::matching::MatchReport;
-use crate::rules::{CombinedRule, EditRule, MatchRule, Outcome, Price, RuleSet};
+use crate::rules::{
+    CombinedRule, EditRule, MatchRule, Outcome, Price, RuleSet, Signal, SignalRule,
+};
 use crate::session::EditHistory;
 
 /// Why a decision came out as it did: one finding or one fired rule.
@@ -46,6 +49,13 @@ pub struct Reason<'r> {
     /// For combined rules: the reasons (finding codes, rule ids) that all fired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all_of: Option<&'r [String]>,
+    /// For signal rules: the Plaid verdict read (`protect_trust_index`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signal: Option<&'static str>,
+    /// Who settled this doubt (`identity_match`, `identity_verification`): it then costs
+    /// nothing and forces nothing but what a `risk` finding forces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settled_by: Option<&'static str>,
 }
 
 /// Price every finding, run every edit rule and, when there is an identity-consistency
@@ -60,10 +70,10 @@ pub struct Reason<'r> {
 /// the data becomes consistent.)
 pub(crate) fn score<'r>(
     findings: Vec<Finding>,
-    history: Option<&EditHistory>,
-    report: Option<&MatchReport>,
+    evidence: &Evidence<'_>,
     rules: &'r RuleSet,
 ) -> (Vec<Reason<'r>>, u32) {
+    let (history, report) = (evidence.history, evidence.report);
     let mut reasons = Vec::with_capacity(findings.len() + 4);
     for f in findings {
         let price = rules.price(f.code).unwrap_or_default();
@@ -88,6 +98,21 @@ pub(crate) fn score<'r>(
             }
         }
     }
+    for rule in rules.signal_rules() {
+        let value = match rule.signal {
+            Signal::ProtectTrustIndex => evidence.values.trust_index,
+            Signal::IdvSyntheticIdentity => evidence.values.synthetic_identity,
+            Signal::IdvStolenIdentity => evidence.values.stolen_identity,
+        };
+        let fires = value.is_some_and(|v| match (rule.below, rule.at_least) {
+            (Some(b), _) => v < b,
+            (None, Some(a)) => v >= a,
+            (None, None) => false,
+        });
+        if let (true, Some(v)) = (fires, value) {
+            reasons.push(signal_rule_reason(rule, v));
+        }
+    }
     let fired = reasons.len();
     for rule in rules.combined_rules() {
         let parts: Vec<&Reason<'r>> = rule
@@ -99,8 +124,37 @@ pub(crate) fn score<'r>(
             reasons.push(combined_rule_reason(rule, &parts));
         }
     }
+    settle(&mut reasons, evidence.settled);
     let total = reasons.iter().fold(0u32, |a, r| a.saturating_add(r.points));
     (reasons, total)
+}
+
+/// What scoring reads beside the findings: the edit history, the applicant comparison, and
+/// Plaid's other verdicts (what they settled, what the signal rules read).
+pub(crate) struct Evidence<'a> {
+    pub(crate) history: Option<&'a EditHistory>,
+    pub(crate) report: Option<&'a MatchReport>,
+    pub(crate) settled: Settled,
+    pub(crate) values: SignalValues,
+}
+
+/// A doubt that a passed Identity Match or a successful Identity Verification of this
+/// identity settled costs nothing and forces nothing: the reason stays, with `settled_by`.
+/// A `risk` finding keeps its force (a PO Box is no residential address however well the
+/// bank knows it); guardrails hold whatever settled.
+fn settle(reasons: &mut [Reason<'_>], settled: Settled) {
+    if settled.identity_match.is_empty() && settled.identity_verification.is_empty() {
+        return;
+    }
+    for r in reasons.iter_mut() {
+        if let Some(by) = settled.by(r.concerns) {
+            r.settled_by = Some(by);
+            r.points = 0;
+            if r.class != Some(Class::Risk) {
+                r.force = None;
+            }
+        }
+    }
 }
 
 /// The reason of a finding priced `price` (without its observation).
@@ -118,6 +172,8 @@ fn finding_reason<'r>(code: Code, subject: Option<EditField>, price: Price) -> R
         points: points(price.points),
         force: price.force,
         all_of: None,
+        signal: None,
+        settled_by: None,
     }
 }
 
@@ -136,6 +192,8 @@ fn edit_rule_reason(rule: &EditRule, count: u32) -> Reason<'_> {
         points: points(rule.points),
         force: rule.force,
         all_of: None,
+        signal: None,
+        settled_by: None,
     }
 }
 
@@ -154,6 +212,8 @@ fn match_rule_reason(rule: &MatchRule, s: u8) -> Reason<'_> {
         points: points(rule.points),
         force: rule.force,
         all_of: None,
+        signal: None,
+        settled_by: None,
     }
 }
 
@@ -180,6 +240,32 @@ fn combined_rule_reason<'r>(rule: &'r CombinedRule, parts: &[&Reason<'r>]) -> Re
         points: points(rule.points),
         force: rule.force,
         all_of: Some(&rule.all_of),
+        signal: None,
+        settled_by: None,
+    }
+}
+
+/// The reason of a signal rule that fired on `value`.
+fn signal_rule_reason(rule: &SignalRule, value: u32) -> Reason<'_> {
+    let concerns = match rule.signal {
+        Signal::ProtectTrustIndex => Field::Protect,
+        _ => Field::Idv,
+    };
+    Reason {
+        code: ReasonCode::SignalRule,
+        rule_id: &rule.id,
+        field: concerns.as_str(),
+        class: None,
+        concerns,
+        window: None,
+        minus: None,
+        observed: Some(u64::from(value).into()),
+        threshold: rule.below.or(rule.at_least).map(u64::from),
+        points: points(rule.points),
+        force: rule.force,
+        all_of: None,
+        signal: Some(rule.signal.as_str()),
+        settled_by: None,
     }
 }
 
@@ -265,6 +351,15 @@ mod tests {
     use super::*;
     use crate::session::{EditCounts, OfficialDocument};
 
+    fn evidence(h: &EditHistory) -> Evidence<'_> {
+        Evidence {
+            history: Some(h),
+            report: None,
+            settled: Settled::default(),
+            values: SignalValues::default(),
+        }
+    }
+
     /// The shipped rule sets.
     fn shipped() -> Vec<RuleSet> {
         [
@@ -316,8 +411,8 @@ mod tests {
             set_all(&mut h2, f, *c);
         }
         for rules in &shipped() {
-            let (_, a) = score(Vec::new(), Some(&h), None, rules);
-            let (_, b) = score(Vec::new(), Some(&h2), None, rules);
+            let (_, a) = score(Vec::new(), &evidence(&h), rules);
+            let (_, b) = score(Vec::new(), &evidence(&h2), rules);
             prop_assert!(b >= a, "{}: {a} -> {b}", rules.id().name);
         }
     }

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use crate::error::{ParseError, ParseErrorKind};
 use crate::fields::{EditField, Window};
 use crate::pos::{line_col, line_col_bytes, locate, Seg};
+use crate::signals::Signals;
 
 /// Declares the response's top-level fields once, for [`Session`] and for the one-pass line
 /// model (`RawLine`, which adds the envelope's keys), with their key list.
@@ -40,6 +41,9 @@ macro_rules! response_fields {
             /// A staged rollout's key (a stable id of the user, never an identity value).
             #[serde(borrow, default, deserialize_with = "present_str")]
             rollout_key: Option<Option<Cow<'a, str>>>,
+            /// Plaid's other verdicts beside the session.
+            #[serde(borrow, default, deserialize_with = "present_obj")]
+            signals: Option<Option<Signals<'a>>>,
         }
 
         /// The response's top-level keys.
@@ -53,6 +57,7 @@ macro_rules! response_fields {
                     session: self.session,
                     applicant: self.applicant,
                     rollout_key: self.rollout_key,
+                    signals: self.signals,
                 };
                 (Session { $( $field: self.$field, )* }, bare, envelope)
             }
@@ -585,6 +590,8 @@ pub(crate) struct Input<'a> {
     pub applicant: Option<Applicant<'a>>,
     /// A staged rollout's key, if the line is an envelope with one.
     pub rollout_key: Option<Cow<'a, str>>,
+    /// Plaid's other verdicts, if the line is an envelope with them.
+    pub signals: Signals<'a>,
 }
 
 impl fmt::Debug for Input<'_> {
@@ -593,6 +600,7 @@ impl fmt::Debug for Input<'_> {
             .field("session", &self.session)
             .field("applicant", &self.applicant)
             .field("rollout_key", &present(&self.rollout_key))
+            .field("signals", &self.signals)
             .finish()
     }
 }
@@ -602,6 +610,7 @@ struct EnvelopeParts<'a> {
     session: Option<Option<Session<'a>>>,
     applicant: Option<Option<Applicant<'a>>>,
     rollout_key: Option<Option<Cow<'a, str>>>,
+    signals: Option<Option<Signals<'a>>>,
 }
 
 fn present_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Cow<'de, str>>>, D::Error> {
@@ -617,17 +626,17 @@ fn present_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 impl<'a> RawLine<'a> {
     fn into_input(self) -> Result<Input<'a>, ParseError> {
         let (response, bare, env) = self.split();
-        let parts = env.applicant.is_some() || env.rollout_key.is_some();
+        let parts = env.applicant.is_some() || env.rollout_key.is_some() || env.signals.is_some();
         match env.session {
             None if !parts => Ok(Input {
                 session: response,
-                applicant: None,
-                rollout_key: None,
+                ..Input::default()
             }),
             Some(session) if !bare => Ok(Input {
                 session: session.unwrap_or_default(),
                 applicant: env.applicant.flatten(),
                 rollout_key: env.rollout_key.flatten(),
+                signals: env.signals.flatten().unwrap_or_default(),
             }),
             _ => Err(ParseError::new(
                 ParseErrorKind::AmbiguousEnvelope,
@@ -647,7 +656,7 @@ impl<'a> RawLine<'a> {
 pub(crate) fn parse_input(json: &str) -> Result<Input<'_>, ParseError> {
     parse_json::<RawLine<'_>>(json)?.into_input().map_err(|e| {
         // Point at the key that makes the line ambiguous.
-        let at = ["applicant", "rollout_key", "session"]
+        let at = ["applicant", "rollout_key", "signals", "session"]
             .iter()
             .find_map(|k| locate(json, &[Seg::Key(k)]));
         match at {
@@ -655,6 +664,15 @@ pub(crate) fn parse_input(json: &str) -> Result<Input<'_>, ParseError> {
             None => e,
         }
     })
+}
+
+/// One part of a context given apart from the body (an applicant, a Plaid response), its
+/// errors located under `path` (`applicant`, `signals.protect`, ...).
+pub(crate) fn parse_part<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    path: &str,
+) -> Result<T, ParseError> {
+    parse_json(utf8(bytes).map_err(|e| e.under(path))?).map_err(|e| e.under(path))
 }
 
 /// [`parse_input`] from bytes, checking UTF-8 first.
@@ -732,7 +750,19 @@ fn is_known_key(key: &str) -> bool {
             struct_fields::<Item>(),
             struct_fields::<Applicant<'_>>(),
             struct_fields::<ApplicantName<'_>>(),
-            &["session", "applicant", "rollout_key"],
+            struct_fields::<Signals<'_>>(),
+            struct_fields::<crate::signals::ProtectResult>(),
+            struct_fields::<crate::signals::IdentityMatchResult>(),
+            struct_fields::<crate::signals::IdentityMatchAccount>(),
+            struct_fields::<crate::signals::MatchScore>(),
+            struct_fields::<crate::signals::IdvResult<'_>>(),
+            struct_fields::<crate::signals::IdvUser<'_>>(),
+            struct_fields::<crate::signals::IdvName<'_>>(),
+            struct_fields::<crate::signals::IdvAddress<'_>>(),
+            struct_fields::<crate::signals::IdvIdNumber<'_>>(),
+            struct_fields::<crate::signals::RiskCheck>(),
+            struct_fields::<crate::signals::IdentityAbuseSignals>(),
+            &["session", "applicant", "rollout_key", "signals"],
         ]
         .concat()
     });

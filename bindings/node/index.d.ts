@@ -54,7 +54,7 @@ export interface Step {
     | 'settleable_by_identity_match'
     | 'force'
     | 'invalid_identity_data'
-    | 'idv_status'
+    | 'finding_floor'
     | 'guardrail'
     | 'identity_match_cannot_settle'
     | 'identity_match_unavailable'

@@ -21,6 +21,7 @@ mod fold;
 mod name;
 mod nickname;
 mod phone;
+pub(crate) mod verdicts;
 
 #[cfg(test)]
 mod prop_tests;

@@ -101,6 +101,12 @@ pub(super) fn check_semantics(
             .enumerate()
             .map(|(i, r)| ("match_rules", "a match rule", i, &r.id, r.points, r.force)),
     );
+    let views = views.chain(
+        set.signal_rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ("signal_rules", "a signal rule", i, &r.id, r.points, r.force)),
+    );
     let views = views.chain(set.combined_rules.iter().enumerate().map(|(i, r)| {
         let noun = "a combined rule";
         ("combined_rules", noun, i, &r.id, r.points, r.force)
@@ -165,11 +171,64 @@ pub(super) fn check_semantics(
             }
         }
     }
-    // A combined rule's parts: two or more distinct finding codes or edit and match rule ids.
+    // A signal rule reads its signal in one direction, within 1 to 100.
+    for (i, r) in set.signal_rules.iter().enumerate() {
+        let at = |k| [Seg::Key("signal_rules"), Seg::Index(i), Seg::Key(k)];
+        let (want, wrong) = if r.signal.higher_is_riskier() {
+            ("at_least", r.below.is_some())
+        } else {
+            ("below", r.at_least.is_some())
+        };
+        let bound = if r.signal.higher_is_riskier() {
+            r.at_least
+        } else {
+            r.below
+        };
+        let key = if wrong || bound.is_none() {
+            "signal"
+        } else {
+            want
+        };
+        match bound {
+            Some(b) if !wrong && (1..=100).contains(&b) => {}
+            Some(b) if !wrong => {
+                return Err(err(
+                    &at(key),
+                    format!("{want} must be between 1 and 100 (got {b})"),
+                ))
+            }
+            _ => {
+                return Err(err(
+                    &at(key),
+                    format!(
+                        "a rule on `{}` fires `{want}` a score (give `{want}` and only it)",
+                        r.signal.as_str()
+                    ),
+                ))
+            }
+        }
+    }
+    let t = set.thresholds;
+    for (name, v) in [
+        ("legal_name", t.legal_name),
+        ("phone_number", t.phone_number),
+        ("email_address", t.email_address),
+        ("address", t.address),
+    ] {
+        if !(1..=100).contains(&v) {
+            return Err(err(
+                &[Seg::Key("identity_match_thresholds"), Seg::Key(name)],
+                format!("an Identity Match threshold is between 1 and 100 (got {v})"),
+            ));
+        }
+    }
+    // A combined rule's parts: two or more distinct finding codes or edit, match and signal
+    // rule ids.
     let parts_known = |key: &str| {
         Code::from_name(key).is_some()
             || set.edit_rules.iter().any(|r| r.id == key)
             || set.match_rules.iter().any(|r| r.id == key)
+            || set.signal_rules.iter().any(|r| r.id == key)
     };
     for (i, r) in set.combined_rules.iter().enumerate() {
         let at = |k| [Seg::Key("combined_rules"), Seg::Index(i), Seg::Key(k)];

@@ -10,9 +10,11 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::check::check_semantics;
-use super::model::{CombinedRule, EditRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers};
+use super::model::{
+    CombinedRule, EditRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, SignalRule, Tiers,
+};
 use crate::error::{RulesError, RulesErrorKind};
-use crate::fields::AgeBounds;
+use crate::fields::{AgeBounds, MatchThresholds};
 use crate::finding::Code;
 use crate::pos::line_col;
 
@@ -69,6 +71,10 @@ struct RulesFile {
     match_rules: Vec<MatchRule>,
     #[serde(default, deserialize_with = "crate::de::vec_obj")]
     combined_rules: Vec<CombinedRule>,
+    #[serde(default, deserialize_with = "crate::de::vec_obj")]
+    signal_rules: Vec<SignalRule>,
+    #[serde(default, deserialize_with = "crate::de::obj")]
+    identity_match_thresholds: MatchThresholds,
     #[serde(default, deserialize_with = "unique_guardrails")]
     guardrails: Vec<(String, Outcome)>,
     #[serde(default)]
@@ -117,6 +123,8 @@ impl RuleSet {
             edit_rules: file.edit_rules,
             match_rules: file.match_rules,
             combined_rules: file.combined_rules,
+            signal_rules: file.signal_rules,
+            thresholds: file.identity_match_thresholds,
             guardrails: Vec::new(),
             idv_passed_discount: file.idv_passed_discount,
         };

@@ -16,6 +16,6 @@ mod model;
 pub(crate) use load::did_you_mean;
 pub use load::DEFAULT_RULES_JSON;
 pub use model::{
-    CombinedRule, EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers,
-    MAX_POINTS,
+    CombinedRule, EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Signal,
+    SignalRule, Tiers, MAX_POINTS,
 };

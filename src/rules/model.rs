@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::fields::{AgeBounds, EditField, Window};
+use crate::fields::{AgeBounds, EditField, MatchThresholds, Policy, Window};
 use crate::finding::Code;
 use crate::matching::MatchField;
 pub use crate::outcome::Outcome;
@@ -160,6 +160,63 @@ pub struct CombinedRule {
     pub description: Option<String>,
 }
 
+/// A Plaid verdict beside the session that a signal rule reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Signal {
+    /// The `/protect/compute` Trust Index, 0 to 100, higher is lower risk: rules fire
+    /// `below` a score.
+    ProtectTrustIndex,
+    /// The `/identity_verification/get` risk check's synthetic identity score, 0 to 100,
+    /// higher is riskier: rules fire `at_least` a score.
+    IdvSyntheticIdentity,
+    /// The risk check's stolen identity score, 0 to 100, higher is riskier: `at_least`.
+    IdvStolenIdentity,
+}
+
+impl Signal {
+    /// The name in rules files and records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::ProtectTrustIndex => "protect_trust_index",
+            Signal::IdvSyntheticIdentity => "idv_synthetic_identity",
+            Signal::IdvStolenIdentity => "idv_stolen_identity",
+        }
+    }
+
+    /// Whether a higher value is riskier (rules fire `at_least`), or lower (`below`).
+    pub fn higher_is_riskier(self) -> bool {
+        !matches!(self, Signal::ProtectTrustIndex)
+    }
+}
+
+/// A rule on a Plaid verdict beside the session: fires when the signal is `below` (the
+/// Trust Index) or `at_least` (an Identity Verification's risk scores) the bound. Without the
+/// verdict, or without its score, it does not fire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignalRule {
+    /// Stable id, unique in the file (across every kind of rule); reported in decisions.
+    pub id: String,
+    /// The verdict read.
+    pub signal: Signal,
+    /// Fires when the value is below this (for `protect_trust_index`; 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<u32>,
+    /// Fires when the value is at least this (for the IDV risk scores; 1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<u32>,
+    /// Points added when it fires.
+    pub points: i64,
+    /// A tier forced when it fires, whatever the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<Outcome>,
+    /// Why the rule exists (for people; ignored by the engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// Name, version and SHA-256 of a rule set: what an auditor needs to replay a decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSetId {
@@ -185,6 +242,8 @@ pub struct RuleSet {
     pub(super) edit_rules: Vec<EditRule>,
     pub(super) match_rules: Vec<MatchRule>,
     pub(super) combined_rules: Vec<CombinedRule>,
+    pub(super) signal_rules: Vec<SignalRule>,
+    pub(super) thresholds: MatchThresholds,
     pub(super) guardrails: Vec<Guardrail>,
     pub(super) idv_passed_discount: u8,
 }
@@ -269,11 +328,31 @@ impl RuleSet {
         &self.combined_rules
     }
 
-    /// Every rule id of the file (edit, match and combined rules), in file order.
+    /// The signal rules, in file order (they apply when the backend gives Plaid's verdicts).
+    pub fn signal_rules(&self) -> &[SignalRule] {
+        &self.signal_rules
+    }
+
+    /// The Identity Match score at which each field passes.
+    pub fn identity_match_thresholds(&self) -> MatchThresholds {
+        self.thresholds
+    }
+
+    /// What validation and matching read of the rule set.
+    pub(crate) fn policy(&self) -> Policy {
+        Policy {
+            ages: self.ages,
+            thresholds: self.thresholds,
+        }
+    }
+
+    /// Every rule id of the file (edit, match, signal and combined rules), in file order.
     pub(crate) fn rule_ids(&self) -> impl Iterator<Item = &str> + Clone {
         let edit = self.edit_rules.iter().map(|r| r.id.as_str());
         let matching = self.match_rules.iter().map(|r| r.id.as_str());
+        let signal = self.signal_rules.iter().map(|r| r.id.as_str());
         edit.chain(matching)
+            .chain(signal)
             .chain(self.combined_rules.iter().map(|r| r.id.as_str()))
     }
 }

@@ -167,7 +167,7 @@ fn nesting_label(narrow: Window, wide: Window) -> &'static str {
     }
 }
 
-fn idv(status: Option<&str>, out: &mut Vec<Finding>) {
+pub(crate) fn idv(status: Option<&str>, out: &mut Vec<Finding>) {
     match status.map(idv_label) {
         None => {}
         Some("success") => out.push(Finding::new(Code::IdvPassed)),

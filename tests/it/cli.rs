@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use layer_risk::RuleSet;
 use serde_json::Value;
 
 use super::util::{self, base, with};
@@ -271,10 +272,11 @@ fn rules_check_exit_statuses() {
     assert_eq!(status(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
     for name in util::SHIPPED {
-        let sha = util::shipped(name).id().sha256.clone();
+        let id = util::shipped(name).id();
+        let (version, sha) = (&id.version, &id.sha256);
         assert!(
             out.contains(&format!(
-                "rules/{name}.json: ok: {name} 3.0.0 sha256 {sha} ("
+                "rules/{name}.json: ok: {name} {version} sha256 {sha} ("
             )),
             "{out}"
         );
@@ -340,6 +342,7 @@ fn rules_codes_lists_every_code() {
         layer_risk::EDIT_RULE,
         layer_risk::MATCH_RULE,
         layer_risk::COMBINED_RULE,
+        layer_risk::SIGNAL_RULE,
         layer_risk::IDENTITY_MATCH_UNAVAILABLE,
     ]);
     assert_eq!(first_words, want);
@@ -357,7 +360,10 @@ fn assess_explains_in_text_and_json() {
         "identity_verification (score 90) for request m8MDnv9okwxFNBV"
     );
     assert!(
-        lines[1].starts_with("rules: default 3.0.0 (sha256 "),
+        lines[1].starts_with(&format!(
+            "rules: default {} (sha256 ",
+            RuleSet::embedded_default().id().version
+        )),
         "{out}"
     );
     assert_eq!(

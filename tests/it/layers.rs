@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("pos", 0),
     ("rng", 0),
     ("session", 1),
+    ("signals", 1),
     ("validate", 2),
     ("matching", 3),
     ("rules", 4),

@@ -18,6 +18,7 @@ mod rules_errors;
 mod rules_test;
 mod seeds;
 mod semantics;
+mod signals;
 #[cfg(feature = "cli")]
 mod sweep;
 pub mod util;

@@ -33,13 +33,15 @@ fn check(files: &[PathBuf]) -> Result<ExitCode, CliError> {
             Ok(r) => {
                 let id = r.id();
                 println!(
-                    "{}: ok: {} {} sha256 {} ({} edit rules, {} match rules)",
+                    "{}: ok: {} {} sha256 {} ({} edit rules, {} match rules, {} signal rules, {} combined rules)",
                     p.display(),
                     id.name,
                     id.version,
                     id.sha256,
                     r.edit_rules().len(),
-                    r.match_rules().len()
+                    r.match_rules().len(),
+                    r.signal_rules().len(),
+                    r.combined_rules().len()
                 );
                 print!("{}", FixedSemantics::of(&r));
             }
@@ -91,6 +93,14 @@ fn codes() -> Result<ExitCode, CliError> {
         "{:<28} {:<22} {:<13} a combined rule fired: every reason of its all_of is in the decision",
         layer_risk::COMBINED_RULE,
         "(its parts' field)",
+        "rule"
+    )
+    .map_err(CliError::io)?;
+    writeln!(
+        out,
+        "{:<28} {:<22} {:<13} a signal rule fired: a Plaid verdict (Trust Index, IDV risk score) past its bound",
+        layer_risk::SIGNAL_RULE,
+        "(rule's signal)",
         "rule"
     )
     .map_err(CliError::io)?;
@@ -214,6 +224,7 @@ fn write_report(
     let (e, e_miss) = part(&cov.edit_rules);
     let (m, m_miss) = part(&cov.match_rules);
     let (c, c_miss) = part(&cov.combined_rules);
+    let (s, s_miss) = part(&cov.signal_rules);
     let (f, f_miss) = part(&cov.priced_codes);
     let pct = cov.percent();
     let bar = if pct < min_coverage {
@@ -223,12 +234,13 @@ fn write_report(
     };
     writeln!(
         out,
-        "  coverage {pct:.1}%{bar}: edit rules {e}, match rules {m}, combined rules {c}, priced codes {f}"
+        "  coverage {pct:.1}%{bar}: edit rules {e}, match rules {m}, combined rules {c}, signal rules {s}, priced codes {f}"
     )?;
     for (what, miss) in [
         ("edit rules", e_miss),
         ("match rules", m_miss),
         ("combined rules", c_miss),
+        ("signal rules", s_miss),
         ("priced codes", f_miss),
     ] {
         if !miss.is_empty() {
