@@ -396,6 +396,60 @@ impl Scorer {
         self.as_of
     }
 
+    /// The share of users a staged rollout gives the challenger (0 to 1), or `None` when
+    /// the scorer runs no rollout (no challenger, or a shadow).
+    pub fn rollout_share(&self) -> Option<f64> {
+        match &self.challenger {
+            Some((_, Mode::Rollout { per_million })) => Some(f64::from(*per_million) / 1e6),
+            _ => None,
+        }
+    }
+
+    /// The same scorer (date, shadow or rollout) with other live rules: what a reload of the
+    /// live rules file builds.
+    ///
+    /// # Example
+    /// ```
+    /// use layer_risk::{RuleSet, Scorer};
+    /// let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/");
+    /// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    /// let s = Scorer::new(RuleSet::embedded_default().clone(), as_of)
+    ///     .with_shadow(RuleSet::from_path(format!("{dir}lending.json"))?);
+    /// let s = s.with_rules(RuleSet::from_path(format!("{dir}payments.json"))?);
+    /// assert_eq!((s.rules().id().name.as_str(), s.challenger_rules().unwrap().id().name.as_str()), ("payments", "lending"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_rules(&self, rules: impl Into<Arc<RuleSet>>) -> Self {
+        Scorer {
+            as_of: self.as_of,
+            live: Side::new(rules.into(), self.as_of),
+            challenger: self.challenger.clone(),
+        }
+    }
+
+    /// The same scorer (rules, shadow or rollout) deciding as of another date: what a
+    /// long-running backend builds when its day changes.
+    pub fn with_as_of(&self, as_of: NaiveDate) -> Self {
+        Scorer {
+            as_of,
+            live: Side::new(Arc::clone(&self.live.rules), as_of),
+            challenger: self
+                .challenger
+                .as_ref()
+                .map(|(s, m)| (Side::new(Arc::clone(&s.rules), as_of), *m)),
+        }
+    }
+
+    /// The same scorer without its shadow or challenger: what promoting or dropping a
+    /// challenger builds (promote with `Scorer::new(challenger, as_of)`).
+    pub fn without_challenger(&self) -> Self {
+        Scorer {
+            as_of: self.as_of,
+            live: self.live.clone(),
+            challenger: None,
+        }
+    }
+
     /// Which side decides an input with this rollout key, which shadows it, and the arm.
     fn sides(&self, key: Option<&str>) -> (&Side, Option<&Side>, Option<Arm>) {
         match &self.challenger {

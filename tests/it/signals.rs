@@ -327,7 +327,11 @@ fn a_successful_idv_settles_only_the_identity_it_verified() {
             ("/date_of_birth", json!("1975-01-19"), "date_of_birth"),
             ("/name/family_name", json!("Perkins"), "name"),
             ("/id_number/value", json!("524781964"), "ssn"),
-            ("/id_number", json!({"value": "1964", "type": "us_ssn_last_4"}), "ssn"),
+            (
+                "/id_number",
+                json!({"value": "1964", "type": "us_ssn_last_4"}),
+                "ssn",
+            ),
             ("/phone_number", json!("+14157452131"), "phone_number"),
         ] {
             let mut user = idv_user();
