@@ -211,14 +211,27 @@ def predict(rules, findings, edit_rules, match_rules, has_items, signals=None, s
     reasons += combined
     # Doubts a verdict settled cost nothing and force nothing (a risk finding keeps its
     # force); guardrails hold.
+    applicant_ids = {m["id"] for m in match_rules} | {"dob_applicant_mismatch",
+                                                        "dob_applicant_under_min_age"}
     for r in reasons:
-        if r["concerns"] in (settled or {}):
+        field, cls = CODES.get(r["id"], (None, None))
+        risk = cls == "risk" or (cls == "missing" and field in (
+            "name", "address", "phone_number", "email", "date_of_birth", "ssn"))
+        if r["concerns"] in (settled or {}) and r["id"] not in applicant_ids and not risk:
+            r["settled"] = settled[r["concerns"]]
             r["points"] = 0
-            if CODES.get(r["id"], (None, None))[1] != "risk":
-                r["force"] = None
+            r["force"] = None
             r["doubt"] = False
             r["floor"] = None
-    guards = rules.get("guardrails", {})
+    def guard(r):
+        """The guardrail holding r: a settled doubt's guardrail at the check that settled it
+        is met; a risk finding's holds."""
+        g = rules.get("guardrails", {}).get(r["id"])
+        met = {"identity_match": IM, "identity_verification": IV}.get(r.get("settled"))
+        if g and met and RANK[g] <= RANK[met]:
+            return None
+        return g
+
     raw = sum(r["points"] for r in reasons)
     idv_passed = any(c == "idv_passed" for c, _ in findings)
     discount = rules.get("idv_passed_discount", 0)
@@ -248,15 +261,17 @@ def predict(rules, findings, edit_rules, match_rules, has_items, signals=None, s
     doubts = {r["id"] for r in reasons if r["doubt"]}
     lift("invalid_identity_data", IM if doubts else None, doubts)                # 4.
     lift("finding_floor", *strongest((r["floor"], r["id"]) for r in reasons))       # 5.
-    lift("guardrail", *strongest((guards.get(r["id"]), r["id"]) for r in reasons))  # 6.
+    lift("guardrail", *strongest((guard(r), r["id"]) for r in reasons))  # 6.
     if out == IM:                                                                # 7. and 8.
         drivers = {r["id"] for r in reasons
                    if (r["points"] > 0 or r["force"] or r["doubt"] or r["floor"]
-                       or r["id"] in guards) and r["concerns"] in BEYOND_IM}
+                       or guard(r)) and r["concerns"] in BEYOND_IM}
         if drivers:
             lift("identity_match_cannot_settle", IV, drivers)
         elif not has_items and rules.get("identity_match_requires_items", True):
             lift("identity_match_unavailable", IV, {"identity_match_unavailable"})
+        elif any(c == "identity_match_ran" for c, _ in findings):
+            lift("identity_match_already_ran", IV, {"identity_match_ran"})
     if out == IV and idv_passed:                                                 # 9.
         lift("idv_already_passed", MR, {"idv_passed"})
     return dict(decision=out, raw=raw, score=score, steps=steps,
@@ -549,6 +564,28 @@ def cases_for(name, rules):
     cs.add("signal", "IDV failed (the body's status): guardrail",
            with_signals(base(), identity_verification=idv_body("failed")), ["idv_failed"],
            check=decides(IV))
+    doc = set_counts(with_name("Leslie", "Kn\u0585pe"), "name", from_window("current", 1))
+    cs.add("signal", "Identity Match passed on a mixed-script name edited now: "
+           "not sent back to it", with_signals(doc, identity_match=identity_match(legal_name=100)),
+           ["name_mixed_script"], check=not_decides(IM))
+    cs.add("signal", "Identity Match passed on the name, first name blank: an absent value stands",
+           with_signals(with_name("", "Knope"), identity_match=identity_match(legal_name=100)),
+           ["name_incomplete"], check=not_decides(TRUST))
+    body = idv_body("success")
+    body["user"]["address"] = {"street": "PO Box 12", "street2": None, "city": "Pawnee",
+                               "region": "IN", "postal_code": "46001", "country": "US"}
+    cs.add("signal", "IDV success of this identity at a PO Box: a risk is never settled",
+           with_signals(with_street("PO Box 12"), identity_verification=body),
+           ["address_po_box", "idv_passed"])
+    body = idv_body("success")
+    del body["status"]
+    cs.add("signal", "IDV body without a status beside a failed session: never trusted",
+           with_signals(with_idv("failed"), identity_verification=body),
+           ["idv_status_unknown"], check=decides(MR))
+    cs.add("signal", "applicant's date of birth differs from an IDV-verified one: not settled",
+           {"session": base(), "applicant": dict(APPLICANT, date_of_birth="1976-01-18"),
+            "signals": {"identity_verification": idv_body("success")}},
+           ["dob_applicant_mismatch"], check=not_decides(TRUST))
     for field in ["name", "address", "phone", "email"]:
         key = {"name": "legal_name", "phone": "phone_number", "email": "email_address"}.get(field, field)
         cs.add("signal", f"Identity Match {field} score 40",

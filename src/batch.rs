@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{LineResult, Scorer};
-use crate::decision::Decision;
+use crate::decision::{Arm, Decision};
 use crate::error::{ParseError, RulesError};
 use crate::record::{line_body, too_long, BOM};
 use crate::rules::{Outcome, RuleSetId};
@@ -550,15 +550,15 @@ pub struct Summary<'r> {
 
 impl<'r> Summary<'r> {
     /// Count a decision (and its shadow, if it has one).
+    ///
+    /// With a shadow, this summary counts the live rule set's decisions and `shadow` the
+    /// challenger's. In a staged rollout the two arms are put back on their rule sets: this
+    /// summary counts the control rule set on every line and `shadow` the challenger on every
+    /// line (whichever arm decided), so the two compare rule sets, not arms; `arms` says how
+    /// many lines each arm decided. Reason codes are those of the decisions as made.
     pub fn add(&mut self, d: &Decision<'r>) {
         self.records += 1;
-        self.decisions[d.outcome as usize] += 1;
-        self.score_sum += u64::from(d.score);
         for (i, r) in d.reasons.iter().enumerate() {
-            // Count each rule and code once per line.
-            if !d.reasons[..i].iter().any(|p| p.rule_id == r.rule_id) {
-                *self.rule_hits.entry(r.rule_id).or_default() += 1;
-            }
             if !d.reasons[..i].iter().any(|p| p.code == r.code) {
                 *self.code_hits.entry(r.code.as_str()).or_default() += 1;
             }
@@ -566,17 +566,38 @@ impl<'r> Summary<'r> {
         if let Some(arm) = d.arm {
             self.arms[arm as usize] += 1;
         }
-        if let Some(s) = &d.shadow {
-            let (shadow, _) = &mut **self
-                .shadow
-                .get_or_insert_with(|| Box::new((Summary::default(), s.rules)));
-            shadow.records += 1;
-            shadow.decisions[s.outcome as usize] += 1;
-            shadow.score_sum += u64::from(s.score);
-            for (i, id) in s.reasons.iter().enumerate() {
-                if !s.reasons[..i].contains(id) {
-                    *shadow.rule_hits.entry(id).or_default() += 1;
-                }
+        let own = || d.reasons.iter().map(|r| r.rule_id);
+        match (&d.shadow, d.arm) {
+            (Some(s), Some(Arm::Challenger)) => {
+                self.tally(s.outcome, s.score, s.reasons.iter().copied());
+                self.challenger(d.rules).tally(d.outcome, d.score, own());
+            }
+            (Some(s), _) => {
+                self.tally(d.outcome, d.score, own());
+                self.challenger(s.rules)
+                    .tally(s.outcome, s.score, s.reasons.iter().copied());
+            }
+            (None, _) => self.tally(d.outcome, d.score, own()),
+        }
+    }
+
+    /// The challenger's summary, created on first use.
+    fn challenger(&mut self, rules: &'r RuleSetId) -> &mut Summary<'r> {
+        let (shadow, _) = &mut **self
+            .shadow
+            .get_or_insert_with(|| Box::new((Summary::default(), rules)));
+        shadow.records += 1;
+        shadow
+    }
+
+    /// Count one side's outcome, score and rule ids (each rule once per line).
+    fn tally(&mut self, outcome: Outcome, score: u32, ids: impl Iterator<Item = &'r str>) {
+        self.decisions[outcome as usize] += 1;
+        self.score_sum += u64::from(score);
+        let ids: Vec<&'r str> = ids.collect();
+        for (i, id) in ids.iter().enumerate() {
+            if !ids[..i].contains(id) {
+                *self.rule_hits.entry(id).or_default() += 1;
             }
         }
     }

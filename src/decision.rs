@@ -119,7 +119,7 @@ impl Arm {
 }
 
 /// The arm of a staged rollout that decided a line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Arm {
     /// The live rule set decided; the challenger is in `shadow`.
@@ -288,6 +288,9 @@ impl fmt::Display for Decision<'_> {
             }
             if let Some(force) = r.force {
                 write!(f, " -> forces {force}")?;
+            }
+            if let Some(by) = r.settled_by {
+                write!(f, " (settled by {by})")?;
             }
             writeln!(f)?;
         }

@@ -339,9 +339,11 @@ fn assemble(
 
 /// Live against shadow from the decision log alone: the records a scorer with a shadow rule
 /// set wrote (`layer-risk score --shadow`, a binding's `shadow`), read back and compared in
-/// the shape of [`DiffSetup::report`]: A is the live rule set, B the shadow. Read the records
-/// in order with [`ShadowLog::add`]; error records and records without a `shadow` are
-/// counted apart.
+/// the shape of [`DiffSetup::report`]: A is the live rule set, B the shadow. In a staged
+/// rollout's log the arms are put back on their rule sets: A is the control rules on every
+/// line and B the challenger's, whichever arm decided. Read the records in order with
+/// [`ShadowLog::add`]; error records and records without a `shadow` are counted apart, and
+/// a log under more than one pair of rule sets (one that spans a reload) is refused.
 ///
 /// # Example
 /// ```
@@ -392,6 +394,8 @@ struct LogRecord<'a> {
     rules: Option<crate::rules::RuleSetId>,
     #[serde(borrow, default)]
     shadow: Option<LogShadow<'a>>,
+    #[serde(default)]
+    arm: Option<crate::decision::Arm>,
     #[serde(borrow, default)]
     error: Option<LogError<'a>>,
 }
@@ -461,23 +465,38 @@ impl ShadowLog {
             self.without_shadow += 1;
             return Ok(());
         };
-        if self.rules[0].is_none() {
-            self.rules[0] = rec.rules.clone();
-        }
-        if self.rules[1].is_none() {
-            self.rules[1] = Some(shadow.rules.clone());
-        }
-        let live_ids: Vec<usize> = rec
+        let own_ids: Vec<usize> = rec
             .reasons
             .iter()
             .map(|r| self.intern(&r.rule_id))
             .collect();
+        let other_ids: Vec<usize> = shadow.reasons.iter().map(|r| self.intern(r)).collect();
+        // A staged rollout's records are put back on their rule sets: A the control rules on
+        // every line, B the challenger's, whichever arm decided.
+        let swap = rec.arm == Some(crate::decision::Arm::Challenger);
+        let own = (live, rec.score, own_ids, rec.rules);
+        let other = (shadow.decision, shadow.score, other_ids, Some(shadow.rules));
+        let (
+            (live, live_score, live_ids, a_rules),
+            (shadow_decision, shadow_score, shadow_ids, b_rules),
+        ) = if swap { (other, own) } else { (own, other) };
+        for (k, r) in [a_rules, b_rules].into_iter().enumerate() {
+            match (&self.rules[k], r) {
+                (None, r) => self.rules[k] = r,
+                (Some(seen), Some(r)) if seen.sha256 != r.sha256 => {
+                    return Err(format!(
+                        "the log holds decisions under more than one rule set ({} {} sha256 {} and {} {} sha256 {}): split it by `rules.sha256` (a reload changed the rules) and compare each part",
+                        seen.name, seen.version, seen.sha256, r.name, r.version, r.sha256
+                    ));
+                }
+                _ => {}
+            }
+        }
         let codes: Vec<usize> = rec.reasons.iter().map(|r| self.intern(&r.code)).collect();
-        let shadow_ids: Vec<usize> = shadow.reasons.iter().map(|r| self.intern(r)).collect();
-        self.transitions[live as usize][shadow.decision as usize] += 1;
+        self.transitions[live as usize][shadow_decision as usize] += 1;
         for (k, (outcome, score, ids)) in [
-            (live, rec.score, &live_ids),
-            (shadow.decision, shadow.score, &shadow_ids),
+            (live, live_score, &live_ids),
+            (shadow_decision, shadow_score, &shadow_ids),
         ]
         .into_iter()
         .enumerate()
@@ -495,12 +514,12 @@ impl ShadowLog {
                 *self.code_hits.entry(*c).or_default() += 1;
             }
         }
-        if live != shadow.decision && self.examples.len() < self.show {
+        if live != shadow_decision && self.examples.len() < self.show {
             self.examples.push(Change {
                 line: rec.line.unwrap_or(0),
                 request_id: rec.request_id.as_deref().map(str::to_owned),
                 from: live,
-                to: shadow.decision,
+                to: shadow_decision,
             });
         }
         if let Some(labels) = labels {
@@ -509,7 +528,7 @@ impl ShadowLog {
                 Some(label) => {
                     let fraud = *label == Label::Fraud;
                     self.labelled[usize::from(!fraud)] += 1;
-                    for (k, (outcome, ids)) in [(live, &live_ids), (shadow.decision, &shadow_ids)]
+                    for (k, (outcome, ids)) in [(live, &live_ids), (shadow_decision, &shadow_ids)]
                         .into_iter()
                         .enumerate()
                     {

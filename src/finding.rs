@@ -125,7 +125,8 @@ impl Code {
             | Code::IdentityMatchNameFailed
             | Code::IdentityMatchAddressFailed
             | Code::IdentityMatchPhoneFailed
-            | Code::IdentityMatchEmailFailed => "0.3",
+            | Code::IdentityMatchEmailFailed
+            | Code::IdentityMatchRan => "0.3",
             _ => "0.1",
         }
     }
@@ -250,6 +251,8 @@ codes! {
     IdentityMatchPhoneFailed = "identity_match_phone_failed", IdentityMatch, Risk, "with an /identity/match response: the best phone_number score is below the file's threshold (observed: the score). No floor (banks keep old numbers): the file's points, and a step-up it leads to is identity_verification, since Identity Match already ran";
     /// Identity Match failed on the email.
     IdentityMatchEmailFailed = "identity_match_email_failed", IdentityMatch, Risk, "with an /identity/match response: the best email_address score is below the file's threshold (observed: the score). No floor (banks keep old addresses): the file's points, and a step-up it leads to is identity_verification, since Identity Match already ran";
+    /// Identity Match ran for this Item.
+    IdentityMatchRan = "identity_match_ran", IdentityMatch, Info, "with an /identity/match response: Identity Match ran for this Item, so an identity_match outcome becomes identity_verification (running it again would compare the same bank data; step 8)";
     /// No linked Items.
     NoLinkedAccounts = "no_linked_accounts", Items, Info, "items is empty or missing: no linked bank account (Extended Autofill), so Identity Match has nothing to check against";
 }

@@ -29,7 +29,9 @@
 //!    concerns the date of birth, the SSN, the identity as a whole or an Identity
 //!    Verification's state;
 //! 8. `identity_match` becomes `identity_verification` when there is no linked Item and the
-//!    rules require one (reason `identity_match_unavailable`);
+//!    rules require one (reason `identity_match_unavailable`), or when Identity Match already
+//!    ran for this Item (finding `identity_match_ran`: running it again would compare the same
+//!    bank data);
 //! 9. `identity_verification` becomes `manual_review` when the user already passed Identity
 //!    Verification: no decision sends them back to it.
 //!
@@ -89,6 +91,9 @@ pub enum StepKind {
     IdentityMatchCannotSettle,
     /// No linked Item for Identity Match to compare with: raised to `identity_verification`.
     IdentityMatchUnavailable,
+    /// Identity Match already ran for this Item (its response was given): running it again
+    /// would compare the same bank data, so raised to `identity_verification`.
+    IdentityMatchAlreadyRan,
     /// The user already passed Identity Verification: `identity_verification` became
     /// `manual_review`.
     IdvAlreadyPassed,
@@ -96,7 +101,7 @@ pub enum StepKind {
 
 impl StepKind {
     /// Every kind, in the order the steps are applied.
-    pub const ALL: [StepKind; 10] = [
+    pub const ALL: [StepKind; 11] = [
         StepKind::Score,
         StepKind::IdvPassedDiscount,
         StepKind::SettleableByIdentityMatch,
@@ -106,6 +111,7 @@ impl StepKind {
         StepKind::Guardrail,
         StepKind::IdentityMatchCannotSettle,
         StepKind::IdentityMatchUnavailable,
+        StepKind::IdentityMatchAlreadyRan,
         StepKind::IdvAlreadyPassed,
     ];
 
@@ -121,6 +127,7 @@ impl StepKind {
             StepKind::Guardrail => "guardrail",
             StepKind::IdentityMatchCannotSettle => "identity_match_cannot_settle",
             StepKind::IdentityMatchUnavailable => "identity_match_unavailable",
+            StepKind::IdentityMatchAlreadyRan => "identity_match_already_ran",
             StepKind::IdvAlreadyPassed => "idv_already_passed",
         }
     }
@@ -143,9 +150,24 @@ fn guardrail(rules: &RuleSet, r: &Reason<'_>) -> Option<Outcome> {
     rules
         .guardrails()
         .iter()
-        .filter(|g| g.key == r.rule_id)
+        .filter(|g| g.key == r.rule_id && holds(g.at_least, r))
         .map(|g| g.at_least)
         .max()
+}
+
+/// Does a guardrail at `at_least` hold on reason `r` (whose rule id it names)?
+///
+/// A doubt a verdict settled has had the check its guardrail asks for: a guardrail at
+/// `identity_match` is met by a passed Identity Match, one at `identity_verification` by a
+/// successful Identity Verification of this identity, so neither sends the user back to the
+/// check they passed. A stricter guardrail holds (and a `risk` finding is never settled).
+fn holds(at_least: Outcome, r: &Reason<'_>) -> bool {
+    let met = match r.settled_by {
+        None => return true,
+        Some("identity_match") => Outcome::IdentityMatch,
+        Some(_) => Outcome::IdentityVerification,
+    };
+    at_least > met
 }
 
 /// The floor a reason's finding code holds of its own (step 5).
@@ -195,6 +217,8 @@ pub(crate) struct Resolution<'r> {
     cannot_settle: Option<&'r str>,
     /// No linked Item, and the rules require one for Identity Match.
     unavailable: bool,
+    /// Identity Match already ran for this Item (step 8).
+    im_ran: bool,
     /// The user passed Identity Verification (step 9).
     idv_passed: bool,
 }
@@ -223,7 +247,9 @@ impl<'r> Resolution<'r> {
             .map(|r| r.rule_id);
         let mut held: Option<(Outcome, &'r str)> = None;
         for g in rules.guardrails() {
-            let hit = reasons.iter().any(|r| r.rule_id == g.key);
+            let hit = reasons
+                .iter()
+                .any(|r| r.rule_id == g.key && holds(g.at_least, r));
             if hit && held.is_none_or(|(t, _)| g.at_least > t) {
                 held = Some((g.at_least, g.key.as_str()));
             }
@@ -242,6 +268,9 @@ impl<'r> Resolution<'r> {
                 .find(|r| unsettled_driver(rules, r))
                 .map(|r| r.rule_id),
             unavailable: !has_items && rules.identity_match_requires_items(),
+            im_ran: reasons
+                .iter()
+                .any(|r| r.code == ReasonCode::Finding(Code::IdentityMatchRan)),
             idv_passed,
         }
     }
@@ -270,7 +299,7 @@ impl<'r> Resolution<'r> {
         .fold(Outcome::Trust, Outcome::max);
         Bounds {
             floor,
-            routes_to_iv: self.cannot_settle.is_some() || self.unavailable,
+            routes_to_iv: self.cannot_settle.is_some() || self.unavailable || self.im_ran,
             iv_by_points: self.iv_by_points,
             idv_passed: self.idv_passed,
         }
@@ -337,6 +366,12 @@ impl<'r> Resolution<'r> {
                 (None, true) => raise(
                     StepKind::IdentityMatchUnavailable,
                     IDENTITY_MATCH_UNAVAILABLE,
+                    iv,
+                    &mut outcome,
+                ),
+                (None, false) if self.im_ran => raise(
+                    StepKind::IdentityMatchAlreadyRan,
+                    Code::IdentityMatchRan.as_str(),
                     iv,
                     &mut outcome,
                 ),
@@ -513,6 +548,11 @@ impl FixedSemantics {
             .iter()
             .filter(|r| beyond_identity_match(&probe::match_rule(r)))
             .map(|r| r.id.clone());
+        let signal = rules
+            .signal_rules()
+            .iter()
+            .filter(|r| beyond_identity_match(&probe::signal_rule(r)))
+            .map(|r| r.id.clone());
         let combined = rules
             .combined_rules()
             .iter()
@@ -524,7 +564,11 @@ impl FixedSemantics {
             never_trusted_counts,
             beyond_identity_match: beyond,
             beyond_identity_match_counts,
-            beyond_identity_match_rules: edit.chain(matching).chain(combined).collect(),
+            beyond_identity_match_rules: edit
+                .chain(matching)
+                .chain(signal)
+                .chain(combined)
+                .collect(),
             code_floors: Code::ALL
                 .iter()
                 .filter_map(|c| c.floor().map(|f| (c.as_str(), f)))

@@ -140,19 +140,49 @@ pub(crate) struct Evidence<'a> {
 
 /// A doubt that a passed Identity Match or a successful Identity Verification of this
 /// identity settled costs nothing and forces nothing: the reason stays, with `settled_by`.
-/// A `risk` finding keeps its force (a PO Box is no residential address however well the
-/// bank knows it); guardrails hold whatever settled.
+/// Reasons from the backend's own applicant (match rules, the applicant's date of birth) are
+/// never settled, nor is a `risk` finding (a PO Box is no residential address however well
+/// it is verified) or a `missing` identity value: their points, force and guardrails stand. A settled doubt's guardrail at
+/// the check that settled it is met (`resolve`).
 fn settle(reasons: &mut [Reason<'_>], settled: Settled) {
     if settled.identity_match.is_empty() && settled.identity_verification.is_empty() {
         return;
     }
     for r in reasons.iter_mut() {
+        // What the backend's own form says against the Layer identity is no doubt about the
+        // Layer identity that a verdict on it settles: the person applying may not be the
+        // person verified.
+        // Nor is a risk a verdict confirms (a PO Box verified is still a PO Box), nor an
+        // identity value that is absent (a verdict cannot supply the first name CIP needs).
+        let absent_value = r.class == Some(Class::Missing)
+            && matches!(
+                r.code,
+                ReasonCode::Finding(c) if matches!(
+                    c.field(),
+                    Field::Name
+                        | Field::Address
+                        | Field::PhoneNumber
+                        | Field::Email
+                        | Field::DateOfBirth
+                        | Field::Ssn
+                )
+            );
+        let unsettleable = r.class == Some(Class::Risk)
+            || absent_value
+            || matches!(
+                r.code,
+                ReasonCode::MatchRule
+                    | ReasonCode::Finding(
+                        Code::DobApplicantMismatch | Code::DobApplicantUnderMinAge
+                    )
+            );
+        if unsettleable {
+            continue;
+        }
         if let Some(by) = settled.by(r.concerns) {
             r.settled_by = Some(by);
             r.points = 0;
-            if r.class != Some(Class::Risk) {
-                r.force = None;
-            }
+            r.force = None;
         }
     }
 }
@@ -273,11 +303,12 @@ fn signal_rule_reason(rule: &SignalRule, value: u32) -> Reason<'_> {
 /// code or a rule without a response ([`crate::resolve::FixedSemantics`]).
 pub(crate) mod probe {
     use super::{
-        combined_rule_reason, edit_rule_reason, finding_reason, match_rule_reason, Reason,
+        combined_rule_reason, edit_rule_reason, finding_reason, match_rule_reason,
+        signal_rule_reason, Reason,
     };
     use crate::fields::EditField;
     use crate::finding::Code;
-    use crate::rules::{CombinedRule, EditRule, MatchRule, Price, RuleSet};
+    use crate::rules::{CombinedRule, EditRule, MatchRule, Price, RuleSet, SignalRule};
 
     /// The reason of finding `code` (on the counts of `subject`, for edit-history codes),
     /// priced 0.
@@ -293,6 +324,11 @@ pub(crate) mod probe {
     /// The reason of `rule` when it fires.
     pub(crate) fn match_rule(rule: &MatchRule) -> Reason<'_> {
         match_rule_reason(rule, 0)
+    }
+
+    /// The reason of `rule` when it fires.
+    pub(crate) fn signal_rule(rule: &SignalRule) -> Reason<'_> {
+        signal_rule_reason(rule, 0)
     }
 
     /// The reason of `rule` when it fires, its parts probed in `rules`.
@@ -315,6 +351,13 @@ pub(crate) mod probe {
                         .iter()
                         .find(|r| r.id == *p)
                         .map(match_rule)
+                })
+                .or_else(|| {
+                    rules
+                        .signal_rules()
+                        .iter()
+                        .find(|r| r.id == *p)
+                        .map(signal_rule)
                 })
             })
             .collect();

@@ -58,6 +58,7 @@ export interface Step {
     | 'guardrail'
     | 'identity_match_cannot_settle'
     | 'identity_match_unavailable'
+    | 'identity_match_already_ran'
     | 'idv_already_passed'
     | (string & {});
   /** The reason (finding code or rule id) behind it. */

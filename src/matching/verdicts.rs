@@ -9,10 +9,12 @@
 //!   `identity_match_*_failed` (inconsistent, at least identity_verification: Identity Match
 //!   was tried and failed). A score that is `null` (a side lacked the value) says nothing.
 //! - **`/identity_verification/get`**: its status takes the place of the session's
-//!   `idv_session_status` (the same codes). A `success` settles the doubts of the fields it
+//!   `idv_session_status` (the same codes; a body without a status reads as a status this
+//!   release does not know, so it never clears a failed session). A `success` settles the doubts of the fields it
 //!   verified only when the identity it verified agrees with the Layer identity: the name
 //!   (Identity Match's strong band, 85+), the date of birth (exactly), the address (90+), the
-//!   phone and the email (exactly, after normalisation), the SSN (`us_ssn`, all nine digits);
+//!   phone (exactly, after normalisation), the email (the same mailbox: 90+, so dots and
+//!   tags in a Gmail address agree), the SSN (`us_ssn`, all nine digits);
 //!   name and date of birth together settle doubts about the identity as a whole. Any field
 //!   present on both sides that differs is `idv_identity_mismatch` (at least manual_review)
 //!   instead of `idv_passed`: Identity Verification verified someone, not this identity.
@@ -92,6 +94,7 @@ pub(crate) fn observe(
         }
     }
     if let Some(im) = &signals.identity_match {
+        findings.push(Finding::new(Code::IdentityMatchRan));
         let fields = [
             (Code::IdentityMatchNameFailed, Field::Name),
             (Code::IdentityMatchPhoneFailed, Field::PhoneNumber),
@@ -112,7 +115,10 @@ pub(crate) fn observe(
     if let Some(v) = &signals.identity_verification {
         findings.retain(|f| f.code.field() != Field::Idv);
         let before = findings.len();
-        crate::validate::idv(v.status.as_deref(), findings);
+        // The body's status is required by Plaid's API: a body without one says nothing
+        // that could clear the session's status, so it reads as a status this release does
+        // not know (at least manual_review), never as no IDV at all.
+        crate::validate::idv(Some(v.status.as_deref().unwrap_or("")), findings);
         let passed = findings[before..]
             .iter()
             .position(|f| f.code == Code::IdvPassed);
@@ -187,7 +193,7 @@ fn agreement(
         (
             Field::Email,
             "email",
-            report.email_address.map(|s| s.score == 100),
+            report.email_address.map(|s| s.score >= 90),
         ),
     ];
     for (field, label, agrees) in checks {

@@ -249,7 +249,8 @@ pub(super) fn check_semantics(
                 .edit_rules
                 .iter()
                 .map(|r| r.id.as_str())
-                .chain(set.match_rules.iter().map(|r| r.id.as_str()));
+                .chain(set.match_rules.iter().map(|r| r.id.as_str()))
+                .chain(set.signal_rules.iter().map(|r| r.id.as_str()));
             let hint = did_you_mean(part, Code::ALL.iter().map(|c| c.as_str()).chain(ids))
                 .map(|b| format!("; did you mean `{b}`?"))
                 .unwrap_or_default();
@@ -257,7 +258,7 @@ pub(super) fn check_semantics(
             let why = if combined {
                 "a combined rule cannot be a part of another (list its parts instead)".to_owned()
             } else {
-                format!("`{part}` is neither a finding code nor an edit or match rule id of this file{hint}")
+                format!("`{part}` is neither a finding code nor an edit, match or signal rule id of this file{hint}")
             };
             return Err(err(
                 &[

@@ -17,6 +17,10 @@ const IMPLIES: &[(Code, Code)] = &[
     (Code::DobApplicantUnderMinAge, Code::DobApplicantMismatch),
     (Code::IdvPendingReview, Code::IdvNotCompleted),
     (Code::IdvStatusUnknown, Code::IdvNotCompleted),
+    (Code::IdentityMatchNameFailed, Code::IdentityMatchRan),
+    (Code::IdentityMatchAddressFailed, Code::IdentityMatchRan),
+    (Code::IdentityMatchPhoneFailed, Code::IdentityMatchRan),
+    (Code::IdentityMatchEmailFailed, Code::IdentityMatchRan),
 ];
 
 /// Codes a shipped file's age bounds keep from firing: lending's `age.max` is 110, so an age

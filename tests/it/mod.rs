@@ -18,6 +18,8 @@ mod rules_errors;
 mod rules_test;
 mod seeds;
 mod semantics;
+#[cfg(feature = "cli")]
+mod shadow;
 mod signals;
 #[cfg(feature = "cli")]
 mod sweep;
