@@ -43,6 +43,16 @@ export interface Reason {
   force?: Outcome;
   /** For a combined rule (`code` `combined_rule`): the reasons that all fired. */
   all_of?: string[];
+  /**
+   * For a signal rule (`code` `signal_rule`): the Plaid verdict it read
+   * (`protect_trust_index`, `idv_synthetic_identity`, `idv_stolen_identity`).
+   */
+  signal?: string;
+  /**
+   * Who settled this doubt (`identity_match`, `identity_verification`): it then costs
+   * nothing (`points` 0).
+   */
+  settled_by?: 'identity_match' | 'identity_verification' | (string & {});
   [key: string]: unknown;
 }
 
@@ -153,6 +163,38 @@ export interface ScorerOptions {
    * `new Date('2026-11-22')` makes); any other Date is refused with a TypeError.
    */
   asOf: string | Date;
+  /**
+   * Path of a challenger rules file run as a shadow: every decision carries its decision in
+   * `shadow`, the live one untouched (as `layer-risk score --shadow FILE`). Not with
+   * `rollout`.
+   */
+  shadow?: string;
+  /**
+   * Path of a challenger rules file that decides, as the live rules, for `rolloutShare` of
+   * users, chosen by their rollout key (as `--rollout FILE --rollout-share X`); the
+   * decision's `arm` says which did. Needs `rolloutShare`.
+   */
+  rollout?: string;
+  /** The share of users (0 to 1) the `rollout` challenger decides for. Only with `rollout`. */
+  rolloutShare?: number;
+}
+
+/** A Plaid response body beside the session: an object (JSON.stringify'd), or its JSON. */
+export type PlaidBody = Record<string, unknown> | Input;
+
+/** What a backend holds beside the Layer response, for `assess`. */
+export interface AssessParts {
+  /** The `/protect/compute` response body (the Trust Index). */
+  protect?: PlaidBody | null;
+  /** The `/identity/match` response body for the linked Item. */
+  identityMatch?: PlaidBody | null;
+  /** The `/identity_verification/get` response body of the user's Identity Verification. */
+  identityVerification?: PlaidBody | null;
+  /**
+   * The user's stable id for a staged rollout (never an identity value: it is hashed, not
+   * recorded).
+   */
+  rolloutKey?: string | null;
 }
 
 /** Bytes in: a string is encoded as UTF-8 (as `Buffer.from` does). */
@@ -168,12 +210,30 @@ export declare class Scorer {
   readonly rules: RulesId;
   /** The evaluation date, `YYYY-MM-DD`. */
   readonly asOf: string;
+  /** The challenger's identity (shadow or rollout), frozen; null without one. */
+  readonly shadowRules: RulesId | null;
+  /** The share of users a staged rollout gives the challenger; null when there is none. */
+  readonly rolloutShare: number | null;
+  /** The same scorer with `other`'s rules as its shadow (this scorer's date). */
+  withShadow(other: Scorer): Scorer;
   /**
-   * Decide on one response body (or a `{"session", "applicant"}` envelope); with
-   * `applicant`, on a bare response compared with what you know of the user.
-   * @throws {ParseError} when the input is not a response (or the applicant not one)
+   * The same scorer running a staged rollout of `other`'s rules for `share` (0 to 1) of users.
+   * @throws {RangeError} for a share outside 0..1 (code `ERR_OUT_OF_RANGE`)
    */
-  assess(body: Input, applicant?: Applicant | object | Input | null): Decision;
+  withRollout(other: Scorer, share: number): Scorer;
+  /** The same scorer without its shadow or rollout challenger. */
+  withoutChallenger(): Scorer;
+  /** The same scorer (rules, challenger) deciding as of another day. */
+  withAsOf(asOf: string | Date): Scorer;
+  /**
+   * Decide on one response body (or an envelope `{"session", "applicant", "signals",
+   * "rollout_key"}`); with `applicant`, compared with what you know of the user; with
+   * `parts`, with Plaid's other verdicts and the user's rollout key (the same decision as
+   * the envelope carrying them; the `decision_id` differs: it covers the bytes as given).
+   * @throws {ParseError} when the input is not a response (or a part not what it claims:
+   *   its path then starts `applicant.` or `signals.identity_match.`...)
+   */
+  assess(body: Input, applicant?: Applicant | object | Input | null, parts?: AssessParts | null): Decision;
   /**
    * Exactly what `layer-risk score --as-of D --jobs 1` prints for `data`. Synchronous.
    */
@@ -182,6 +242,35 @@ export declare class Scorer {
    * One record per line (decision or `{"error": ...}` record, no `line` field, no newline);
    * `null` for a blank or null line.
    */
+  scoreLines(lines: ReadonlyArray<Input | null | undefined>): Array<string | null>;
+}
+
+/**
+ * A Scorer that can be replaced while it is in use (reload on SIGHUP, a file change, a new
+ * day). Every call decides wholly under the scorer live when it starts; a rules file that
+ * cannot be used throws RulesError and never becomes live.
+ */
+export declare class LiveScorer {
+  constructor(scorer: Scorer);
+  /** The scorer live now. */
+  readonly current: Scorer;
+  /** Make `scorer` live as it is; returns the one it replaced. */
+  replace(scorer: Scorer): Scorer;
+  /**
+   * Load the rules file at `rules` (none: the embedded default rules) as the live rules,
+   * keeping the date and challenger; the identity of the rules now live.
+   * @throws {RulesError} when the file cannot be used (the live scorer unchanged)
+   */
+  reload(rules?: string | null): RulesId;
+  /** As `reload`, with a rules file's text; `name` names it in errors (default `rulesJson`). */
+  reloadJson(text: string, name?: string): RulesId;
+  /** Decide as of another day from now on, keeping the rules and challenger. */
+  setAsOf(asOf: string | Date): void;
+  /** `Scorer.assess` on the scorer live when the call starts. */
+  assess(body: Input, applicant?: Applicant | object | Input | null, parts?: AssessParts | null): Decision;
+  /** `Scorer.scoreJsonl` on the scorer live when the call starts. */
+  scoreJsonl(data: Input): Buffer;
+  /** `Scorer.scoreLines` on the scorer live when the call starts. */
   scoreLines(lines: ReadonlyArray<Input | null | undefined>): Array<string | null>;
 }
 

@@ -134,7 +134,129 @@ function asOfArg(value) {
   );
 }
 
-const OPTIONS = new Set(['rules', 'rulesJson', 'rulesName', 'asOf']);
+const OPTIONS = new Set(['rules', 'rulesJson', 'rulesName', 'asOf', 'shadow', 'rollout', 'rolloutShare']);
+
+/** A rollout share: a number from 0 to 1. */
+function shareArg(value, name) {
+  if (typeof value !== 'number') {
+    throw argError('ERR_INVALID_ARG_TYPE', `${name}: expected a number from 0 to 1, got ${typeOf(value)}`);
+  }
+  if (!(value >= 0 && value <= 1)) {
+    const err = new RangeError(`${name}: expected a number from 0 to 1`);
+    err.code = 'ERR_OUT_OF_RANGE';
+    throw err;
+  }
+  return value;
+}
+
+/**
+ * JSON bytes of a part beside the body (the applicant, a Plaid response body): a string or
+ * bytes as given, an object through JSON.stringify.
+ */
+function partArg(value, name) {
+  if (typeof value === 'string' || isBytes(value)) return bytesArg(value, name);
+  if (typeof value === 'object' && value !== null) {
+    const text = JSON.stringify(value);
+    if (typeof text !== 'string') {
+      throw argError('ERR_INVALID_ARG_VALUE', `${name}: does not serialize to JSON`);
+    }
+    return text;
+  }
+  throw argError(
+    'ERR_INVALID_ARG_TYPE',
+    `${name}: expected an object, a string or a Buffer, got ${typeOf(value)}`,
+  );
+}
+
+const PARTS = new Set(['protect', 'identityMatch', 'identityVerification', 'rolloutKey']);
+
+/**
+ * Decide with `nativeScorer` (a NativeScorer or NativeLiveScorer): the record as an object,
+ * or the error thrown with a stack starting at `caller`.
+ */
+function assessWith(nativeScorer, body, applicant, parts, caller) {
+  const b = bytesArg(body, 'body');
+  const a = applicant === undefined || applicant === null ? undefined : partArg(applicant, 'applicant');
+  let out;
+  if (parts === undefined || parts === null) {
+    out = a === undefined ? nativeScorer.assess(b) : nativeScorer.assess(b, a);
+  } else {
+    if (typeof parts !== 'object' || Array.isArray(parts)) {
+      throw argError(
+        'ERR_INVALID_ARG_TYPE',
+        `parts: expected an object such as { protect, identityMatch }, got ${typeOf(parts)}`,
+      );
+    }
+    for (const key of Object.keys(parts)) {
+      // Fail closed: a misspelt part must not silently be left out of the decision.
+      if (!PARTS.has(key)) {
+        throw argError(
+          'ERR_INVALID_ARG_VALUE',
+          `parts: unknown part '${key}' (known: ${[...PARTS].join(', ')})`,
+        );
+      }
+    }
+    const part = (key) => {
+      const v = parts[key];
+      return v === undefined || v === null ? undefined : partArg(v, key);
+    };
+    let key = parts.rolloutKey;
+    if (key === null) key = undefined;
+    if (key !== undefined && typeof key !== 'string') {
+      throw argError('ERR_INVALID_ARG_TYPE', `rolloutKey: expected a string, got ${typeOf(key)}`);
+    }
+    out = nativeScorer.assess(
+      b,
+      a,
+      part('protect'),
+      part('identityMatch'),
+      part('identityVerification'),
+      key,
+    );
+  }
+  if (typeof out === 'string') return JSON.parse(out);
+  return raise(out, caller);
+}
+
+/** The lines of scoreLines as the addon takes them (other Uint8Arrays as Buffers). */
+function linesArg(lines) {
+  if (!Array.isArray(lines)) {
+    throw argError('ERR_INVALID_ARG_TYPE', `lines: expected an array, got ${typeOf(lines)}`);
+  }
+  let items = lines;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === null || line === undefined || typeof line === 'string' || Buffer.isBuffer(line)) {
+      continue;
+    }
+    if (items === lines) items = lines.slice();
+    items[i] = bytesArg(line, `lines[${i}]`);
+  }
+  return items;
+}
+
+/** undefined (the addon's none) as null, in place. */
+function nullsForUndefined(out) {
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] === undefined) out[i] = null;
+  }
+  return out;
+}
+
+/** `Scorer { rules: 'default@3.1.0', shadow: 'lending@3.1.0', asOf: '2026-11-22' }`. */
+function describe(rules, shadowRules, rolloutShare, asOf) {
+  let challenger = '';
+  if (shadowRules !== null) {
+    const id = `'${shadowRules.name}@${shadowRules.version}'`;
+    challenger = rolloutShare === null ? `, shadow: ${id}` : `, rollout: ${id}, rolloutShare: ${rolloutShare}`;
+  }
+  return `Scorer { rules: '${rules.name}@${rules.version}'${challenger}, asOf: '${asOf}' }`;
+}
+
+// Module-private: a Scorer made around a native scorer (withShadow, LiveScorer.current...),
+// and a Scorer's native scorer (for LiveScorer). Set in Scorer's static block.
+const ADOPT = Symbol('adopt a native scorer');
+let nativeOf;
 
 function optionalString(options, key) {
   const value = options[key];
@@ -155,11 +277,22 @@ class Scorer {
   #native;
   #rules;
   #asOf;
+  #shadowRules;
+  #rolloutShare;
+
+  static {
+    nativeOf = (scorer) => scorer.#native;
+  }
 
   /**
-   * @param {{rules?: string, rulesJson?: string, rulesName?: string, asOf: string | Date}} options
+   * @param {{rules?: string, rulesJson?: string, rulesName?: string, asOf: string | Date,
+   *   shadow?: string, rollout?: string, rolloutShare?: number}} options
    */
-  constructor(options) {
+  constructor(options, adopted) {
+    if (options === ADOPT) {
+      this.#adopt(adopted);
+      return;
+    }
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw argError(
         'ERR_INVALID_ARG_TYPE',
@@ -191,11 +324,85 @@ class Scorer {
         'rulesName: names rulesJson in error messages; give it with rulesJson only',
       );
     }
-    const made = native.newScorer(rules, rulesJson, rulesName, asOf);
+    const shadow = optionalString(options, 'shadow');
+    const rollout = optionalString(options, 'rollout');
+    const rolloutShare =
+      options.rolloutShare === undefined ? undefined : shareArg(options.rolloutShare, 'rolloutShare');
+    if (shadow !== undefined && rollout !== undefined) {
+      throw argError('ERR_INVALID_ARG_VALUE', 'shadow and rollout: give one or the other');
+    }
+    if (rollout !== undefined && rolloutShare === undefined) {
+      throw argError(
+        'ERR_INVALID_ARG_VALUE',
+        'rollout: needs rolloutShare (the share of users, 0 to 1, it decides for)',
+      );
+    }
+    if (rolloutShare !== undefined && rollout === undefined) {
+      throw argError('ERR_INVALID_ARG_VALUE', 'rolloutShare: only with rollout (a challenger rules file)');
+    }
+    const made = native.newScorer(rules, rulesJson, rulesName, asOf, shadow, rollout, rolloutShare);
     if (!(made instanceof native.NativeScorer)) raise(made, Scorer);
+    this.#adopt(made);
+  }
+
+  #adopt(made) {
     this.#native = made;
     this.#rules = Object.freeze(made.rules());
     this.#asOf = made.asOf();
+    const shadowRules = made.shadowRules();
+    this.#shadowRules = shadowRules == null ? null : Object.freeze(shadowRules);
+    const share = made.rolloutShare();
+    this.#rolloutShare = share == null ? null : share;
+  }
+
+  /** The challenger's identity (shadow or rollout), frozen; null without one. */
+  get shadowRules() {
+    return this.#shadowRules;
+  }
+
+  /** The share of users a staged rollout gives the challenger; null when there is none. */
+  get rolloutShare() {
+    return this.#rolloutShare;
+  }
+
+  /**
+   * The same scorer with `other`'s rules as its shadow (its own challenger and date are not
+   * taken); replaces a challenger this one had.
+   * @param {Scorer} other
+   * @returns {Scorer}
+   */
+  withShadow(other) {
+    return new Scorer(ADOPT, this.#native.withShadow(scorerArg(other, 'other')));
+  }
+
+  /**
+   * The same scorer running a staged rollout of `other`'s rules for `share` (0 to 1) of
+   * users, chosen by their rollout key.
+   * @param {Scorer} other
+   * @param {number} share
+   * @returns {Scorer}
+   */
+  withRollout(other, share) {
+    const o = scorerArg(other, 'other');
+    const made = this.#native.withRollout(o, shareArg(share, 'share'));
+    if (!(made instanceof native.NativeScorer)) raise(made, this.withRollout);
+    return new Scorer(ADOPT, made);
+  }
+
+  /** The same scorer without its shadow or rollout challenger. */
+  withoutChallenger() {
+    return new Scorer(ADOPT, this.#native.withoutChallenger());
+  }
+
+  /**
+   * The same scorer (rules, challenger) deciding as of another day.
+   * @param {string | Date} asOf
+   * @returns {Scorer}
+   */
+  withAsOf(asOf) {
+    const made = this.#native.withAsOf(asOfArg(asOf));
+    if (!(made instanceof native.NativeScorer)) raise(made, this.withAsOf);
+    return new Scorer(ADOPT, made);
   }
 
   /** The rule set's identity: `{ name, version, sha256 }` (frozen). */
@@ -209,38 +416,21 @@ class Scorer {
   }
 
   /**
-   * Decide on one response body (or a `{"session", "applicant"}` envelope).
+   * Decide on one response body (or an envelope `{"session", "applicant", "signals",
+   * "rollout_key"}`).
    *
    * @param {string | Uint8Array} body the JSON of the response, as Plaid sent it
    * @param {object | string | Uint8Array} [applicant] what your backend knows of the user
    *   (an object is JSON.stringify'd); the decision then carries `match` scores
+   * @param {{protect?, identityMatch?, identityVerification?, rolloutKey?: string}} [parts]
+   *   Plaid's other response bodies for this user (`/protect/compute`, `/identity/match`,
+   *   `/identity_verification/get`; objects, strings or Buffers, as `applicant`) and the
+   *   user's rollout key
    * @returns {object} the decision record (the CLI's record without `line`)
-   * @throws {ParseError} when the body (or applicant) is not one
+   * @throws {ParseError} when the body (or a part) is not one
    */
-  assess(body, applicant) {
-    const b = bytesArg(body, 'body');
-    let out;
-    if (applicant === undefined || applicant === null) {
-      out = this.#native.assess(b);
-    } else {
-      let a;
-      if (typeof applicant === 'string' || isBytes(applicant)) {
-        a = bytesArg(applicant, 'applicant');
-      } else if (typeof applicant === 'object') {
-        a = JSON.stringify(applicant);
-        if (typeof a !== 'string') {
-          throw argError('ERR_INVALID_ARG_VALUE', 'applicant: does not serialize to JSON');
-        }
-      } else {
-        throw argError(
-          'ERR_INVALID_ARG_TYPE',
-          `applicant: expected an object, a string or a Buffer, got ${typeOf(applicant)}`,
-        );
-      }
-      out = this.#native.assess(b, a);
-    }
-    if (typeof out === 'string') return JSON.parse(out);
-    return raise(out, this.assess);
+  assess(body, applicant, parts) {
+    return assessWith(this.#native, body, applicant, parts, this.assess);
   }
 
   /**
@@ -263,32 +453,117 @@ class Scorer {
    * @returns {Array<string | null>}
    */
   scoreLines(lines) {
-    if (!Array.isArray(lines)) {
-      throw argError('ERR_INVALID_ARG_TYPE', `lines: expected an array, got ${typeOf(lines)}`);
-    }
-    let items = lines;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
-      if (line === null || line === undefined || typeof line === 'string' || Buffer.isBuffer(line)) {
-        continue;
-      }
-      if (items === lines) items = lines.slice();
-      items[i] = bytesArg(line, `lines[${i}]`);
-    }
-    const out = this.#native.scoreLines(items);
-    for (let i = 0; i < out.length; i++) {
-      if (out[i] === undefined) out[i] = null;
-    }
-    return out;
+    return nullsForUndefined(this.#native.scoreLines(linesArg(lines)));
   }
 
   [inspect]() {
-    return `Scorer { rules: '${this.#rules.name}@${this.#rules.version}', asOf: '${this.#asOf}' }`;
+    return describe(this.#rules, this.#shadowRules, this.#rolloutShare, this.#asOf);
+  }
+}
+
+/** The native scorer of a Scorer argument; a TypeError for anything else. */
+function scorerArg(value, name) {
+  if (!(value instanceof Scorer)) {
+    throw argError('ERR_INVALID_ARG_TYPE', `${name}: expected a Scorer, got ${typeOf(value)}`);
+  }
+  return nativeOf(value);
+}
+
+/**
+ * A Scorer that can be replaced while it is in use: what a long-running server holds to
+ * reload its rules (on SIGHUP, a file change, a new day) without a restart. Every call
+ * (`assess`, `scoreJsonl`, `scoreLines`) decides wholly under the scorer live when it
+ * starts; a rules file that cannot be used throws RulesError and never becomes live.
+ */
+class LiveScorer {
+  #native;
+
+  /** @param {Scorer} scorer the scorer to start with */
+  constructor(scorer) {
+    this.#native = native.newLiveScorer(scorerArg(scorer, 'scorer'));
+  }
+
+  /** The scorer live now (a Scorer). */
+  get current() {
+    return new Scorer(ADOPT, this.#native.current());
+  }
+
+  /**
+   * Make `scorer` live as it is; returns the scorer it replaced.
+   * @param {Scorer} scorer
+   * @returns {Scorer}
+   */
+  replace(scorer) {
+    return new Scorer(ADOPT, this.#native.replace(scorerArg(scorer, 'scorer')));
+  }
+
+  /**
+   * Load the rules file at `rules` (a path; none: the embedded default rules) as the live
+   * rules, keeping the date and any challenger.
+   * @param {string} [rules]
+   * @returns {RulesId} the identity of the rules now live (frozen)
+   * @throws {RulesError} when the file cannot be used; the live scorer is then unchanged
+   */
+  reload(rules) {
+    if (rules !== undefined && rules !== null && typeof rules !== 'string') {
+      throw argError('ERR_INVALID_ARG_TYPE', `rules: expected a path string, got ${typeOf(rules)}`);
+    }
+    const out = this.#native.reload(rules === null ? undefined : rules);
+    if (out.kind !== undefined) raise(out, this.reload);
+    return Object.freeze(out);
+  }
+
+  /**
+   * As `reload`, with a rules file's text; `name` names it in errors (default `rulesJson`).
+   * @param {string} text
+   * @param {string} [name]
+   * @returns {RulesId}
+   * @throws {RulesError}
+   */
+  reloadJson(text, name = 'rulesJson') {
+    if (typeof text !== 'string') {
+      throw argError('ERR_INVALID_ARG_TYPE', `text: expected a string, got ${typeOf(text)}`);
+    }
+    if (typeof name !== 'string') {
+      throw argError('ERR_INVALID_ARG_TYPE', `name: expected a string, got ${typeOf(name)}`);
+    }
+    const out = this.#native.reloadJson(text, name);
+    if (out.kind !== undefined) raise(out, this.reloadJson);
+    return Object.freeze(out);
+  }
+
+  /**
+   * Decide as of another day from now on, keeping the rules and challenger.
+   * @param {string | Date} asOf
+   */
+  setAsOf(asOf) {
+    const failure = this.#native.setAsOf(asOfArg(asOf));
+    if (failure != null) raise(failure, this.setAsOf);
+  }
+
+  /** `Scorer.assess` on the scorer live when the call starts. */
+  assess(body, applicant, parts) {
+    return assessWith(this.#native, body, applicant, parts, this.assess);
+  }
+
+  /** `Scorer.scoreJsonl` on the scorer live when the call starts (the whole input under it). */
+  scoreJsonl(data) {
+    return this.#native.scoreJsonl(bytesArg(data, 'data'));
+  }
+
+  /** `Scorer.scoreLines` on the scorer live when the call starts (every line under it). */
+  scoreLines(lines) {
+    return nullsForUndefined(this.#native.scoreLines(linesArg(lines)));
+  }
+
+  [inspect]() {
+    return `LiveScorer { ${this.current[inspect]()} }`;
   }
 }
 
 module.exports = {
   Scorer,
+  LiveScorer,
   LayerRiskError,
   ParseError,
   RulesError,

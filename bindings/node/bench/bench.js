@@ -5,7 +5,8 @@
 // (a) scoreJsonl on a generated export of LINES lines (default 200000) against
 //     `layer-risk score --as-of D --jobs 1 FILE > /dev/null`, timed as its own process;
 // (b) assess(body) per call against the core's cost for the same line (scoreJsonl of N
-//     copies of it, divided by N), and scoreLines([body]) per call.
+//     copies of it, divided by N), and scoreLines([body]) per call; the cost of a shadow
+//     (rules/lending.json beside the default rules) and of calling through a LiveScorer.
 //
 // Environment: LINES (export size), RUNS (repetitions, best is reported), LAYER_RISK_CLI
 // (a prebuilt CLI; otherwise cargo builds it, see test/cli.js). Run nothing else meanwhile.
@@ -15,7 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
-const { Scorer } = require('..');
+const { Scorer, LiveScorer } = require('..');
 const { cli, cliPath } = require('../test/cli.js');
 
 const AS_OF = '2026-11-22';
@@ -151,6 +152,15 @@ function main() {
           for (let i = 0; i < n; i++) scorer.assess(bodyBuf);
         },
       };
+      const shadowed = new Scorer({ asOf: AS_OF, shadow: path.join(__dirname, '..', '..', '..', 'rules', 'lending.json') });
+      const live = new LiveScorer(scorer);
+      for (let i = 0; i < 2000; i++) shadowed.assess(body);
+      cases.assessShadow = () => {
+        for (let i = 0; i < n; i++) shadowed.assess(body);
+      };
+      cases.assessLive = () => {
+        for (let i = 0; i < n; i++) live.assess(body);
+      };
       const parsed = JSON.parse(body);
       if (parsed.session) {
         const s = JSON.stringify(parsed.session);
@@ -165,6 +175,12 @@ function main() {
       console.log(`    assess(string) per call:                ${show(t.assessString, t.core)}`);
       console.log(`    assess(Buffer) per call:                ${show(t.assessBuffer, t.core)}`);
       console.log(`    of which JSON.parse of the record:       ${us(t.parse).toFixed(2)}  (${record.length} bytes)`);
+      const over = (t, base, what) => {
+        const d = us(t) - us(base);
+        return `${us(t).toFixed(2)}  (${d >= 0 ? '+' : ''}${d.toFixed(2)} over ${what})`;
+      };
+      console.log(`    assess(string) with a shadow:           ${over(t.assessShadow, t.assessString, 'assess without')}`);
+      console.log(`    liveScorer.assess(string):              ${over(t.assessLive, t.assessString, 'scorer.assess')}`);
       if (t.assessApplicant) {
         console.log(`    assess(session, applicantObject):       ${show(t.assessApplicant, t.core)}; JSON.stringify included`);
       }

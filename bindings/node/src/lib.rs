@@ -13,7 +13,9 @@
 //! argument types before calling in, so napi's own conversion errors are never reached in
 //! normal use.
 
-use layer_risk::{batch, LineResult, ParseError, RuleSet, RulesError};
+use std::sync::Arc;
+
+use layer_risk::{batch, LineResult, ParseError, RuleSet, RuleSetId, RulesError};
 use napi::bindgen_prelude::{Buffer, BufferSlice, Either};
 use napi_derive::napi;
 
@@ -87,11 +89,20 @@ fn record_text(record: &[u8]) -> String {
     String::from_utf8_lossy(record).into_owned()
 }
 
-/// A rule set and an evaluation date. Made by [`new_scorer`]; `index.js` wraps it in the
-/// public `Scorer` class.
+/// A rule set and an evaluation date (with a challenger, if any). Made by [`new_scorer`];
+/// `index.js` wraps it in the public `Scorer` class.
 #[napi]
 pub struct NativeScorer {
-    inner: layer_risk::Scorer,
+    // Shared, not copied, with the live scorer that made it live (`NativeLiveScorer::current`).
+    inner: Arc<layer_risk::Scorer>,
+}
+
+impl NativeScorer {
+    fn of(inner: layer_risk::Scorer) -> Self {
+        NativeScorer {
+            inner: Arc::new(inner),
+        }
+    }
 }
 
 /// The rule set's identity.
@@ -105,21 +116,123 @@ pub struct RulesInfo {
     pub sha256: String,
 }
 
+impl From<&RuleSetId> for RulesInfo {
+    fn from(id: &RuleSetId) -> Self {
+        RulesInfo {
+            name: id.name.clone(),
+            version: id.version.clone(),
+            sha256: id.sha256.clone(),
+        }
+    }
+}
+
+/// A rollout share, 0 to 1 (NaN refused).
+fn share_of(share: f64) -> Result<f64, Failure> {
+    if (0.0..=1.0).contains(&share) {
+        Ok(share)
+    } else {
+        Err(Failure::invalid_arg(
+            "rolloutShare: expected a number from 0 to 1",
+        ))
+    }
+}
+
+/// Why an `asOf` is refused.
+fn bad_date() -> Failure {
+    Failure::invalid_arg("asOf: expected an existing date written 'YYYY-MM-DD'")
+}
+
+/// The decision record (JSON text, no `line`, no newline) of `scorer` on `body` with what
+/// the backend holds beside it, or the [`Failure`] when an input is not what it claims.
+fn assess_with(
+    scorer: &layer_risk::Scorer,
+    body: &[u8],
+    context: &layer_risk::Context<'_>,
+) -> Either<String, Failure> {
+    match scorer.assess(body, context) {
+        Ok(d) => {
+            let mut out = Vec::with_capacity(1024);
+            scorer.write_record(&d, None, &mut out);
+            Either::A(record_text(&out))
+        }
+        Err(e) => Either::B(Failure::parse(&e)),
+    }
+}
+
+/// What `layer-risk score --as-of D --jobs 1` prints for `data`.
+fn score_jsonl_with(scorer: &layer_risk::Scorer, data: &[u8]) -> napi::Result<Buffer> {
+    // Records run about half the size of real export lines; reserving the whole input
+    // size spares a late doubling copy of a half-written output, and the capacity left
+    // untouched is address space, not memory.
+    let mut out = Vec::with_capacity(data.len() + 1024);
+    // Only a corrupt or cut gzip stream fails (writing to a Vec cannot).
+    batch::score_bytes(data, &mut out, scorer, batch::Options::new(1))
+        .map_err(|e| napi::Error::from_reason(format!("scoreJsonl: {e}")))?;
+    Ok(out.into())
+}
+
+/// One record per line as the batch engine writes it; `None` for a blank or missing line.
+fn score_lines_with(
+    scorer: &layer_risk::Scorer,
+    lines: &[Option<Either<String, BufferSlice<'_>>>],
+) -> Vec<Option<String>> {
+    let mut out = Vec::with_capacity(2048);
+    lines
+        .iter()
+        .map(|line| {
+            let raw = bytes(line.as_ref()?);
+            out.clear();
+            match scorer.record(None, raw, batch::DEFAULT_MAX_LINE_BYTES, &mut out) {
+                LineResult::Blank => None,
+                _ => Some(record_text(&out)),
+            }
+        })
+        .collect()
+}
+
 /// A scorer deciding with the rules in the file at `rules_path`, or in `rules_json` (named
 /// `rules_name` in error messages), or the embedded default rules when neither is given, as
 /// of `as_of` (`YYYY-MM-DD`). The file is read as the CLI reads `--rules`: its source name
-/// is the path as given.
+/// is the path as given. With `shadow_path`, the rules file there runs as a shadow (as
+/// `score --shadow`); with `rollout_path` and `rollout_share`, as the challenger of a staged
+/// rollout (as `score --rollout --rollout-share`).
 #[napi]
+#[allow(clippy::too_many_arguments)]
 pub fn new_scorer(
     rules_path: Option<String>,
     rules_json: Option<String>,
     rules_name: Option<String>,
     as_of: String,
+    shadow_path: Option<String>,
+    rollout_path: Option<String>,
+    rollout_share: Option<f64>,
 ) -> Either<NativeScorer, Failure> {
     let Some(as_of) = layer_risk::parse_date(&as_of) else {
-        return Either::B(Failure::invalid_arg(
-            "asOf: expected an existing date written 'YYYY-MM-DD'",
-        ));
+        return Either::B(bad_date());
+    };
+    let share = match rollout_share.map(share_of).transpose() {
+        Ok(s) => s,
+        Err(f) => return Either::B(f),
+    };
+    let challenger = match (shadow_path, rollout_path, share) {
+        (Some(_), Some(_), _) => {
+            return Either::B(Failure::invalid_arg(
+                "shadow and rollout: give one or the other",
+            ))
+        }
+        (Some(path), None, None) => Some((path, None)),
+        (None, Some(path), Some(share)) => Some((path, Some(share))),
+        (None, None, None) => None,
+        (_, None, Some(_)) => {
+            return Either::B(Failure::invalid_arg(
+                "rolloutShare: only with rollout (a challenger rules file)",
+            ))
+        }
+        (None, Some(_), None) => {
+            return Either::B(Failure::invalid_arg(
+                "rollout: needs rolloutShare (the share of users, 0 to 1, it decides for)",
+            ))
+        }
     };
     let rules = match (rules_path, rules_json) {
         (Some(_), Some(_)) => {
@@ -133,10 +246,17 @@ pub fn new_scorer(
             RuleSet::from_json(&text, rules_name.as_deref().unwrap_or("rulesJson"))
         }
     };
-    match rules {
-        Ok(rules) => Either::A(NativeScorer {
-            inner: layer_risk::Scorer::new(rules, as_of),
-        }),
+    let scorer = rules.map(|rules| layer_risk::Scorer::new(rules, as_of));
+    let scorer = match (scorer, challenger) {
+        (Err(e), _) => Err(e),
+        (Ok(s), None) => Ok(s),
+        (Ok(s), Some((path, None))) => RuleSet::from_path(path).map(|c| s.with_shadow(c)),
+        (Ok(s), Some((path, Some(share)))) => {
+            RuleSet::from_path(path).map(|c| s.with_rollout(c, share))
+        }
+    };
+    match scorer {
+        Ok(s) => Either::A(NativeScorer::of(s)),
         Err(e) => Either::B(Failure::rules(&e)),
     }
 }
@@ -146,11 +266,54 @@ impl NativeScorer {
     /// The rule set's name, version and SHA-256.
     #[napi]
     pub fn rules(&self) -> RulesInfo {
-        let id = self.inner.rules().id();
-        RulesInfo {
-            name: id.name.clone(),
-            version: id.version.clone(),
-            sha256: id.sha256.clone(),
+        self.inner.rules().id().into()
+    }
+
+    /// The challenger's name, version and SHA-256 (shadow or rollout), if any.
+    #[napi]
+    pub fn shadow_rules(&self) -> Option<RulesInfo> {
+        self.inner.challenger_rules().map(|r| r.id().into())
+    }
+
+    /// The share of users a staged rollout gives the challenger, if the scorer runs one.
+    #[napi]
+    pub fn rollout_share(&self) -> Option<f64> {
+        self.inner.rollout_share()
+    }
+
+    /// The same scorer with `other`'s live rules as its shadow.
+    #[napi]
+    pub fn with_shadow(&self, other: &NativeScorer) -> NativeScorer {
+        let s = layer_risk::Scorer::clone(&self.inner);
+        NativeScorer::of(s.with_shadow(other.inner.rules().clone()))
+    }
+
+    /// The same scorer running a staged rollout of `other`'s live rules for `share` of users.
+    #[napi]
+    pub fn with_rollout(&self, other: &NativeScorer, share: f64) -> Either<NativeScorer, Failure> {
+        match share_of(share) {
+            Ok(share) => {
+                let s = layer_risk::Scorer::clone(&self.inner);
+                Either::A(NativeScorer::of(
+                    s.with_rollout(other.inner.rules().clone(), share),
+                ))
+            }
+            Err(f) => Either::B(f),
+        }
+    }
+
+    /// The same scorer without its challenger.
+    #[napi]
+    pub fn without_challenger(&self) -> NativeScorer {
+        NativeScorer::of(self.inner.without_challenger())
+    }
+
+    /// The same scorer deciding as of `as_of` (`YYYY-MM-DD`).
+    #[napi]
+    pub fn with_as_of(&self, as_of: String) -> Either<NativeScorer, Failure> {
+        match layer_risk::parse_date(&as_of) {
+            Some(d) => Either::A(NativeScorer::of(self.inner.with_as_of(d))),
+            None => Either::B(bad_date()),
         }
     }
 
@@ -161,42 +324,34 @@ impl NativeScorer {
     }
 
     /// The decision record (JSON text, no `line`, no newline) on one response body or
-    /// envelope, or with `applicant` (the JSON of the backend's view of the user) on a bare
-    /// response; a [`Failure`] when the input is not one.
+    /// envelope, with what the backend holds beside it: `applicant` (the JSON of its view of
+    /// the user), the `/protect/compute`, `/identity/match` and `/identity_verification/get`
+    /// response bodies, the user's rollout key; a [`Failure`] when an input is not one.
     #[napi]
+    #[allow(clippy::too_many_arguments)]
     pub fn assess(
         &self,
         body: Either<String, BufferSlice<'_>>,
         applicant: Option<Either<String, BufferSlice<'_>>>,
+        protect: Option<Either<String, BufferSlice<'_>>>,
+        identity_match: Option<Either<String, BufferSlice<'_>>>,
+        identity_verification: Option<Either<String, BufferSlice<'_>>>,
+        rollout_key: Option<String>,
     ) -> Either<String, Failure> {
-        let body = bytes(&body);
-        let context = match &applicant {
-            Some(a) => layer_risk::Context::new().applicant(bytes(a)),
-            None => layer_risk::Context::NONE,
-        };
-        match self.inner.assess(body, &context) {
-            Ok(d) => {
-                let mut out = Vec::with_capacity(1024);
-                self.inner.write_record(&d, None, &mut out);
-                Either::A(record_text(&out))
-            }
-            Err(e) => Either::B(Failure::parse(&e)),
-        }
+        let mut context = layer_risk::Context::new();
+        context.applicant = applicant.as_ref().map(bytes);
+        context.protect = protect.as_ref().map(bytes);
+        context.identity_match = identity_match.as_ref().map(bytes);
+        context.identity_verification = identity_verification.as_ref().map(bytes);
+        context.rollout_key = rollout_key.as_deref();
+        assess_with(&self.inner, bytes(&body), &context)
     }
 
     /// Exactly what `layer-risk score --as-of D --jobs 1` prints for `data`: one record per
     /// non-blank line, numbered, in order. Gzip data is decompressed, as the CLI does.
     #[napi]
     pub fn score_jsonl(&self, data: Either<String, BufferSlice<'_>>) -> napi::Result<Buffer> {
-        let data = bytes(&data);
-        // Records run about half the size of real export lines; reserving the whole input
-        // size spares a late doubling copy of a half-written output, and the capacity left
-        // untouched is address space, not memory.
-        let mut out = Vec::with_capacity(data.len() + 1024);
-        // Only a corrupt or cut gzip stream fails (writing to a Vec cannot).
-        batch::score_bytes(data, &mut out, &self.inner, batch::Options::new(1))
-            .map_err(|e| napi::Error::from_reason(format!("scoreJsonl: {e}")))?;
-        Ok(out.into())
+        score_jsonl_with(&self.inner, bytes(&data))
     }
 
     /// One record per line as the batch engine writes it (error records included, no
@@ -206,21 +361,128 @@ impl NativeScorer {
         &self,
         lines: Vec<Option<Either<String, BufferSlice<'_>>>>,
     ) -> Vec<Option<String>> {
-        let mut out = Vec::with_capacity(2048);
-        lines
-            .iter()
-            .map(|line| {
-                let raw = bytes(line.as_ref()?);
-                out.clear();
-                match self
-                    .inner
-                    .record(None, raw, batch::DEFAULT_MAX_LINE_BYTES, &mut out)
-                {
-                    LineResult::Blank => None,
-                    _ => Some(record_text(&out)),
-                }
-            })
-            .collect()
+        score_lines_with(&self.inner, &lines)
+    }
+}
+
+/// A scorer that can be replaced while it is used: the core's `LiveScorer`. `index.js` wraps
+/// it in the public `LiveScorer` class. Every call takes the scorer live when it starts and
+/// decides wholly under it; a rules file that cannot be used never becomes live.
+#[napi]
+pub struct NativeLiveScorer {
+    inner: layer_risk::LiveScorer,
+}
+
+/// A live scorer starting with `scorer`.
+#[napi]
+pub fn new_live_scorer(scorer: &NativeScorer) -> NativeLiveScorer {
+    NativeLiveScorer {
+        inner: layer_risk::LiveScorer::new(layer_risk::Scorer::clone(&scorer.inner)),
+    }
+}
+
+impl NativeLiveScorer {
+    /// Make `load`'s rules the live rules (keeping the date and challenger); their identity.
+    fn reload_with(
+        &self,
+        load: impl FnOnce() -> Result<RuleSet, RulesError>,
+    ) -> Either<RulesInfo, Failure> {
+        let mut info = None;
+        let done = self.inner.update(|current| {
+            let rules = load()?;
+            info = Some(RulesInfo::from(rules.id()));
+            Ok(current.with_rules(rules))
+        });
+        match (done, info) {
+            (Err(e), _) => Either::B(Failure::rules(&e)),
+            (Ok(()), Some(info)) => Either::A(info),
+            (Ok(()), None) => Either::A(self.inner.current().rules().id().into()),
+        }
+    }
+}
+
+#[napi]
+impl NativeLiveScorer {
+    /// The scorer live now.
+    #[napi]
+    pub fn current(&self) -> NativeScorer {
+        NativeScorer {
+            inner: self.inner.current(),
+        }
+    }
+
+    /// Make `scorer` live; the scorer it replaced.
+    #[napi]
+    pub fn replace(&self, scorer: &NativeScorer) -> NativeScorer {
+        NativeScorer {
+            inner: self.inner.replace(layer_risk::Scorer::clone(&scorer.inner)),
+        }
+    }
+
+    /// Load the rules file at `rules_path` (none: the embedded default rules) as the live
+    /// rules, keeping the date and challenger; their identity, or the [`Failure`] of a file
+    /// that cannot be used (the live scorer then unchanged).
+    #[napi]
+    pub fn reload(&self, rules_path: Option<String>) -> Either<RulesInfo, Failure> {
+        self.reload_with(|| match rules_path {
+            None => Ok(RuleSet::embedded_default().clone()),
+            Some(path) => RuleSet::from_path(path),
+        })
+    }
+
+    /// As `reload`, with a rules file's text, named `name` in errors.
+    #[napi]
+    pub fn reload_json(&self, text: String, name: String) -> Either<RulesInfo, Failure> {
+        self.reload_with(|| RuleSet::from_json(&text, &name))
+    }
+
+    /// Decide as of `as_of` (`YYYY-MM-DD`) from now on, keeping the rules and challenger;
+    /// a [`Failure`] for a date that is not one.
+    #[napi]
+    pub fn set_as_of(&self, as_of: String) -> Option<Failure> {
+        let Some(as_of) = layer_risk::parse_date(&as_of) else {
+            return Some(bad_date());
+        };
+        match self.inner.update(|current| Ok(current.with_as_of(as_of))) {
+            Ok(()) => None,
+            Err(e) => Some(Failure::rules(&e)),
+        }
+    }
+
+    /// [`NativeScorer::assess`] on the scorer live when the call starts.
+    #[napi]
+    #[allow(clippy::too_many_arguments)]
+    pub fn assess(
+        &self,
+        body: Either<String, BufferSlice<'_>>,
+        applicant: Option<Either<String, BufferSlice<'_>>>,
+        protect: Option<Either<String, BufferSlice<'_>>>,
+        identity_match: Option<Either<String, BufferSlice<'_>>>,
+        identity_verification: Option<Either<String, BufferSlice<'_>>>,
+        rollout_key: Option<String>,
+    ) -> Either<String, Failure> {
+        let mut context = layer_risk::Context::new();
+        context.applicant = applicant.as_ref().map(bytes);
+        context.protect = protect.as_ref().map(bytes);
+        context.identity_match = identity_match.as_ref().map(bytes);
+        context.identity_verification = identity_verification.as_ref().map(bytes);
+        context.rollout_key = rollout_key.as_deref();
+        assess_with(&self.inner.current(), bytes(&body), &context)
+    }
+
+    /// [`NativeScorer::score_jsonl`] on the scorer live when the call starts.
+    #[napi]
+    pub fn score_jsonl(&self, data: Either<String, BufferSlice<'_>>) -> napi::Result<Buffer> {
+        score_jsonl_with(&self.inner.current(), bytes(&data))
+    }
+
+    /// [`NativeScorer::score_lines`] on the scorer live when the call starts.
+    #[napi]
+    pub fn score_lines(
+        &self,
+        lines: Vec<Option<Either<String, BufferSlice<'_>>>>,
+    ) -> Vec<Option<String>> {
+        score_lines_with(&self.inner.current(), &lines)
     }
 }
 

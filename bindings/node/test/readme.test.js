@@ -69,7 +69,12 @@ test('the Express example routes on the decision and logs no identity', async ()
   const rules = path.join(REPO_ROOT, 'rules', 'lending.json');
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date());
   const scorer = new Scorer({ rules, asOf: today });
-  const step = { trust: 'done', identity_match: 'identity_match', identity_verification: 'identity_verification' };
+  const step = {
+    trust: 'done',
+    identity_match: 'identity_match',
+    identity_verification: 'identity_verification',
+    manual_review: 'manual_review',
+  };
   const post = async () => {
     const r = await fetch(`http://127.0.0.1:${port}/onboarding/layer`, {
       method: 'POST',

@@ -5,7 +5,9 @@
 1. score_jsonl(jobs=1) lines/s against `layer-risk score --jobs 1` on the same file (the
    CLI's wall time, process start and file read included; best of --repeat runs each).
 2. The per-call overhead of Scorer.assess beyond the core: assess() per call against the
-   core's own cost for the same lines (score_jsonl of them, per line), in microseconds.
+   core's own cost for the same lines (score_jsonl of them, per line), in microseconds;
+   what a shadow (rules/lending.json beside the default rules) adds to each call, and what
+   calling through a LiveScorer adds.
 3. With --spark: layer_risk.spark.score in local[2] on --spark-lines lines, writing the
    records as text, against Spark reading and writing the same lines without scoring, and
    against the CLI with --jobs 1 and --jobs 2.
@@ -43,6 +45,17 @@ def best(repeat, f):
         f()
         times.append(time.perf_counter() - t)
     return min(times)
+
+
+def round_robin(repeat, cases):
+    """The best time of each case over `repeat` rounds, the cases taking turns."""
+    out = {}
+    for _ in range(repeat):
+        for name, f in cases.items():
+            t = time.perf_counter()
+            f()
+            out[name] = min(out.get(name, float("inf")), time.perf_counter() - t)
+    return out
 
 
 def gen(cli, lines, path):
@@ -91,10 +104,10 @@ def main():
         lines = [l for l in data.split(b"\n")[:20_000] if l.strip()]
         sample = b"\n".join(lines) + b"\n"
 
-        def assess_all():
+        def assess_all(s=scorer):
             for line in lines:
                 try:
-                    scorer.assess(line)
+                    s.assess(line)
                 except layer_risk.ParseError:
                     pass
 
@@ -108,6 +121,26 @@ def main():
         print(f"| `score_lines([line])` (record as str) | {t_lines * 1e6:.1f} |")
         print(f"| `assess(line)` (record as dict) | {t_assess * 1e6:.1f} |")
         print(f"| overhead of `assess` beyond the core | {(t_assess - t_core) * 1e6:.1f} |")
+
+        # A challenger beside the live rules, and the LiveScorer's indirection.
+        shadowed = layer_risk.Scorer(as_of=AS_OF, shadow=REPO / "rules" / "lending.json")
+        live = layer_risk.LiveScorer(scorer)
+        # Taking turns, so that a busy machine's drift hits every case alike.
+        t = round_robin(args.repeat, {
+            "core": lambda: scorer.score_jsonl(sample),
+            "core_shadow": lambda: shadowed.score_jsonl(sample),
+            "assess": assess_all,
+            "assess_shadow": lambda: assess_all(shadowed),
+            "assess_live": lambda: assess_all(live),
+        })
+        us = {k: v / len(lines) * 1e6 for k, v in t.items()}
+        print(f"| core with a shadow (per line) | {us['core_shadow']:.1f} "
+              f"({us['core_shadow'] - us['core']:+.1f} over the core without) |")
+        print(f"| `assess(line)` with a shadow | {us['assess_shadow']:.1f} "
+              f"({us['assess_shadow'] - us['assess']:+.1f} over `assess` without, "
+              f"{us['assess']:.1f}) |")
+        print(f"| `LiveScorer.assess(line)` | {us['assess_live']:.1f} "
+              f"({us['assess_live'] - us['assess']:+.1f} over `Scorer.assess`) |")
 
         # Two threads, one scorer: the GIL is released while the core works.
         def two_threads():

@@ -8,13 +8,14 @@
 
 use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
-use layer_risk::{batch, LineResult, ParseError, RuleSet, RulesError};
+use layer_risk::{batch, LineResult, ParseError, RuleSet, RuleSetId, RulesError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyList, PyString, PyType};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString, PyType};
 
 static PARSE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static RULES_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -135,6 +136,58 @@ fn bytes_of<'a>(
     )))
 }
 
+/// The bytes of one part of the context (`applicant`, `protect`, ...): a `str` or `bytes` as
+/// given (the JSON as received from Plaid), anything else (a dict) through `json.dumps`.
+fn part_bytes<'a>(value: &'a Bound<'_, PyAny>, name: &str) -> PyResult<Cow<'a, [u8]>> {
+    if value.is_instance_of::<PyBytes>() || value.is_instance_of::<PyString>() {
+        return bytes_of(value, || name.to_owned());
+    }
+    let dumps = JSON_DUMPS.import(value.py(), "json", "dumps")?;
+    let text: String = dumps.call1((value,))?.extract()?;
+    Ok(Cow::Owned(text.into_bytes()))
+}
+
+/// A rollout share: a number from 0 to 1 (a bool is refused: `True` is no share).
+fn share_of(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    let bad_type = || -> PyResult<PyErr> {
+        Ok(PyTypeError::new_err(format!(
+            "rollout_share: expected a number from 0 to 1, got {}",
+            value.get_type().name()?
+        )))
+    };
+    if value.is_instance_of::<PyBool>() {
+        return Err(bad_type()?);
+    }
+    let Ok(share) = value.extract::<f64>() else {
+        return Err(bad_type()?);
+    };
+    if !(0.0..=1.0).contains(&share) {
+        return Err(PyValueError::new_err(
+            "rollout_share: expected a number from 0 to 1",
+        ));
+    }
+    Ok(share)
+}
+
+/// A rules file at `path`, or the embedded default rules for None, read without the GIL.
+fn load_rules(py: Python<'_>, path: Option<PathBuf>) -> PyResult<RuleSet> {
+    match path {
+        None => Ok(RuleSet::embedded_default().clone()),
+        Some(path) => py
+            .detach(|| RuleSet::from_path(&path))
+            .map_err(|e| rules_error(py, &e)),
+    }
+}
+
+/// `{"name", "version", "sha256"}` of a rule set.
+fn rules_dict<'py>(py: Python<'py>, id: &RuleSetId) -> PyResult<Bound<'py, PyAny>> {
+    let d = PyDict::new(py);
+    d.set_item("name", &id.name)?;
+    d.set_item("version", &id.version)?;
+    d.set_item("sha256", &id.sha256)?;
+    Ok(d.into_any())
+}
+
 /// A rule set and an evaluation date: decides Plaid Layer responses.
 ///
 /// `rules` is the path of a rules file (None: the embedded default rules); `as_of` is the
@@ -142,31 +195,75 @@ fn bytes_of<'a>(
 /// decision never reads a clock). A file that cannot be used raises `RulesError` with its
 /// line and column. Immutable and thread-safe: create one per rules file and share it.
 ///
+/// A challenger rule set (a rules file's path) runs beside the live one: `shadow` decides
+/// every input too, its decision in the record's `shadow`, the live decision untouched (as
+/// `layer-risk score --shadow FILE`); `rollout` decides, as the live rules, for the share
+/// `rollout_share` (0 to 1) of users, chosen by the rollout key, and the record says which
+/// `arm` decided (as `--rollout FILE --rollout-share X`). Not both; `rollout` needs
+/// `rollout_share` and `rollout_share` needs `rollout` (`ValueError`).
+///
 /// >>> import layer_risk
 /// >>> s = layer_risk.Scorer("../../rules/lending.json", as_of="2026-11-22")  # doctest: +SKIP
 /// >>> s = layer_risk.Scorer(as_of="2026-11-22")
-/// >>> s
-/// Scorer(rules=default@2.0.0, as_of=2026-11-22)
+/// >>> s  # doctest: +ELLIPSIS
+/// Scorer(rules=default@..., as_of=2026-11-22)
+/// >>> s.with_shadow(s).shadow_rules["name"]
+/// 'default'
 #[pyclass(frozen, module = "layer_risk", name = "Scorer")]
 struct Scorer {
-    inner: layer_risk::Scorer,
+    // Shared, not copied, with the `LiveScorer` that made it live (`LiveScorer.current`).
+    inner: Arc<layer_risk::Scorer>,
+}
+
+impl Scorer {
+    fn of(inner: layer_risk::Scorer) -> Self {
+        Scorer {
+            inner: Arc::new(inner),
+        }
+    }
 }
 
 #[pymethods]
 impl Scorer {
     #[new]
-    #[pyo3(signature = (rules = None, *, as_of))]
-    fn new(py: Python<'_>, rules: Option<PathBuf>, as_of: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (rules = None, *, as_of, shadow = None, rollout = None, rollout_share = None))]
+    fn new(
+        py: Python<'_>,
+        rules: Option<PathBuf>,
+        as_of: &Bound<'_, PyAny>,
+        shadow: Option<PathBuf>,
+        rollout: Option<PathBuf>,
+        rollout_share: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let as_of = as_of_date(as_of)?;
-        let rules = match rules {
-            None => RuleSet::embedded_default().clone(),
-            Some(path) => py
-                .detach(|| RuleSet::from_path(&path))
-                .map_err(|e| rules_error(py, &e))?,
-        };
-        Ok(Scorer {
-            inner: layer_risk::Scorer::new(rules, as_of),
-        })
+        // The arguments are checked before any file is read (as the CLI's are).
+        let share = rollout_share.map(share_of).transpose()?;
+        match (&shadow, &rollout, share) {
+            (Some(_), Some(_), _) => {
+                return Err(PyValueError::new_err(
+                    "shadow and rollout: give one or the other",
+                ))
+            }
+            (_, Some(_), None) => {
+                return Err(PyValueError::new_err(
+                    "rollout: needs rollout_share (the share of users, 0 to 1, it decides for)",
+                ))
+            }
+            (_, None, Some(_)) => {
+                return Err(PyValueError::new_err(
+                    "rollout_share: only with rollout (a challenger rules file)",
+                ))
+            }
+            _ => {}
+        }
+        let mut scorer = layer_risk::Scorer::new(load_rules(py, rules)?, as_of);
+        if let Some(path) = shadow {
+            scorer = scorer.with_shadow(load_rules(py, Some(path))?);
+        }
+        if let (Some(path), Some(share)) = (rollout, share) {
+            scorer = scorer.with_rollout(load_rules(py, Some(path))?, share);
+        }
+        Ok(Scorer::of(scorer))
     }
 
     /// A scorer from rules kept elsewhere (a database, a config service): `text` is the
@@ -188,20 +285,75 @@ impl Scorer {
         let rules = py
             .detach(|| RuleSet::from_json(text, name))
             .map_err(|e| rules_error(py, &e))?;
-        Ok(Scorer {
-            inner: layer_risk::Scorer::new(rules, as_of),
-        })
+        Ok(Scorer::of(layer_risk::Scorer::new(rules, as_of)))
+    }
+
+    /// The same scorer with `other`'s rules as its shadow: every input is decided under
+    /// them too, in the record's `shadow` (`other`'s own shadow or rollout, and its date,
+    /// are not taken; this scorer's date is). Replaces a shadow or rollout this one had.
+    ///
+    /// >>> import layer_risk
+    /// >>> live = layer_risk.Scorer(as_of="2026-11-22")
+    /// >>> lending = layer_risk.Scorer("rules/lending.json", as_of="2026-11-22")  # doctest: +SKIP
+    /// >>> live.with_shadow(lending).assess('{"identity": null}')["shadow"]["rules"]["name"]  # doctest: +SKIP
+    /// 'lending'
+    fn with_shadow(&self, other: &Scorer) -> Scorer {
+        Scorer::of(layer_risk::Scorer::clone(&self.inner).with_shadow(other.inner.rules().clone()))
+    }
+
+    /// The same scorer running a staged rollout of `other`'s rules: for the share `share`
+    /// (0 to 1) of users, chosen by their rollout key, `other`'s rules decide as the live
+    /// ones; the record's `arm` says which did (`control` or `challenger`) and `shadow`
+    /// holds the other decision. This scorer's date is kept.
+    fn with_rollout(&self, other: &Scorer, share: &Bound<'_, PyAny>) -> PyResult<Scorer> {
+        let share = share_of(share)?;
+        Ok(Scorer::of(
+            layer_risk::Scorer::clone(&self.inner).with_rollout(other.inner.rules().clone(), share),
+        ))
+    }
+
+    /// The same scorer without its shadow or rollout challenger.
+    fn without_challenger(&self) -> Scorer {
+        Scorer::of(self.inner.without_challenger())
+    }
+
+    /// The same scorer (rules, shadow or rollout) deciding as of another date.
+    ///
+    /// >>> import layer_risk
+    /// >>> layer_risk.Scorer(as_of="2026-11-22").with_as_of("2026-11-23").as_of
+    /// '2026-11-23'
+    fn with_as_of(&self, as_of: &Bound<'_, PyAny>) -> PyResult<Scorer> {
+        Ok(Scorer::of(self.inner.with_as_of(as_of_date(as_of)?)))
     }
 
     /// The rule set's identity: `{"name", "version", "sha256"}`.
     #[getter]
     fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let id = self.inner.rules().id();
-        let d = pyo3::types::PyDict::new(py);
-        d.set_item("name", &id.name)?;
-        d.set_item("version", &id.version)?;
-        d.set_item("sha256", &id.sha256)?;
-        Ok(d.into_any())
+        rules_dict(py, self.inner.rules().id())
+    }
+
+    /// The challenger's identity, `{"name", "version", "sha256"}`, in shadow and in rollout
+    /// mode alike; None without one.
+    #[getter]
+    fn shadow_rules<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .challenger_rules()
+            .map(|r| rules_dict(py, r.id()))
+            .transpose()
+    }
+
+    /// The challenger's rules file text, exactly as loaded (None without one): what
+    /// `layer_risk.spark.score` ships to its executors beside `rules_json`.
+    #[getter]
+    fn shadow_rules_json(&self) -> Option<&str> {
+        self.inner.challenger_rules().map(RuleSet::json)
+    }
+
+    /// The share of users (0 to 1) a staged rollout gives the challenger; None when the
+    /// scorer runs no rollout (no challenger, or a shadow).
+    #[getter]
+    fn rollout_share(&self) -> Option<f64> {
+        self.inner.rollout_share()
     }
 
     /// The rules file's text, exactly as loaded (what its SHA-256 covers): what
@@ -219,22 +371,47 @@ impl Scorer {
 
     fn __repr__(&self) -> String {
         let id = self.inner.rules().id();
+        let challenger = match (self.inner.challenger_rules(), self.inner.rollout_share()) {
+            (None, _) => String::new(),
+            (Some(c), None) => format!(", shadow={}@{}", c.id().name, c.id().version),
+            (Some(c), Some(share)) => format!(
+                ", rollout={}@{}, rollout_share={share}",
+                c.id().name,
+                c.id().version
+            ),
+        };
         format!(
-            "Scorer(rules={}@{}, as_of={})",
+            "Scorer(rules={}@{}{challenger}, as_of={})",
             id.name,
             id.version,
             self.as_of()
         )
     }
 
-    /// Decide on one `/user_account/session/get` body (`str` or `bytes`; or a
-    /// `{"session", "applicant"}` envelope) and return the decision record as a dict: the
-    /// CLI's record without `line`. `applicant` is what the backend already knows about the
-    /// user (a dict such as `{"name": {"full_name": ...}, "date_of_birth": ...}`, or its JSON):
-    /// the Layer identity is compared with it field by field.
+    /// Decide on one `/user_account/session/get` body (`str` or `bytes`; or an envelope
+    /// `{"session", "applicant", "signals", "rollout_key"}`, as export lines may be) and
+    /// return the decision record as a dict: the CLI's record without `line`.
+    ///
+    /// Beside the body, what the backend holds (each a dict, or its JSON as `str` or
+    /// `bytes`, as received; a dict goes through `json.dumps`):
+    ///
+    /// - `applicant`: what the backend already knows about the user (a dict such as
+    ///   `{"name": {"full_name": ...}, "date_of_birth": ...}`): the Layer identity is
+    ///   compared with it field by field.
+    /// - `protect`: the `/protect/compute` response body (the Trust Index).
+    /// - `identity_match`: the `/identity/match` response body for the linked Item.
+    /// - `identity_verification`: the `/identity_verification/get` response body.
+    /// - `rollout_key` (`str`): the user's stable id for a staged rollout (never an
+    ///   identity value; it is hashed, not recorded).
+    ///
+    /// Giving a part here decides as giving it in an envelope does (the `decision_id`
+    /// differs: it covers the bytes as given). A record of a scorer with a challenger
+    /// carries `shadow` (and `arm` in a rollout).
     ///
     /// Raises `ParseError` (a `ValueError`, with `.code`, `.line`, `.column`, `.path`) when
-    /// the body is not a response.
+    /// the body is not a response, or a part not what it claims (its path then starts with
+    /// the part's envelope key: `applicant.…`, `signals.identity_match.…`), or
+    /// `ambiguous_envelope` when the body is an envelope holding a part also given here.
     ///
     /// >>> import layer_risk
     /// >>> s = layer_risk.Scorer(as_of="2026-11-22")
@@ -242,31 +419,67 @@ impl Scorer {
     /// >>> d = s.assess(body, {"name": {"full_name": "Bill Knope"}})
     /// >>> d["match"]["legal_name"]["is_nickname_match"]
     /// True
-    #[pyo3(signature = (body, applicant = None))]
+    /// >>> d = s.assess(body, protect={"request_id": "p1", "score": 12})
+    /// >>> sorted({r["signal"] for r in d["reasons"] if "signal" in r})
+    /// ['protect_trust_index']
+    #[pyo3(signature = (
+        body,
+        applicant = None,
+        *,
+        protect = None,
+        identity_match = None,
+        identity_verification = None,
+        rollout_key = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn assess<'py>(
         &self,
         py: Python<'py>,
         body: &Bound<'py, PyAny>,
         applicant: Option<&Bound<'py, PyAny>>,
+        protect: Option<&Bound<'py, PyAny>>,
+        identity_match: Option<&Bound<'py, PyAny>>,
+        identity_verification: Option<&Bound<'py, PyAny>>,
+        rollout_key: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let body = bytes_of(body, || "body".into())?;
-        let applicant = match applicant {
+        let part = |v: Option<&Bound<'py, PyAny>>, name: &str| -> PyResult<Option<Vec<u8>>> {
+            v.map(|v| part_bytes(v, name).map(Cow::into_owned))
+                .transpose()
+        };
+        let applicant = part(applicant, "applicant")?;
+        let protect = part(protect, "protect")?;
+        let identity_match = part(identity_match, "identity_match")?;
+        let identity_verification = part(identity_verification, "identity_verification")?;
+        let rollout_key: Option<String> = match rollout_key {
             None => None,
-            Some(a) if a.is_instance_of::<PyBytes>() || a.is_instance_of::<PyString>() => {
-                Some(bytes_of(a, || "applicant".into())?.into_owned())
-            }
-            Some(a) => {
-                let dumps = JSON_DUMPS.import(py, "json", "dumps")?;
-                let text: String = dumps.call1((a,))?.extract()?;
-                Some(text.into_bytes())
-            }
+            Some(k) => match k.cast::<PyString>() {
+                Ok(s) => Some(s.to_cow()?.into_owned()),
+                Err(_) => {
+                    return Err(PyTypeError::new_err(format!(
+                        "rollout_key: expected str, got {}",
+                        k.get_type().name()?
+                    )))
+                }
+            },
         };
         let scorer = &self.inner;
-        let size = body.len() + applicant.as_ref().map_or(0, Vec::len);
-        let context = match &applicant {
-            Some(a) => layer_risk::Context::new().applicant(a),
-            None => layer_risk::Context::NONE,
-        };
+        let size = body.len()
+            + [
+                &applicant,
+                &protect,
+                &identity_match,
+                &identity_verification,
+            ]
+            .iter()
+            .map(|p| p.as_ref().map_or(0, Vec::len))
+            .sum::<usize>();
+        let mut context = layer_risk::Context::new();
+        context.applicant = applicant.as_deref();
+        context.protect = protect.as_deref();
+        context.identity_match = identity_match.as_deref();
+        context.identity_verification = identity_verification.as_deref();
+        context.rollout_key = rollout_key.as_deref();
         let decision = detach_if(py, size, || scorer.assess(&body, &context))
             .map_err(|e| parse_error(py, &e))?;
         // The record's serialization straight into Python objects: the dict `json.loads`
@@ -283,7 +496,7 @@ impl Scorer {
     ///
     /// >>> import layer_risk
     /// >>> s = layer_risk.Scorer(as_of="2026-11-22")
-    /// >>> s.score_jsonl(b'{"identity": null}\n').startswith(b'{"line":1,"request_id":null,"decision":"identity_verification"')
+    /// >>> s.score_jsonl(b'{"identity": null}\n').startswith(b'{"line":1,"request_id":null,"decision_id":"')
     /// True
     #[pyo3(signature = (data, jobs = 1))]
     fn score_jsonl<'py>(
@@ -314,8 +527,9 @@ impl Scorer {
     ///
     /// >>> import layer_risk
     /// >>> s = layer_risk.Scorer(as_of="2026-11-22")
-    /// >>> [r and r[:30] for r in s.score_lines([b'{"identity": ', "  ", None])]
-    /// ['{"error":{"code":"truncated","', None, None]
+    /// >>> import json
+    /// >>> [r and json.loads(r)["error"]["code"] for r in s.score_lines([b'{"identity": ', "  ", None])]
+    /// ['truncated', None, None]
     fn score_lines<'py>(
         &self,
         py: Python<'py>,
@@ -360,10 +574,201 @@ impl Scorer {
     }
 }
 
+/// A `Scorer` that can be replaced while threads use it: what a long-running backend holds
+/// to reload its rules (on a signal, a file change, a new day) without a restart.
+///
+/// Backed by the core's `LiveScorer`: every call (`assess`, `score_jsonl`, `score_lines`)
+/// takes the scorer live when it starts and decides entirely under it, so no decision ever
+/// sees half a rule set, and a replacement is seen by the next call. A rules file that
+/// cannot be used raises `RulesError` and never becomes live. Changes (`reload`,
+/// `reload_json`, `set_as_of`, `replace`) are applied one at a time, each to the scorer the
+/// previous one left.
+///
+/// >>> import layer_risk
+/// >>> live = layer_risk.LiveScorer(layer_risk.Scorer(as_of="2026-11-22"))
+/// >>> try:
+/// ...     live.reload_json('{"name": "broken"', "broken.json")
+/// ... except layer_risk.RulesError as e:
+/// ...     print(e.code, e.line)
+/// syntax 1
+/// >>> live.current.rules["name"]  # the broken rules never became live
+/// 'default'
+/// >>> live.set_as_of("2026-11-23")
+/// >>> live.assess('{"identity": null}')["as_of"]
+/// '2026-11-23'
+#[pyclass(frozen, module = "layer_risk", name = "LiveScorer")]
+struct LiveScorer {
+    inner: layer_risk::LiveScorer,
+    /// Held while a change is built and swapped, so that two threads changing the scorer
+    /// at once (a reload on SIGHUP, the midnight date) cannot undo each other.
+    changing: Mutex<()>,
+}
+
+impl LiveScorer {
+    /// The scorer live now, as the Python `Scorer` whose methods the calls delegate to.
+    fn now(&self) -> Scorer {
+        Scorer {
+            inner: self.inner.current(),
+        }
+    }
+
+    /// Build a replacement from the live scorer and make it live if it built, without the
+    /// GIL (reading a rules file, waiting for another change to finish).
+    fn change<F>(&self, py: Python<'_>, build: F) -> PyResult<()>
+    where
+        F: FnOnce(&layer_risk::Scorer) -> Result<layer_risk::Scorer, RulesError> + Send,
+    {
+        py.detach(|| {
+            // Nothing panics while it is held: a poisoned lock guards nothing broken.
+            let _one_at_a_time = self.changing.lock().unwrap_or_else(|p| p.into_inner());
+            self.inner.update(build)
+        })
+        .map_err(|e| rules_error(py, &e))
+    }
+
+    /// Make `rules` (loaded by `load`) the live rules, keeping the date and challenger;
+    /// their identity.
+    fn reload_with<'py, L>(&self, py: Python<'py>, load: L) -> PyResult<Bound<'py, PyAny>>
+    where
+        L: FnOnce() -> Result<RuleSet, RulesError> + Send,
+    {
+        let mut id = None;
+        self.change(py, |current| {
+            let rules = load()?;
+            id = Some(rules.id().clone());
+            Ok(current.with_rules(rules))
+        })?;
+        match id {
+            Some(id) => rules_dict(py, &id),
+            None => rules_dict(py, self.inner.current().rules().id()),
+        }
+    }
+}
+
+#[pymethods]
+impl LiveScorer {
+    #[new]
+    fn new(scorer: &Scorer) -> Self {
+        LiveScorer {
+            inner: layer_risk::LiveScorer::new(layer_risk::Scorer::clone(&scorer.inner)),
+            changing: Mutex::new(()),
+        }
+    }
+
+    /// The scorer live now. Keep it for the duration of one piece of work if several calls
+    /// must agree; the `LiveScorer`'s own methods each take it afresh.
+    #[getter]
+    fn current(&self) -> Scorer {
+        self.now()
+    }
+
+    /// Make `scorer` live (as it is: its rules, date and challenger); returns the scorer it
+    /// replaced.
+    fn replace(&self, py: Python<'_>, scorer: &Scorer) -> Scorer {
+        let next = layer_risk::Scorer::clone(&scorer.inner);
+        let old = py.detach(|| {
+            let _one_at_a_time = self.changing.lock().unwrap_or_else(|p| p.into_inner());
+            self.inner.replace(next)
+        });
+        Scorer { inner: old }
+    }
+
+    /// Load the rules file at `rules` (a path; None: the embedded default rules) and make it
+    /// the live rules, keeping the date and any shadow or rollout challenger; returns its
+    /// identity, `{"name", "version", "sha256"}`. The file is read without the GIL.
+    ///
+    /// Raises `RulesError` (with the file, line, column and field path) when the file cannot
+    /// be used; the live scorer is then unchanged.
+    #[pyo3(signature = (rules = None))]
+    fn reload<'py>(&self, py: Python<'py>, rules: Option<PathBuf>) -> PyResult<Bound<'py, PyAny>> {
+        self.reload_with(py, || match &rules {
+            None => Ok(RuleSet::embedded_default().clone()),
+            Some(path) => RuleSet::from_path(path),
+        })
+    }
+
+    /// As `reload`, with the rules file's text (kept in a database, a config service);
+    /// `name` names it in errors.
+    fn reload_json<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        name: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.reload_with(py, || RuleSet::from_json(text, name))
+    }
+
+    /// Decide as of `as_of` (a `datetime.date` or `'YYYY-MM-DD'`) from now on, keeping the
+    /// rules and challenger: what a backend does when its day changes.
+    fn set_as_of(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>) -> PyResult<()> {
+        let as_of = as_of_date(as_of)?;
+        self.change(py, |current| Ok(current.with_as_of(as_of)))
+    }
+
+    /// `Scorer.assess` on the scorer live when the call starts.
+    #[pyo3(signature = (
+        body,
+        applicant = None,
+        *,
+        protect = None,
+        identity_match = None,
+        identity_verification = None,
+        rollout_key = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn assess<'py>(
+        &self,
+        py: Python<'py>,
+        body: &Bound<'py, PyAny>,
+        applicant: Option<&Bound<'py, PyAny>>,
+        protect: Option<&Bound<'py, PyAny>>,
+        identity_match: Option<&Bound<'py, PyAny>>,
+        identity_verification: Option<&Bound<'py, PyAny>>,
+        rollout_key: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.now().assess(
+            py,
+            body,
+            applicant,
+            protect,
+            identity_match,
+            identity_verification,
+            rollout_key,
+        )
+    }
+
+    /// `Scorer.score_jsonl` on the scorer live when the call starts (the whole export is
+    /// scored under it).
+    #[pyo3(signature = (data, jobs = 1))]
+    fn score_jsonl<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        jobs: usize,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        self.now().score_jsonl(py, data, jobs)
+    }
+
+    /// `Scorer.score_lines` on the scorer live when the call starts (every line is scored
+    /// under it).
+    fn score_lines<'py>(
+        &self,
+        py: Python<'py>,
+        lines: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        self.now().score_lines(py, lines)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("LiveScorer({})", self.now().__repr__())
+    }
+}
+
 /// The native half of the `layer_risk` package.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Scorer>()?;
+    m.add_class::<LiveScorer>()?;
     m.add("RULES_ENGINE_VERSION", env!("CARGO_PKG_VERSION"))?;
     m.add("DEFAULT_MAX_LINE_BYTES", batch::DEFAULT_MAX_LINE_BYTES)?;
     Ok(())

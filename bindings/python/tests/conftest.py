@@ -65,3 +65,53 @@ def strip_line(record: bytes) -> bytes:
     assert record.startswith(b'{"line":'), record[:40]
     comma = record.index(b",")
     return b"{" + record[comma + 1 :]
+
+
+# The export of issue 19's challenger tests: what `layer-risk gen` writes with these flags.
+CHALLENGER_GEN = ("gen", "--count", "3000", "--seed", "5", "--applicants", "0.2", "--corrupt", "0.01")
+
+
+@pytest.fixture(scope="session")
+def challenger_export(cli: Path, tmp_path_factory) -> Path:
+    """3,000 generated lines (1% corrupt, 20% envelopes with an applicant)."""
+    path = tmp_path_factory.mktemp("challenger") / "export.jsonl"
+    subprocess.run([str(cli), *CHALLENGER_GEN, "--out", str(path)], check=True,
+                   capture_output=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def challenger_cli(cli: Path, challenger_export: Path) -> dict:
+    """The CLI's records of that export: `live` (`score`, default rules), `lending`
+    (`score --rules rules/lending.json`) and `shadow` (`score --shadow rules/lending.json`)."""
+    lending = str(REPO / "rules" / "lending.json")
+    base = ("score", "--as-of", AS_OF, "--jobs", "1")
+    return {
+        "live": run_cli(cli, *base, str(challenger_export)),
+        "lending": run_cli(cli, *base, "--rules", lending, str(challenger_export)),
+        "shadow": run_cli(cli, *base, "--shadow", lending, str(challenger_export)),
+    }
+
+
+@pytest.fixture(scope="session")
+def keyed_export(challenger_export: Path, tmp_path_factory) -> Path:
+    """That export with a rollout key on every line that is a JSON object (an envelope
+    `{"session", ..., "rollout_key": "user-<n mod 500>"}`: about six lines per user); the
+    other lines as they were."""
+    import json
+
+    out = []
+    for i, raw in enumerate(challenger_export.read_bytes().split(b"\n")[:-1]):
+        try:
+            doc = json.loads(raw)
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict):
+            out.append(raw)
+            continue
+        line = doc if "session" in doc else {"session": doc}
+        line["rollout_key"] = f"user-{i % 500}"
+        out.append(json.dumps(line).encode())
+    path = tmp_path_factory.mktemp("keyed") / "keyed.jsonl"
+    path.write_bytes(b"\n".join(out) + b"\n")
+    return path

@@ -111,3 +111,59 @@ def test_spark_checks_on_the_driver(spark, export, tmp_path):
         layer_risk.spark.score(df.selectExpr("value", "value as record"), as_of=AS_OF)
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         layer_risk.spark.score(df, as_of="22/11/2026")
+
+
+# Challenger rule sets (issue 19) -----------------------------------------------------------
+
+
+def test_spark_with_a_shadow_gives_the_cli_shadow_records(spark, challenger_export,
+                                                          challenger_cli):
+    lending = REPO / "rules" / "lending.json"
+    df = read_lines(spark, challenger_export)
+    got = sorted(r.record for r in layer_risk.spark.score(df, as_of=AS_OF, shadow=lending)
+                 .select("record").collect())
+    want = sorted(strip_line(r).decode() for r in challenger_cli["shadow"].splitlines())
+    assert len(got) == 3000 and got == want
+    assert sum('"shadow":{' in r for r in got) > 2900
+    # The decision ids are the CLI's: the live ones of `score`, the shadow's of
+    # `score --rules lending.json`.
+    ids = sorted(json.loads(r)["decision_id"] for r in got)
+    assert ids == sorted(json.loads(r)["decision_id"] for r in challenger_cli["live"].splitlines())
+    shadow_ids = sorted(json.loads(r)["shadow"]["decision_id"] for r in got if '"shadow"' in r)
+    assert shadow_ids == sorted(
+        json.loads(r)["decision_id"]
+        for r in challenger_cli["lending"].splitlines()
+        if b'"error"' not in r
+    )
+
+
+def test_spark_with_a_rollout_gives_the_cli_rollout_records(spark, keyed_export, cli):
+    payments = REPO / "rules" / "payments.json"
+    want = sorted(
+        strip_line(r).decode()
+        for r in run_cli(cli, "score", "--as-of", AS_OF, "--jobs", "1", "--rollout",
+                         str(payments), "--rollout-share", "0.3", str(keyed_export)).splitlines()
+    )
+    df = read_lines(spark, keyed_export)
+    scored = layer_risk.spark.score(df, as_of=AS_OF, rollout=payments, rollout_share=0.3)
+    got = sorted(r.record for r in scored.select("record").collect())
+    assert got == want
+    arms = {json.loads(r).get("arm") for r in got}
+    assert arms == {"control", "challenger", None}  # None: the error records
+
+
+def test_spark_checks_the_challenger_on_the_driver(spark, challenger_export, tmp_path):
+    df = read_lines(spark, challenger_export)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": "x", "verison": "1"}')
+    with pytest.raises(layer_risk.RulesError) as e:
+        layer_risk.spark.score(df, as_of=AS_OF, shadow=broken)
+    assert e.value.code == "schema" and str(e.value).startswith(f"{broken}:1:")
+    with pytest.raises(layer_risk.RulesError):
+        layer_risk.spark.score(df, as_of=AS_OF, rollout=broken, rollout_share=0.5)
+    payments = REPO / "rules" / "payments.json"
+    with pytest.raises(ValueError, match="needs rollout_share"):
+        layer_risk.spark.score(df, as_of=AS_OF, rollout=payments)
+    with pytest.raises(ValueError, match="one or the other"):
+        layer_risk.spark.score(df, as_of=AS_OF, shadow=payments, rollout=payments,
+                               rollout_share=0.5)

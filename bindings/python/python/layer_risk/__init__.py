@@ -20,15 +20,31 @@ Right after the session fetch:
 
 An export, exactly as ``layer-risk score --as-of 2026-11-22 --jobs 1`` writes it:
 
+>>> import json
 >>> out = scorer.score_jsonl(b'{"identity": null, "request_id": "r1"}\\n\\n{"identity": \\n')
->>> [line[:28] for line in out.decode().splitlines()]
-['{"line":1,"request_id":"r1",', '{"line":3,"error":{"code":"t']
+>>> records = [json.loads(line) for line in out.splitlines()]
+>>> [(r["line"], r.get("decision") or r["error"]["code"]) for r in records]
+[(1, 'identity_verification'), (3, 'truncated')]
+>>> len(records[0]["decision_id"])  # the same input, rules and date: the same id everywhere
+32
 
-Every call releases the GIL while the Rust core works, so threads of a web server score in
-parallel. ``layer_risk.spark.score`` scores a Spark DataFrame of export lines.
+A challenger rule set beside the live one (``shadow=``, or ``rollout=`` with
+``rollout_share=``) puts its decision in each record's ``shadow``; a :class:`LiveScorer`
+reloads rules while threads score, never mixing two rule sets in one decision.
+
+Every call releases the GIL while the Rust core works on a large input, so threads of a
+web server score in parallel. ``layer_risk.spark.score`` scores a Spark DataFrame of export
+lines.
 """
 
 from ._errors import LayerRiskError, ParseError, RulesError
-from ._native import DEFAULT_MAX_LINE_BYTES, Scorer
+from ._native import DEFAULT_MAX_LINE_BYTES, LiveScorer, Scorer
 
-__all__ = ["Scorer", "LayerRiskError", "ParseError", "RulesError", "DEFAULT_MAX_LINE_BYTES"]
+__all__ = [
+    "Scorer",
+    "LiveScorer",
+    "LayerRiskError",
+    "ParseError",
+    "RulesError",
+    "DEFAULT_MAX_LINE_BYTES",
+]

@@ -34,6 +34,9 @@ def score(
     rules: Optional[Union[str, "os.PathLike[str]"]] = None,
     *,
     as_of: Union[str, date],
+    shadow: Optional[Union[str, "os.PathLike[str]"]] = None,
+    rollout: Optional[Union[str, "os.PathLike[str]"]] = None,
+    rollout_share: Optional[float] = None,
 ) -> "DataFrame":
     """Add a string column ``record`` to ``df``: for each row, the decision record of the
     line in ``column`` (the CLI's record without ``line``), or its error record when the line
@@ -49,6 +52,12 @@ def score(
     runs, and its text travels with the job (executors need no copy of it). ``as_of`` is
     the evaluation date, a ``datetime.date`` or ``'YYYY-MM-DD'``.
 
+    ``shadow``, or ``rollout`` with ``rollout_share``, name a challenger rules file, as in
+    :class:`layer_risk.Scorer`: each record then carries the challenger's decision in
+    ``shadow`` (and the ``arm`` that decided, in a rollout keyed by the envelopes'
+    ``rollout_key``). The challenger is read and checked on the driver like ``rules``, and
+    its text travels with the job too.
+
     Runs with ``DataFrame.mapInArrow`` (Spark 3.3+); ``column`` must be a string or binary
     column.
 
@@ -57,13 +66,19 @@ def score(
     """
     from pyspark.sql import types as T
 
-    # Checked on the driver: the date, the rules file, the column.
-    # The file is read by the core's one loader (as the CLI reads --rules); its text, exactly
-    # as loaded, travels with the job, so every executor holds the same SHA-256.
-    checked = Scorer(rules, as_of=as_of)
+    # Checked on the driver: the date, the rules files, the challenger's arguments, the
+    # column. Each file is read by the core's one loader (as the CLI reads --rules); its
+    # text, exactly as loaded, travels with the job, so every executor holds the same SHA-256.
+    checked = Scorer(
+        rules, as_of=as_of, shadow=shadow, rollout=rollout, rollout_share=rollout_share
+    )
     rules_name: Optional[str] = None if rules is None else os.fspath(rules)
     rules_text: Optional[str] = None if rules is None else checked.rules_json
     as_of_text = checked.as_of
+    challenger = shadow if shadow is not None else rollout
+    challenger_name: Optional[str] = None if challenger is None else os.fspath(challenger)
+    challenger_text: Optional[str] = checked.shadow_rules_json
+    share: Optional[float] = checked.rollout_share
 
     names = df.columns
     if column not in names:
@@ -89,6 +104,12 @@ def score(
             scorer = Scorer(as_of=as_of_text)
         else:
             scorer = Scorer.from_json(rules_text, rules_name, as_of=as_of_text)
+        if challenger_name is not None and challenger_text is not None:
+            other = Scorer.from_json(challenger_text, challenger_name, as_of=as_of_text)
+            if share is None:
+                scorer = scorer.with_shadow(other)
+            else:
+                scorer = scorer.with_rollout(other, share)
         for batch in batches:
             lines = batch.column(index)
             # Same buffers, read as bytes: no UTF-8 decoding, no copy.
