@@ -687,6 +687,9 @@ impl Scorer {
 #[derive(Debug)]
 pub struct LiveScorer {
     current: std::sync::RwLock<Arc<Scorer>>,
+    /// Held by [`LiveScorer::update`] from reading the live scorer to swapping in the one
+    /// built from it, so two updates (a reload and a new day) never undo each other.
+    updating: std::sync::Mutex<()>,
 }
 
 impl LiveScorer {
@@ -694,6 +697,7 @@ impl LiveScorer {
     pub fn new(scorer: Scorer) -> Self {
         LiveScorer {
             current: std::sync::RwLock::new(Arc::new(scorer)),
+            updating: std::sync::Mutex::new(()),
         }
     }
 
@@ -717,7 +721,9 @@ impl LiveScorer {
     }
 
     /// Build a replacement from the live scorer (load a rules file, add or drop a shadow,
-    /// move to a new date) and make it live only if building succeeded.
+    /// move to a new date) and make it live only if building succeeded. Updates are
+    /// serialised: each builds from the result of the one before, so none is lost (scoring
+    /// calls are not held up; they keep using the scorer they took).
     ///
     /// # Errors
     /// The error `build` returned (a rules file's located [`RulesError`]); the live scorer
@@ -726,6 +732,11 @@ impl LiveScorer {
         &self,
         build: impl FnOnce(&Scorer) -> Result<Scorer, RulesError>,
     ) -> Result<(), RulesError> {
+        // A panic in another update's `build` leaves nothing half-done behind this lock.
+        let _serial = match self.updating.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
         let next = build(&self.current())?;
         self.replace(next);
         Ok(())

@@ -128,3 +128,36 @@ fn rebuilt_scorers_equal_fresh_ones() {
     // The day matters: on day 2 the applicant turned 18 (the id and the decision differ).
     assert_ne!(rec(&base), rec(&base.with_as_of(day2)));
 }
+
+/// Concurrent updates are serialised: each builds on the one before, so a reload and a date
+/// change racing each other both land.
+#[test]
+fn concurrent_updates_are_never_lost() {
+    let live = Arc::new(LiveScorer::new(Scorer::new(
+        util::shipped("default").clone(),
+        util::as_of(),
+    )));
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let live = Arc::clone(&live);
+            std::thread::spawn(move || {
+                for _ in 0..250 {
+                    live.update(|s| {
+                        // Slow enough that unserialised updates would overlap.
+                        std::thread::yield_now();
+                        Ok(s.with_as_of(s.as_of().succ_opt().unwrap()))
+                    })
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let days = (live.current().as_of() - util::as_of()).num_days();
+    assert_eq!(
+        days, 1000,
+        "every one of 1000 updates moved the date by one day"
+    );
+}
