@@ -37,6 +37,9 @@ macro_rules! response_fields {
             session: Option<Option<Session<'a>>>,
             #[serde(borrow, default, deserialize_with = "present_obj")]
             applicant: Option<Option<Applicant<'a>>>,
+            /// When the session was observed (RFC 3339), for linkage across sessions.
+            #[serde(default, deserialize_with = "crate::de::rfc3339_seconds")]
+            observed_at: Option<i64>,
         }
 
         /// The response's top-level keys.
@@ -45,9 +48,9 @@ macro_rules! response_fields {
         impl<'a> RawLine<'a> {
             /// The response part, whether any of its keys was present, and the envelope part.
             #[allow(clippy::type_complexity)]
-            fn split(self) -> (Session<'a>, bool, Option<Option<Session<'a>>>, Option<Option<Applicant<'a>>>) {
+            fn split(self) -> (Session<'a>, bool, Option<Option<Session<'a>>>, Option<Option<Applicant<'a>>>, Option<i64>) {
                 let bare = false $( || self.$field.is_some() )*;
-                (Session { $( $field: self.$field, )* }, bare, self.session, self.applicant)
+                (Session { $( $field: self.$field, )* }, bare, self.session, self.applicant, self.observed_at)
             }
         }
     };
@@ -576,6 +579,9 @@ pub(crate) struct Input<'a> {
     pub session: Session<'a>,
     /// The backend's own view of the user, if the line is an envelope with one.
     pub applicant: Option<Applicant<'a>>,
+    /// When the session was observed (Unix seconds, UTC): the line's `observed_at`, beside
+    /// `session` in an envelope or at a bare response's top level.
+    pub observed_at: Option<i64>,
 }
 
 fn present_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
@@ -586,15 +592,17 @@ fn present_obj<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 impl<'a> RawLine<'a> {
     fn into_input(self) -> Result<Input<'a>, ParseError> {
-        let (response, bare, session, applicant) = self.split();
+        let (response, bare, session, applicant, observed_at) = self.split();
         match (session, applicant) {
             (None, None) => Ok(Input {
                 session: response,
                 applicant: None,
+                observed_at,
             }),
             (Some(session), applicant) if !bare => Ok(Input {
                 session: session.unwrap_or_default(),
                 applicant: applicant.flatten(),
+                observed_at,
             }),
             _ => Err(ParseError::new(
                 ParseErrorKind::AmbiguousEnvelope,
@@ -699,7 +707,7 @@ fn is_known_key(key: &str) -> bool {
             struct_fields::<Item>(),
             struct_fields::<Applicant<'_>>(),
             struct_fields::<ApplicantName<'_>>(),
-            &["session", "applicant"],
+            &["session", "applicant", "observed_at"],
         ]
         .concat()
     });
