@@ -10,6 +10,7 @@ use crate::decision::{decide, Decision};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::fields::AgeBounds;
 use crate::finding::Finding;
+use crate::link::LinkHistory;
 use crate::matching::{compare, validate_with_applicant, MatchReport};
 use crate::record::{line_body, too_long, write_decision, write_error, Tail};
 use crate::rules::RuleSet;
@@ -43,12 +44,13 @@ fn price<'r>(
     input: &Input<'_>,
     findings: Vec<Finding>,
     report: Option<MatchReport>,
+    link: Option<&LinkHistory>,
     rules: &'r RuleSet,
     as_of: NaiveDate,
 ) -> Decision<'r> {
     let session = &input.session;
     let history = session.identity_edit_history.as_ref();
-    let (reasons, total) = score(findings, history, report.as_ref(), rules);
+    let (reasons, total) = score(findings, history, report.as_ref(), link, rules);
     let has_items = session.items.is_some_and(|n| n.0 > 0);
     let request_id = echoed_request_id(session.request_id.as_deref());
     decide(request_id, reasons, total, has_items, report, rules, as_of)
@@ -61,25 +63,48 @@ pub(crate) fn decide_input<'r>(
     rules: &'r RuleSet,
     as_of: NaiveDate,
 ) -> Decision<'r> {
+    decide_linked(input, None, rules, as_of)
+}
+
+/// [`decide_input`] with the line's link history, if any (`--link`; `Context::link`).
+pub(crate) fn decide_linked<'r>(
+    input: &Input<'_>,
+    link: Option<&LinkHistory>,
+    rules: &'r RuleSet,
+    as_of: NaiveDate,
+) -> Decision<'r> {
     let (findings, report) = observe(input, as_of, rules.ages());
-    price(input, findings, report, rules, as_of)
+    price(input, findings, report, link, rules, as_of)
 }
 
 /// The same line decided under two rule sets (the what-if of `diff`): validated and
 /// matched once when both sets have the same age bounds, as they usually do. Equal to two
 /// [`decide_input`] calls.
+#[cfg(test)]
 pub(crate) fn decide_input_twice<'r>(
     input: &Input<'_>,
     a: &'r RuleSet,
     b: &'r RuleSet,
     as_of: NaiveDate,
 ) -> (Decision<'r>, Decision<'r>) {
+    decide_twice_linked(input, None, a, b, as_of)
+}
+
+/// [`decide_input_twice`] with the line's link history, if any.
+pub(crate) fn decide_twice_linked<'r>(
+    input: &Input<'_>,
+    link: Option<&LinkHistory>,
+    a: &'r RuleSet,
+    b: &'r RuleSet,
+    as_of: NaiveDate,
+) -> (Decision<'r>, Decision<'r>) {
     if a.ages() != b.ages() {
-        return (decide_input(input, a, as_of), decide_input(input, b, as_of));
+        let da = decide_linked(input, link, a, as_of);
+        return (da, decide_linked(input, link, b, as_of));
     }
     let (findings, report) = observe(input, as_of, a.ages());
-    let da = price(input, findings.clone(), report.clone(), a, as_of);
-    (da, price(input, findings, report, b, as_of))
+    let da = price(input, findings.clone(), report.clone(), link, a, as_of);
+    (da, price(input, findings, report, link, b, as_of))
 }
 
 /// What a backend holds beside the Layer response, for one assessment: the default, and
@@ -102,11 +127,17 @@ pub struct Context<'a> {
     /// owner data): JSON shaped like the response's `identity`, plus optional
     /// `name.middle_name` and `name.full_name`.
     pub applicant: Option<&'a [u8]>,
+    /// What earlier sessions say about this one (a [`LinkStore`](crate::link::LinkStore)'s
+    /// answer for its keys): the rules' `link_rules` price it.
+    pub link: Option<&'a LinkHistory>,
 }
 
 impl<'a> Context<'a> {
     /// Nothing beside the response.
-    pub const NONE: Context<'static> = Context { applicant: None };
+    pub const NONE: Context<'static> = Context {
+        applicant: None,
+        link: None,
+    };
 
     /// Nothing beside the response (add parts with the methods below).
     pub fn new() -> Self {
@@ -116,6 +147,12 @@ impl<'a> Context<'a> {
     /// With the backend's own view of the user (see [`Context::applicant`]).
     pub fn applicant(mut self, json: &'a [u8]) -> Self {
         self.applicant = Some(json);
+        self
+    }
+
+    /// With the session's link history (see [`Context::link`] and [`crate::link`]).
+    pub fn link(mut self, history: &'a LinkHistory) -> Self {
+        self.link = Some(history);
         self
     }
 }
@@ -218,7 +255,7 @@ impl Scorer {
             }
             input.applicant = Some(parse_applicant_bytes(a).map_err(|e| e.under("applicant"))?);
         }
-        Ok(self.decide(&input))
+        Ok(decide_linked(&input, context.link, &self.rules, self.as_of))
     }
 
     /// Decide on one parsed line.
@@ -279,6 +316,51 @@ impl Scorer {
         match line_body(raw) {
             None => LineResult::Blank,
             Some(body) => self.record_body(line, body, out),
+        }
+    }
+
+    /// Decide on a parsed line with its link history and append its record (the batch
+    /// engine's `--link` path).
+    pub(crate) fn record_linked(
+        &self,
+        line: Option<u64>,
+        input: &Input<'_>,
+        link: Option<&LinkHistory>,
+        out: &mut Vec<u8>,
+    ) -> Decision<'_> {
+        let d = decide_linked(input, link, &self.rules, self.as_of);
+        write_decision(&d, line, &self.tail, out);
+        d
+    }
+
+    /// [`Scorer::record`] with the line's link history: what a caller that aggregates link
+    /// history elsewhere (Spark) uses per line. A line that is not a response gets its error
+    /// record, whatever the history.
+    pub fn record_with_link(
+        &self,
+        line: Option<u64>,
+        raw: &[u8],
+        max_line_bytes: usize,
+        link: Option<&LinkHistory>,
+        out: &mut Vec<u8>,
+    ) -> LineResult<'_> {
+        if link.is_none() {
+            return self.record(line, raw, max_line_bytes, out);
+        }
+        if too_long(raw.len(), max_line_bytes) {
+            let e = ParseError::line_too_long(max_line_bytes.max(1));
+            write_error(&e, line, out);
+            return LineResult::Error(e);
+        }
+        let Some(body) = line_body(raw) else {
+            return LineResult::Blank;
+        };
+        match parse_input_bytes(body) {
+            Ok(input) => LineResult::Decided(self.record_linked(line, &input, link, out)),
+            Err(e) => {
+                write_error(&e, line, out);
+                LineResult::Error(e)
+            }
         }
     }
 

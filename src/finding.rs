@@ -240,6 +240,9 @@ pub const MATCH_RULE: &str = "match_rule";
 /// Reason code of a combined rule that fired (every reason it names is in the decision).
 pub const COMBINED_RULE: &str = "combined_rule";
 
+/// Reason code of a link rule that fired (a decision made with a link history).
+pub const LINK_RULE: &str = "link_rule";
+
 /// Reason code added when an `identity_match` outcome is raised to `identity_verification`
 /// because the response has no linked Item for Identity Match to compare with.
 pub const IDENTITY_MATCH_UNAVAILABLE: &str = "identity_match_unavailable";
@@ -268,15 +271,19 @@ pub enum ReasonCode {
     CombinedRule,
     /// `identity_match` was raised to `identity_verification`: no linked Item to match with.
     IdentityMatchUnavailable,
+    /// A link rule fired (`link_rule`); the reason's `rule_id` names it, its `signal`,
+    /// `window` and `observed` say what the link history counted.
+    LinkRule,
 }
 
 impl ReasonCode {
     /// Every rule-kind code (the codes that are not findings).
-    pub const RULE_CODES: [ReasonCode; 4] = [
+    pub const RULE_CODES: [ReasonCode; 5] = [
         ReasonCode::EditRule,
         ReasonCode::MatchRule,
         ReasonCode::CombinedRule,
         ReasonCode::IdentityMatchUnavailable,
+        ReasonCode::LinkRule,
     ];
 
     /// The code as written in decisions.
@@ -287,6 +294,7 @@ impl ReasonCode {
             ReasonCode::MatchRule => MATCH_RULE,
             ReasonCode::CombinedRule => COMBINED_RULE,
             ReasonCode::IdentityMatchUnavailable => IDENTITY_MATCH_UNAVAILABLE,
+            ReasonCode::LinkRule => LINK_RULE,
         }
     }
 
@@ -297,6 +305,7 @@ impl ReasonCode {
             MATCH_RULE => Some(ReasonCode::MatchRule),
             COMBINED_RULE => Some(ReasonCode::CombinedRule),
             IDENTITY_MATCH_UNAVAILABLE => Some(ReasonCode::IdentityMatchUnavailable),
+            LINK_RULE => Some(ReasonCode::LinkRule),
             other => Code::from_name(other).map(ReasonCode::Finding),
         }
     }

@@ -424,6 +424,7 @@ pub(crate) fn unavailable_reason<'r>() -> Reason<'r> {
         field: Field::Items.as_str(),
         class: None,
         concerns: Field::Items,
+        signal: None,
         window: None,
         minus: None,
         observed: None,
@@ -458,7 +459,8 @@ pub struct FixedSemantics {
     pub beyond_identity_match: Vec<&'static str>,
     /// Edit-history codes whose step-up Identity Match cannot settle on those fields' counts.
     pub beyond_identity_match_counts: Vec<&'static str>,
-    /// The file's edit, match and combined rules whose step-up Identity Match cannot settle.
+    /// The file's edit, match, link and combined rules whose step-up Identity Match cannot
+    /// settle.
     pub beyond_identity_match_rules: Vec<String>,
     /// Finding codes with a floor of their own, and the floor (step 5).
     pub code_floors: Vec<(&'static str, Outcome)>,
@@ -514,13 +516,18 @@ impl FixedSemantics {
             .iter()
             .filter(|r| beyond_identity_match(&probe::combined_rule(r, rules)))
             .map(|r| r.id.clone());
+        let link = rules
+            .link_rules()
+            .iter()
+            .filter(|r| beyond_identity_match(&probe::link_rule(r)))
+            .map(|r| r.id.clone());
         FixedSemantics {
             never_trusted,
             never_trusted_count_fields,
             never_trusted_counts,
             beyond_identity_match: beyond,
             beyond_identity_match_counts,
-            beyond_identity_match_rules: edit.chain(matching).chain(combined).collect(),
+            beyond_identity_match_rules: edit.chain(matching).chain(link).chain(combined).collect(),
             code_floors: Code::ALL
                 .iter()
                 .filter_map(|c| c.floor().map(|f| (c.as_str(), f)))

@@ -4,8 +4,9 @@ use serde::Serialize;
 
 use crate::fields::{EditField, Window};
 use crate::finding::{Class, Code, Field, Finding, Observed, ReasonCode};
+use crate::link::{LinkHistory, LinkSignal};
 use crate::matching::MatchReport;
-use crate::rules::{CombinedRule, EditRule, MatchRule, Outcome, Price, RuleSet};
+use crate::rules::{CombinedRule, EditRule, LinkRule, MatchRule, Outcome, Price, RuleSet};
 use crate::session::EditHistory;
 
 /// Why a decision came out as it did: one finding or one fired rule.
@@ -26,7 +27,10 @@ pub struct Reason<'r> {
     /// settle it (see [`Field::identity_match_settles`]). Not serialized: `field` names it.
     #[serde(skip)]
     pub concerns: Field,
-    /// For edit rules: the window counted.
+    /// For link rules: the link signal counted (`ssn_other_names`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signal: Option<LinkSignal>,
+    /// For edit and link rules: the window counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
     /// For edit rules over a difference of windows: the narrower window subtracted.
@@ -50,8 +54,9 @@ pub struct Reason<'r> {
 
 /// Price every finding, run every edit rule and, when there is an identity-consistency
 /// report (a decision made with an applicant), every match rule (it fires when a field's
-/// score is below its `below`). Returns the reasons (findings in validation order, then
-/// fired edit rules and match rules in file order) and the total score.
+/// score is below its `below`), and with a link history every link rule. Returns the reasons
+/// (findings in validation order, then fired edit, match and link rules in file order, then
+/// combined rules) and the total score.
 ///
 /// Raising any edit count never lowers the points of the edit rules: a rule fires when a
 /// cumulative count reaches its `at_least`, and points are never negative. (From windows that
@@ -62,6 +67,7 @@ pub(crate) fn score<'r>(
     findings: Vec<Finding>,
     history: Option<&EditHistory>,
     report: Option<&MatchReport>,
+    link: Option<&LinkHistory>,
     rules: &'r RuleSet,
 ) -> (Vec<Reason<'r>>, u32) {
     let mut reasons = Vec::with_capacity(findings.len() + 4);
@@ -88,6 +94,16 @@ pub(crate) fn score<'r>(
             }
         }
     }
+    if let Some(h) = link {
+        for rule in rules.link_rules() {
+            if let Some(n) = h
+                .get(rule.signal, rule.window)
+                .filter(|n| *n >= rule.at_least)
+            {
+                reasons.push(link_rule_reason(rule, n));
+            }
+        }
+    }
     let fired = reasons.len();
     for rule in rules.combined_rules() {
         let parts: Vec<&Reason<'r>> = rule
@@ -111,6 +127,7 @@ fn finding_reason<'r>(code: Code, subject: Option<EditField>, price: Price) -> R
         field: subject.map_or(code.field().as_str(), |s| s.as_str()),
         class: Some(code.class()),
         concerns: subject.map_or(code.field(), Field::from),
+        signal: None,
         window: None,
         minus: None,
         observed: None,
@@ -129,6 +146,7 @@ fn edit_rule_reason(rule: &EditRule, count: u32) -> Reason<'_> {
         field: rule.field.as_str(),
         class: None,
         concerns: Field::from(rule.field),
+        signal: None,
         window: Some(rule.window),
         minus: rule.minus,
         observed: Some(count.into()),
@@ -147,6 +165,7 @@ fn match_rule_reason(rule: &MatchRule, s: u8) -> Reason<'_> {
         field: rule.field.as_str(),
         class: None,
         concerns: rule.field.concerns(),
+        signal: None,
         window: None,
         minus: None,
         observed: Some(u64::from(s).into()),
@@ -173,6 +192,7 @@ fn combined_rule_reason<'r>(rule: &'r CombinedRule, parts: &[&Reason<'r>]) -> Re
         field: concerns.as_str(),
         class: None,
         concerns,
+        signal: None,
         window: None,
         minus: None,
         observed: Some(u64::try_from(parts.len()).unwrap_or(u64::MAX).into()),
@@ -183,15 +203,45 @@ fn combined_rule_reason<'r>(rule: &'r CombinedRule, parts: &[&Reason<'r>]) -> Re
     }
 }
 
+/// The reason of a link rule that fired on count `n`. A doubt about the SSN (reused with
+/// other names or dates of birth, new) concerns the SSN; a phone, email or address shared
+/// across identities, or a burst of one identity's sessions, concerns the identity as a whole:
+/// a ring may control the linked bank account Identity Match would compare with, so only
+/// Identity Verification settles either (`rules/README.md`, "Link rules").
+fn link_rule_reason(rule: &LinkRule, n: u32) -> Reason<'_> {
+    let concerns = match rule.signal {
+        LinkSignal::SsnOtherNames | LinkSignal::SsnOtherDobs | LinkSignal::SsnFirstSeenDays => {
+            Field::Ssn
+        }
+        _ => Field::Identity,
+    };
+    Reason {
+        code: ReasonCode::LinkRule,
+        rule_id: &rule.id,
+        field: rule.signal.key_field(),
+        class: None,
+        concerns,
+        signal: Some(rule.signal),
+        window: Some(rule.window),
+        minus: None,
+        observed: Some(n.into()),
+        threshold: Some(u64::from(rule.at_least)),
+        points: points(rule.points),
+        force: rule.force,
+        all_of: None,
+    }
+}
+
 /// The reasons scoring would build, for callers that ask what the resolution makes of a
 /// code or a rule without a response ([`crate::resolve::FixedSemantics`]).
 pub(crate) mod probe {
     use super::{
-        combined_rule_reason, edit_rule_reason, finding_reason, match_rule_reason, Reason,
+        combined_rule_reason, edit_rule_reason, finding_reason, link_rule_reason,
+        match_rule_reason, Reason,
     };
     use crate::fields::EditField;
     use crate::finding::Code;
-    use crate::rules::{CombinedRule, EditRule, MatchRule, Price, RuleSet};
+    use crate::rules::{CombinedRule, EditRule, LinkRule, MatchRule, Price, RuleSet};
 
     /// The reason of finding `code` (on the counts of `subject`, for edit-history codes),
     /// priced 0.
@@ -207,6 +257,11 @@ pub(crate) mod probe {
     /// The reason of `rule` when it fires.
     pub(crate) fn match_rule(rule: &MatchRule) -> Reason<'_> {
         match_rule_reason(rule, 0)
+    }
+
+    /// The reason of `rule` when it fires.
+    pub(crate) fn link_rule(rule: &LinkRule) -> Reason<'_> {
+        link_rule_reason(rule, rule.at_least)
     }
 
     /// The reason of `rule` when it fires, its parts probed in `rules`.
@@ -229,6 +284,10 @@ pub(crate) mod probe {
                         .iter()
                         .find(|r| r.id == *p)
                         .map(match_rule)
+                })
+                .or_else(|| {
+                    let link = rules.link_rules().iter().find(|r| r.id == *p);
+                    link.map(link_rule)
                 })
             })
             .collect();
@@ -316,8 +375,8 @@ mod tests {
             set_all(&mut h2, f, *c);
         }
         for rules in &shipped() {
-            let (_, a) = score(Vec::new(), Some(&h), None, rules);
-            let (_, b) = score(Vec::new(), Some(&h2), None, rules);
+            let (_, a) = score(Vec::new(), Some(&h), None, None, rules);
+            let (_, b) = score(Vec::new(), Some(&h2), None, None, rules);
             prop_assert!(b >= a, "{}: {a} -> {b}", rules.id().name);
         }
     }

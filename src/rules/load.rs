@@ -10,7 +10,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::check::check_semantics;
-use super::model::{CombinedRule, EditRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers};
+use super::model::{
+    CombinedRule, EditRule, LinkRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, Tiers,
+};
 use crate::error::{RulesError, RulesErrorKind};
 use crate::fields::AgeBounds;
 use crate::finding::Code;
@@ -69,6 +71,8 @@ struct RulesFile {
     match_rules: Vec<MatchRule>,
     #[serde(default, deserialize_with = "crate::de::vec_obj")]
     combined_rules: Vec<CombinedRule>,
+    #[serde(default, deserialize_with = "crate::de::vec_obj")]
+    link_rules: Vec<LinkRule>,
     #[serde(default, deserialize_with = "unique_guardrails")]
     guardrails: Vec<(String, Outcome)>,
     #[serde(default)]
@@ -117,6 +121,7 @@ impl RuleSet {
             edit_rules: file.edit_rules,
             match_rules: file.match_rules,
             combined_rules: file.combined_rules,
+            link_rules: file.link_rules,
             guardrails: Vec::new(),
             idv_passed_discount: file.idv_passed_discount,
         };
