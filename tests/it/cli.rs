@@ -274,7 +274,7 @@ fn rules_check_exit_statuses() {
         let sha = util::shipped(name).id().sha256.clone();
         assert!(
             out.contains(&format!(
-                "rules/{name}.json: ok: {name} 3.0.0 sha256 {sha} ("
+                "rules/{name}.json: ok: {name} 3.1.0 sha256 {sha} ("
             )),
             "{out}"
         );
@@ -341,6 +341,7 @@ fn rules_codes_lists_every_code() {
         layer_risk::MATCH_RULE,
         layer_risk::COMBINED_RULE,
         layer_risk::IDENTITY_MATCH_UNAVAILABLE,
+        layer_risk::LINK_RULE,
     ]);
     assert_eq!(first_words, want);
 }
@@ -357,7 +358,7 @@ fn assess_explains_in_text_and_json() {
         "identity_verification (score 90) for request m8MDnv9okwxFNBV"
     );
     assert!(
-        lines[1].starts_with("rules: default 3.0.0 (sha256 "),
+        lines[1].starts_with("rules: default 3.1.0 (sha256 "),
         "{out}"
     );
     assert_eq!(

@@ -651,7 +651,7 @@ fn display_explains_the_decision() {
         "identity_verification (score 100) for request reqBase"
     );
     assert!(
-        lines[1].starts_with("rules: default 3.0.0 (sha256 "),
+        lines[1].starts_with("rules: default 3.1.0 (sha256 "),
         "{}",
         lines[1]
     );
