@@ -19,6 +19,7 @@ Examples:
   layer-risk rules test --min-coverage 100 rules/*.json
   layer-risk summary compare --max-psi 0.1 --max-step-up-change 2 last-week.json today.json
   layer-risk gen --count 100000 --seed 7 --corrupt 0.01 --labels labels.csv > export.jsonl
+  layer-risk gen --count 100000 --seed 1 --rings 0.02 --labels labels.csv --roles roles.csv > rings.jsonl
 
 Exit status: 0 every line scored; 1 some lines were errors; 2 usage, input or rules-file error.";
 
@@ -260,6 +261,14 @@ pub(crate) struct GenArgs {
     /// Also write labels (CSV request_id,label) to FILE.
     #[arg(long, value_name = "FILE")]
     pub(crate) labels: Option<PathBuf>,
+    /// Share of lines planted in rings (SSN reuse, shared phone or email, address farms,
+    /// retry bursts; labelled fraud), and as many in households (labelled legit); with it
+    /// every line carries an `observed_at`, five minutes apart.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
+    pub(crate) rings: f64,
+    /// Also write each line's linkage role (CSV request_id,role) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) roles: Option<PathBuf>,
     /// Write to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
