@@ -346,12 +346,20 @@ impl Generator {
             LinkRole::Plain
         };
         if self.role == LinkRole::Returning {
-            // The same user as `RETURN_LINES` lines before: that line's content streams.
+            // The same user as `RETURN_LINES` lines before: that line's content streams,
+            // unless that line had a quirk (then this one is an ordinary line).
             let j = i - rings::RETURN_LINES;
             let earlier =
                 mix64(self.cfg.seed) ^ mix64(j.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x1AE5);
-            rng = Rng::new(earlier);
-            base_q = earlier;
+            let mut r = Rng::new(earlier);
+            let was_fraud = r.chance(sample::FRAUD_RATE);
+            let quirked = quirks::draw(&mut Rng::new(mix64(earlier ^ 0x0A1D_5EED)), was_fraud).any;
+            if quirked {
+                self.role = LinkRole::Plain;
+            } else {
+                rng = Rng::new(earlier);
+                base_q = earlier;
+            }
         }
         let group = match self.role {
             LinkRole::Ring { ring, .. } => Some(ring),
