@@ -119,11 +119,15 @@ impl LinkSecret {
         if let (Some(n), Some(d)) = (&name, &dob) {
             k.name_dob = Some(self.key(Tag::NameDob, &format!("{n}|{d}")));
         }
-        k.phone = id
-            .phone_number
-            .as_deref()
-            .and_then(|p| crate::validate::phone::to_e164(p, None))
-            .map(|p| self.key(Tag::Phone, &p));
+        k.phone = id.phone_number.as_deref().and_then(|p| {
+            let p = p.trim();
+            if is_e164_shaped(p) {
+                // Already E.164 (as Layer sends it): keyed as written, without re-parsing.
+                Some(self.key(Tag::Phone, p))
+            } else {
+                crate::validate::phone::to_e164(p, None).map(|p| self.key(Tag::Phone, &p))
+            }
+        });
         k.email = id
             .email
             .as_deref()
@@ -169,6 +173,15 @@ impl Tag {
             Tag::Address => "layer-risk/link/v1/address",
         }
     }
+}
+
+/// `+` and 8 to 15 digits, the first not 0: what E.164 writes, so normalising it gives it back.
+fn is_e164_shaped(p: &str) -> bool {
+    let b = p.as_bytes();
+    b.first() == Some(&b'+')
+        && (9..=16).contains(&b.len())
+        && b.get(1).is_some_and(|d| (b'1'..=b'9').contains(d))
+        && b[1..].iter().all(u8::is_ascii_digit)
 }
 
 /// An SSN's nine digits (dashes and spaces dropped), or `None` when it is not nine digits.

@@ -13,6 +13,9 @@ use super::LinkError;
 /// since the kept entries are always the most recent ones.
 const MAX_PER_KEY: usize = 1024;
 
+/// Seconds of observation time between two automatic purges.
+const PURGE_EVERY: i64 = 30 * 86_400;
+
 /// A map key: what kind, under which secret, which key.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Slot {
@@ -55,6 +58,58 @@ impl Hasher for Passthrough {
 
 type Map<V> = HashMap<Slot, V, BuildHasherDefault<Passthrough>>;
 
+/// A list that holds its first entry inline: most keys are seen with one other value (or
+/// once), and a heap allocation per key would be most of the store's memory and time.
+#[derive(Debug)]
+enum List<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> List<T> {
+    fn as_slice(&self) -> &[T] {
+        match self {
+            List::One(t) => std::slice::from_ref(t),
+            List::Many(v) => v,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        match self {
+            List::One(t) => std::slice::from_mut(t),
+            List::Many(v) => v,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    /// Push `item`, dropping the entry with the smallest time first when full.
+    fn push_capped(&mut self, item: T, time: impl Fn(&T) -> i64) {
+        match self {
+            List::Many(v) => push_capped(v, item, time),
+            List::One(_) => {
+                let List::One(first) = std::mem::replace(self, List::Many(Vec::new())) else {
+                    return;
+                };
+                *self = List::Many(vec![first, item]);
+            }
+        }
+    }
+
+    /// Keep the entries `keep` says; `false` when none is left.
+    fn retain(&mut self, keep: impl Fn(&T) -> bool) -> bool {
+        match self {
+            List::One(t) => keep(t),
+            List::Many(v) => {
+                v.retain(|t| keep(t));
+                !v.is_empty()
+            }
+        }
+    }
+}
+
 /// Link observations held in memory: for a batch replay (`layer-risk score --link memory`),
 /// tests, or a single-process backend that accepts losing its history on restart.
 ///
@@ -79,9 +134,9 @@ type Map<V> = HashMap<Slot, V, BuildHasherDefault<Passthrough>>;
 pub struct MemoryStore {
     retention: Retention,
     /// Per (kind, key): the other values seen with it and when each was last seen.
-    pairs: Map<Vec<(LinkKey, i64)>>,
+    pairs: Map<List<(LinkKey, i64)>>,
     /// Per identity: the times of its sessions.
-    sessions: Map<Vec<i64>>,
+    sessions: Map<List<i64>>,
     /// Per SSN: first and last seen.
     first_seen: Map<(i64, i64)>,
     /// The observation time of the last automatic purge.
@@ -111,17 +166,20 @@ impl MemoryStore {
 
     /// Entries held (pairs, sessions, first-seen SSNs): what memory grows with.
     pub fn entries(&self) -> usize {
-        self.pairs.values().map(Vec::len).sum::<usize>()
-            + self.sessions.values().map(Vec::len).sum::<usize>()
+        self.pairs.values().map(List::len).sum::<usize>()
+            + self.sessions.values().map(List::len).sum::<usize>()
             + self.first_seen.len()
     }
 
     /// Record and count without failing (the memory store cannot fail).
     pub fn observe_now(&mut self, keys: &LinkKeys, at: i64) -> LinkHistory {
         self.observations += 1;
+        // A purge walks every entry: at most once per 30 days of observation time (memory
+        // then holds at most the horizon and a month; what is past the horizon is never
+        // counted either way).
         if self
             .last_purge
-            .is_none_or(|p| at >= p.saturating_add(86_400))
+            .is_none_or(|p| at >= p.saturating_add(PURGE_EVERY))
         {
             self.purge_before(at.saturating_sub(self.retention.seconds()));
             self.last_purge = Some(at);
@@ -138,14 +196,21 @@ impl MemoryStore {
                 id,
                 key,
             };
-            let list = self.pairs.entry(slot).or_default();
-            let others = list.iter().filter(|(o, _)| *o != mine).map(|(_, s)| *s);
-            if let Some(c) = h.counts_mut(kind.signal()) {
-                *c = count_in(others, b);
-            }
-            match list.iter_mut().find(|(o, _)| *o == mine) {
-                Some((_, s)) => *s = (*s).max(at),
-                None => push_capped(list, (mine, at), |e| e.1),
+            match self.pairs.entry(slot) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(List::One((mine, at)));
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let list = e.get_mut();
+                    let others = list.as_slice().iter().filter(|(o, _)| *o != mine);
+                    if let Some(c) = h.counts_mut(kind.signal()) {
+                        *c = count_in(others.map(|(_, s)| *s), b);
+                    }
+                    match list.as_mut_slice().iter_mut().find(|(o, _)| *o == mine) {
+                        Some((_, s)) => *s = (*s).max(at),
+                        None => list.push_capped((mine, at), |e| e.1),
+                    }
+                }
             }
         }
         if let Some(identity) = keys.identity() {
@@ -154,9 +219,16 @@ impl MemoryStore {
                 id,
                 key: identity,
             };
-            let times = self.sessions.entry(slot).or_default();
-            h.identity_sessions = count_in(times.iter().copied(), b);
-            push_capped(times, at, |t| *t);
+            match self.sessions.entry(slot) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(List::One(at));
+                }
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let times = e.get_mut();
+                    h.identity_sessions = count_in(times.as_slice().iter().copied(), b);
+                    times.push_capped(at, |t| *t);
+                }
+            }
         }
         if let Some(ssn) = keys.ssn {
             let slot = Slot {
@@ -185,15 +257,15 @@ impl MemoryStore {
         let mut removed = 0u64;
         self.pairs.retain(|_, list| {
             let n = list.len();
-            list.retain(|(_, s)| *s > cutoff);
-            removed += (n - list.len()) as u64;
-            !list.is_empty()
+            let left = list.retain(|(_, s)| *s > cutoff);
+            removed += (n - if left { list.len() } else { 0 }) as u64;
+            left
         });
         self.sessions.retain(|_, times| {
             let n = times.len();
-            times.retain(|t| *t > cutoff);
-            removed += (n - times.len()) as u64;
-            !times.is_empty()
+            let left = times.retain(|t| *t > cutoff);
+            removed += (n - if left { times.len() } else { 0 }) as u64;
+            left
         });
         let n = self.first_seen.len();
         self.first_seen.retain(|_, (_, last)| *last > cutoff);
@@ -226,15 +298,18 @@ impl LinkStore for MemoryStore {
                 key: identity,
             };
             removed += self.sessions.remove(&slot).map_or(0, |t| t.len() as u64);
-            for (slot, list) in self.pairs.iter_mut() {
+            let mut n = 0u64;
+            self.pairs.retain(|slot, list| {
                 let is_identity_pair = slot.kind >= PairKind::PhoneIdentity as u8;
-                if slot.id == id && is_identity_pair {
-                    let n = list.len();
-                    list.retain(|(o, _)| *o != identity);
-                    removed += (n - list.len()) as u64;
+                if slot.id != id || !is_identity_pair {
+                    return true;
                 }
-            }
-            self.pairs.retain(|_, l| !l.is_empty());
+                let before = list.len();
+                let left = list.retain(|(o, _)| *o != identity);
+                n += (before - if left { list.len() } else { 0 }) as u64;
+                left
+            });
+            removed += n;
         }
         if let Some(ssn) = subject.ssn {
             for kind in [PairKind::SsnName, PairKind::SsnDob] {

@@ -108,7 +108,19 @@ impl LinkSecret {
     /// # Errors
     /// The [`ParseError`] of a body that is not a response.
     pub fn keys_of(&self, body: &[u8]) -> Result<LinkKeys, ParseError> {
+        self.observation_of(body).map(|(keys, _)| keys)
+    }
+
+    /// The keys of a body (as [`LinkSecret::keys_of`]) and its `observed_at`, if it has one
+    /// (Unix seconds): what a store records.
+    ///
+    /// # Errors
+    /// The [`ParseError`] of a body that is not a response.
+    pub fn observation_of(&self, body: &[u8]) -> Result<(LinkKeys, Option<i64>), ParseError> {
         let input = parse_input_bytes(body)?;
-        Ok(self.keys(input.session.identity.as_ref()))
+        Ok((
+            self.keys(input.session.identity.as_ref()),
+            input.observed_at,
+        ))
     }
 }
