@@ -24,11 +24,23 @@ An export, exactly as ``layer-risk score --as-of 2026-11-22 --jobs 1`` writes it
 >>> [line[:28] for line in out.decode().splitlines()]
 ['{"line":1,"request_id":"r1",', '{"line":3,"error":{"code":"t']
 
+Linkage across sessions: a :class:`SqliteLinkStore` records each session under keyed hashes
+and returns what earlier sessions say (``store.observe(body)``), which the scorer's link
+rules price (``scorer.assess(body, link=history)``).
+
 Every call releases the GIL while the Rust core works, so threads of a web server score in
 parallel. ``layer_risk.spark.score`` scores a Spark DataFrame of export lines.
 """
 
 from ._errors import LayerRiskError, ParseError, RulesError
-from ._native import DEFAULT_MAX_LINE_BYTES, Scorer
+from ._native import DEFAULT_MAX_LINE_BYTES, Scorer, SqliteLinkStore, link_keys
 
-__all__ = ["Scorer", "LayerRiskError", "ParseError", "RulesError", "DEFAULT_MAX_LINE_BYTES"]
+__all__ = [
+    "Scorer",
+    "SqliteLinkStore",
+    "link_keys",
+    "LayerRiskError",
+    "ParseError",
+    "RulesError",
+    "DEFAULT_MAX_LINE_BYTES",
+]
