@@ -79,6 +79,13 @@ setErrorName(ParseError, 'ParseError');
 class RulesError extends LayerRiskError {}
 setErrorName(RulesError, 'RulesError');
 
+/**
+ * A link store or secret that cannot be used (a secret shorter than 32 bytes, a store that
+ * cannot be opened or written). The message names lengths and paths, never the secret.
+ */
+class LinkError extends LayerRiskError {}
+setErrorName(LinkError, 'LinkError');
+
 /** Throw what a native Failure describes, with a stack starting at the public method. */
 function raise(failure, caller) {
   let err;
@@ -86,6 +93,8 @@ function raise(failure, caller) {
     err = new ParseError(failure.message, failure);
   } else if (failure.kind === 'RulesError') {
     err = new RulesError(failure.message, failure);
+  } else if (failure.kind === 'LinkError') {
+    err = new LinkError(failure.message, failure);
   } else {
     err = argError(failure.code, failure.message);
   }
@@ -214,14 +223,17 @@ class Scorer {
    * @param {string | Uint8Array} body the JSON of the response, as Plaid sent it
    * @param {object | string | Uint8Array} [applicant] what your backend knows of the user
    *   (an object is JSON.stringify'd); the decision then carries `match` scores
+   * @param {{link?: object}} [options] `link`: the session's link history, as
+   *   `SqliteLinkStore.observe` returns it; the rules' link rules price it
    * @returns {object} the decision record (the CLI's record without `line`)
    * @throws {ParseError} when the body (or applicant) is not one
    */
-  assess(body, applicant) {
+  assess(body, applicant, options) {
     const b = bytesArg(body, 'body');
+    const link = linkArg(options);
     let out;
     if (applicant === undefined || applicant === null) {
-      out = this.#native.assess(b);
+      out = this.#native.assess(b, undefined, link);
     } else {
       let a;
       if (typeof applicant === 'string' || isBytes(applicant)) {
@@ -237,7 +249,7 @@ class Scorer {
           `applicant: expected an object, a string or a Buffer, got ${typeOf(applicant)}`,
         );
       }
-      out = this.#native.assess(b, a);
+      out = this.#native.assess(b, a, link);
     }
     if (typeof out === 'string') return JSON.parse(out);
     return raise(out, this.assess);
@@ -260,9 +272,10 @@ class Scorer {
    * newline (error records included, never thrown); `null` for a blank or null line.
    *
    * @param {Array<string | Uint8Array | null | undefined>} lines
+   * @param {Array<object | null | undefined>} [links] one link history per line (or null)
    * @returns {Array<string | null>}
    */
-  scoreLines(lines) {
+  scoreLines(lines, links) {
     if (!Array.isArray(lines)) {
       throw argError('ERR_INVALID_ARG_TYPE', `lines: expected an array, got ${typeOf(lines)}`);
     }
@@ -275,7 +288,15 @@ class Scorer {
       if (items === lines) items = lines.slice();
       items[i] = bytesArg(line, `lines[${i}]`);
     }
-    const out = this.#native.scoreLines(items);
+    let histories;
+    if (links !== undefined && links !== null) {
+      if (!Array.isArray(links)) {
+        throw argError('ERR_INVALID_ARG_TYPE', `links: expected an array, got ${typeOf(links)}`);
+      }
+      histories = links.map((h) => (h === null || h === undefined ? null : historyJson(h, 'links')));
+    }
+    const out = this.#native.scoreLines(items, histories);
+    if (!Array.isArray(out)) return raise(out, this.scoreLines);
     for (let i = 0; i < out.length; i++) {
       if (out[i] === undefined) out[i] = null;
     }
@@ -287,10 +308,96 @@ class Scorer {
   }
 }
 
+/** A link history (an object, or its JSON text) as the addon takes it: JSON text. */
+function historyJson(h, name) {
+  if (typeof h === 'string') return h;
+  if (typeof h === 'object') return JSON.stringify(h);
+  throw argError('ERR_INVALID_ARG_TYPE', `${name}: expected a link history object, got ${typeOf(h)}`);
+}
+
+function linkArg(options) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw argError('ERR_INVALID_ARG_TYPE', `options: expected an object such as { link }, got ${typeOf(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'link') {
+      throw argError('ERR_INVALID_ARG_VALUE', `options: unknown option '${key}' (known: link)`);
+    }
+  }
+  return options.link === undefined || options.link === null
+    ? undefined
+    : historyJson(options.link, 'link');
+}
+
+/**
+ * Link observations in one SQLite file (WAL; safe across processes on one host), keyed with
+ * the caller's secret: what earlier sessions say about this one, as counts, never values.
+ */
+class SqliteLinkStore {
+  #native;
+
+  /**
+   * @param {string} path the SQLite file (created if needed)
+   * @param {string | Uint8Array} secret at least 32 bytes (one trailing newline dropped)
+   * @param {{retentionDays?: number}} [options] how long observations are kept (400 days)
+   * @throws {LinkError} when the secret is too short or the file cannot be used
+   */
+  constructor(path, secret, options = {}) {
+    if (typeof path !== 'string') {
+      throw argError('ERR_INVALID_ARG_TYPE', `path: expected a string, got ${typeOf(path)}`);
+    }
+    const days = options && options.retentionDays;
+    if (days !== undefined && !(Number.isInteger(days) && days > 0)) {
+      throw argError('ERR_INVALID_ARG_VALUE', 'retentionDays: expected a positive integer');
+    }
+    const made = native.newLinkStore(path, bytesArg(secret, 'secret'), days);
+    if (!(made instanceof native.NativeLinkStore)) raise(made, SqliteLinkStore);
+    this.#native = made;
+  }
+
+  /**
+   * Record one session and return the history before it, to pass as
+   * `scorer.assess(body, null, { link })`.
+   * @param {string | Uint8Array} body the response or envelope
+   * @param {{at?: number}} [options] Unix seconds, when the body has no `observed_at`
+   */
+  observe(body, options = {}) {
+    const at = options && options.at;
+    if (at !== undefined && !Number.isFinite(at)) {
+      throw argError('ERR_INVALID_ARG_VALUE', 'at: expected Unix seconds');
+    }
+    const out = this.#native.observe(bytesArg(body, 'body'), at);
+    if (typeof out === 'string') return JSON.parse(out);
+    return raise(out, this.observe);
+  }
+
+  /** Erase every observation of the subject the body names; returns the rows removed. */
+  erase(body) {
+    const out = this.#native.erase(bytesArg(body, 'body'));
+    if (typeof out === 'number') return out;
+    return raise(out, this.erase);
+  }
+
+  /** Drop what was last seen before `now` (Unix seconds) less the retention horizon. */
+  purge(now) {
+    const out = this.#native.purge(now);
+    if (typeof out === 'number') return out;
+    return raise(out, this.purge);
+  }
+
+  /** The secret's key id (8 hex digits). */
+  get keyId() {
+    return this.#native.keyId();
+  }
+}
+
 module.exports = {
   Scorer,
+  SqliteLinkStore,
   LayerRiskError,
   ParseError,
   RulesError,
+  LinkError,
   DEFAULT_MAX_LINE_BYTES: native.DEFAULT_MAX_LINE_BYTES,
 };

@@ -13,6 +13,7 @@
 //! argument types before calling in, so napi's own conversion errors are never reached in
 //! normal use.
 
+use layer_risk::link::{LinkError, LinkHistory, LinkSecret, LinkStore, Retention, SqliteStore};
 use layer_risk::{batch, LineResult, ParseError, RuleSet, RulesError};
 use napi::bindgen_prelude::{Buffer, BufferSlice, Either};
 use napi_derive::napi;
@@ -56,6 +57,17 @@ impl Failure {
             line: e.line() as f64,
             column: e.column() as f64,
             path: (!e.path().is_empty()).then(|| e.path().to_owned()),
+        }
+    }
+
+    fn link(e: &LinkError) -> Self {
+        Failure {
+            kind: "LinkError".into(),
+            code: "ERR_LINK".into(),
+            message: e.to_string(),
+            line: 0.0,
+            column: 0.0,
+            path: None,
         }
     }
 
@@ -163,17 +175,27 @@ impl NativeScorer {
     /// The decision record (JSON text, no `line`, no newline) on one response body or
     /// envelope, or with `applicant` (the JSON of the backend's view of the user) on a bare
     /// response; a [`Failure`] when the input is not one.
+    /// `link` is the JSON of a link history (`SqliteLinkStore.observe`'s answer).
     #[napi]
     pub fn assess(
         &self,
         body: Either<String, BufferSlice<'_>>,
         applicant: Option<Either<String, BufferSlice<'_>>>,
+        link: Option<String>,
     ) -> Either<String, Failure> {
         let body = bytes(&body);
-        let context = match &applicant {
+        let link = match link.as_deref().map(history) {
+            None => None,
+            Some(Ok(h)) => Some(h),
+            Some(Err(f)) => return Either::B(f),
+        };
+        let mut context = match &applicant {
             Some(a) => layer_risk::Context::new().applicant(bytes(a)),
             None => layer_risk::Context::NONE,
         };
+        if let Some(h) = &link {
+            context = context.link(h);
+        }
         match self.inner.assess(body, &context) {
             Ok(d) => {
                 let mut out = Vec::with_capacity(1024);
@@ -201,26 +223,47 @@ impl NativeScorer {
 
     /// One record per line as the batch engine writes it (error records included, no
     /// `line` field, no newline); `None` for a blank line or a missing one.
+    /// `links`, when given, holds one link history's JSON (or nothing) per line.
     #[napi]
     pub fn score_lines(
         &self,
         lines: Vec<Option<Either<String, BufferSlice<'_>>>>,
-    ) -> Vec<Option<String>> {
-        let mut out = Vec::with_capacity(2048);
-        lines
-            .iter()
-            .map(|line| {
-                let raw = bytes(line.as_ref()?);
-                out.clear();
-                match self
-                    .inner
-                    .record(None, raw, batch::DEFAULT_MAX_LINE_BYTES, &mut out)
-                {
-                    LineResult::Blank => None,
-                    _ => Some(record_text(&out)),
+        links: Option<Vec<Option<String>>>,
+    ) -> Either<Vec<Option<String>>, Failure> {
+        let mut histories = Vec::new();
+        if let Some(links) = &links {
+            if links.len() != lines.len() {
+                return Either::B(Failure::invalid_arg(&format!(
+                    "links: {} histories for {} lines",
+                    links.len(),
+                    lines.len()
+                )));
+            }
+            for l in links {
+                match l.as_deref().map(history) {
+                    None => histories.push(None),
+                    Some(Ok(h)) => histories.push(Some(h)),
+                    Some(Err(f)) => return Either::B(f),
                 }
-            })
-            .collect()
+            }
+        }
+        let mut out = Vec::with_capacity(2048);
+        Either::A(
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    let raw = bytes(line.as_ref()?);
+                    out.clear();
+                    let link = histories.get(i).and_then(Option::as_ref);
+                    let max = batch::DEFAULT_MAX_LINE_BYTES;
+                    match self.inner.record_with_link(None, raw, max, link, &mut out) {
+                        LineResult::Blank => None,
+                        _ => Some(record_text(&out)),
+                    }
+                })
+                .collect(),
+        )
     }
 }
 
@@ -229,3 +272,94 @@ impl NativeScorer {
 #[napi]
 pub const DEFAULT_MAX_LINE_BYTES: u32 = batch::DEFAULT_MAX_LINE_BYTES as u32;
 const _: () = assert!(batch::DEFAULT_MAX_LINE_BYTES <= u32::MAX as usize);
+
+/// A link history from its JSON, or the `TypeError` failure naming what is wrong.
+fn history(json: &str) -> Result<LinkHistory, Failure> {
+    serde_json::from_str(json).map_err(|e| Failure::invalid_arg(&format!("link: {e}")))
+}
+
+/// Link observations in one SQLite file, keyed with the caller's secret. Made by
+/// [`new_link_store`]; `index.js` wraps it in the public `SqliteLinkStore` class.
+#[napi]
+pub struct NativeLinkStore {
+    store: SqliteStore,
+    secret: LinkSecret,
+}
+
+/// The SQLite link store at `path` (created if needed), keyed with `secret` (at least 32
+/// bytes, one trailing newline dropped), keeping `retention_days` (400 by default).
+#[napi]
+pub fn new_link_store(
+    path: String,
+    secret: Either<String, BufferSlice<'_>>,
+    retention_days: Option<u32>,
+) -> Either<NativeLinkStore, Failure> {
+    let secret = match LinkSecret::from_bytes(bytes(&secret).to_vec()) {
+        Ok(s) => s,
+        Err(e) => return Either::B(Failure::link(&e)),
+    };
+    let retention = Retention {
+        days: retention_days.unwrap_or(400).max(1),
+    };
+    match SqliteStore::open(&path, retention) {
+        Ok(store) => Either::A(NativeLinkStore { store, secret }),
+        Err(e) => Either::B(Failure::link(&e)),
+    }
+}
+
+#[napi]
+impl NativeLinkStore {
+    /// Record one session and return the JSON of the history before it. `at` (Unix
+    /// seconds) is used when the body has no `observed_at`.
+    #[napi]
+    pub fn observe(
+        &mut self,
+        body: Either<String, BufferSlice<'_>>,
+        at: Option<f64>,
+    ) -> Either<String, Failure> {
+        let (keys, stamped) = match self.secret.observation_of(bytes(&body)) {
+            Ok(k) => k,
+            Err(e) => return Either::B(Failure::parse(&e)),
+        };
+        let Some(t) = stamped.or(at.map(|a| a as i64)) else {
+            return Either::B(Failure::invalid_arg(
+                "observe: give `at` (Unix seconds) for a body without observed_at",
+            ));
+        };
+        match self.store.observe(&keys, t) {
+            Ok(h) => match serde_json::to_string(&h) {
+                Ok(s) => Either::A(s),
+                Err(e) => Either::B(Failure::invalid_arg(&e.to_string())),
+            },
+            Err(e) => Either::B(Failure::link(&e)),
+        }
+    }
+
+    /// Erase every observation of the subject the body's identity names; the rows removed.
+    #[napi]
+    pub fn erase(&mut self, body: Either<String, BufferSlice<'_>>) -> Either<f64, Failure> {
+        let keys = match self.secret.keys_of(bytes(&body)) {
+            Ok(k) => k,
+            Err(e) => return Either::B(Failure::parse(&e)),
+        };
+        match self.store.erase(&keys) {
+            Ok(n) => Either::A(n as f64),
+            Err(e) => Either::B(Failure::link(&e)),
+        }
+    }
+
+    /// Drop what was last seen before `now` (Unix seconds) less the retention horizon.
+    #[napi]
+    pub fn purge(&mut self, now: f64) -> Either<f64, Failure> {
+        match self.store.purge(now as i64) {
+            Ok(n) => Either::A(n as f64),
+            Err(e) => Either::B(Failure::link(&e)),
+        }
+    }
+
+    /// The secret's key id (8 hex digits).
+    #[napi]
+    pub fn key_id(&self) -> String {
+        self.secret.key_id().to_string()
+    }
+}
