@@ -698,3 +698,100 @@ mod pg {
         assert_no_identity(&dump.stdout, &needles(&bytes), "pg_dump");
     }
 }
+
+/// `diff`, `sweep` and `score --summary` take `--link`: link rules show in their reports.
+#[test]
+fn cli_diff_sweep_and_summary_with_link() {
+    let dir = TempDir::new("reports");
+    let key = secret_file(&dir);
+    let key = key.to_str().unwrap();
+    let export = dir.path("e.jsonl");
+    let labels = dir.path("labels.csv");
+    let o = run(&[
+        "gen",
+        "--count",
+        "3000",
+        "--seed",
+        "6",
+        "--rings",
+        "0.03",
+        "--labels",
+        labels.to_str().unwrap(),
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let (e, l) = (export.to_str().unwrap(), labels.to_str().unwrap());
+    let link = ["--link", "memory", "--link-secret-file", key];
+    let mut args = vec![
+        "diff",
+        "--rules",
+        "rules/default.json",
+        "--rules",
+        "rules/lending.json",
+        "--labels",
+        l,
+        "--json",
+        "--as-of",
+        "2026-11-22",
+    ];
+    args.extend_from_slice(&link);
+    args.push(e);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = report.to_string();
+    assert!(
+        text.contains("ssn-other-name-365d"),
+        "lending's own link rule fired"
+    );
+    let mut args = vec![
+        "sweep",
+        "--rules",
+        "rules/default.json",
+        "--labels",
+        l,
+        "--json",
+        "--as-of",
+        "2026-11-22",
+    ];
+    args.extend_from_slice(&link);
+    args.push(e);
+    let linked = run(&args);
+    assert!(
+        linked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&linked.stderr)
+    );
+    let plain = run(&[
+        "sweep",
+        "--rules",
+        "rules/default.json",
+        "--labels",
+        l,
+        "--json",
+        "--as-of",
+        "2026-11-22",
+        e,
+    ]);
+    assert_ne!(
+        linked.stdout, plain.stdout,
+        "linkage changes what the sweep sees"
+    );
+    let summary = dir.path("s.json");
+    let mut args = vec![
+        "score",
+        "-q",
+        "--as-of",
+        "2026-11-22",
+        "--summary",
+        summary.to_str().unwrap(),
+    ];
+    args.extend_from_slice(&link);
+    args.push(e);
+    let o = run(&args);
+    assert!(o.status.success());
+    let s = std::fs::read_to_string(&summary).unwrap();
+    assert!(s.contains(r#""id": "link_rule""#), "{s}");
+    assert!(s.contains(r#""id": "ssn-other-name-30d""#), "{s}");
+}
