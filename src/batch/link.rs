@@ -43,12 +43,14 @@ impl std::fmt::Debug for Linker<'_> {
     }
 }
 
-/// One line after stage 1.
+/// One line after stage 1. Most lines are responses: kept inline (a box per line cost an
+/// allocation and a free for every line), in a vector sized once per piece.
+#[allow(clippy::large_enum_variant)]
 enum Parsed<'b> {
     /// Not a response, or too long.
     Error(ParseError),
     /// A response, its keys and time.
-    Input(Box<Input<'b>>, LinkKeys, i64),
+    Input(Input<'b>, LinkKeys, i64),
 }
 
 /// Per-line work of a linked run, given the line parsed once and its history.
@@ -85,7 +87,7 @@ fn parse_piece<'b>(
     default_time: i64,
 ) -> Vec<(u64, Parsed<'b>)> {
     let long = ParseError::line_too_long(block.max_line);
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(usize::try_from(p.lines).unwrap_or(0));
     let mut line = p.first_line;
     let mut at = p.start;
     let mut rest = p.bytes;
@@ -105,7 +107,7 @@ fn parse_piece<'b>(
                     Ok(input) => {
                         let keys = secret.keys(input.session.identity.as_ref());
                         let t = input.observed_at.unwrap_or(default_time);
-                        Parsed::Input(Box::new(input), keys, t)
+                        Parsed::Input(input, keys, t)
                     }
                     Err(e) => Parsed::Error(e),
                 },

@@ -113,7 +113,10 @@ impl LinkSecret {
             .date_of_birth
             .as_deref()
             .and_then(|d| parse_date(d.trim()))
-            .map(|d| d.format("%Y-%m-%d").to_string());
+            .map(|d| {
+                use chrono::Datelike;
+                format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+            });
         k.name = name.as_deref().map(|n| self.key(Tag::Name, n));
         k.dob = dob.as_deref().map(|d| self.key(Tag::Dob, d));
         if let (Some(n), Some(d)) = (&name, &dob) {
