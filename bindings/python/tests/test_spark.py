@@ -152,6 +152,16 @@ def test_spark_link_gives_the_cli_link_memory_records(spark, cli, tmp_path):
     # Not a vacuous comparison: link rules of several kinds fired.
     fired = {r for r in LINK_RULES if f'"rule_id":"{r}"' in text}
     assert len(fired) >= 3, fired
+    # The same times given as a column (RFC 3339 text) instead of read from the lines.
+    from pyspark.sql import functions as F
+
+    timed = df.withColumn(
+        "ts", F.get_json_object(F.col("value").cast("string"), "$.observed_at")
+    )
+    again = layer_risk.spark.score(
+        timed, as_of=AS_OF, link_secret=SECRET, observed_at="ts", order="line"
+    )
+    assert sorted(r.record for r in again.select("record").collect()) == want
 
 
 def test_spark_link_checks_on_the_driver(spark, tmp_path):
