@@ -12,7 +12,7 @@ use layer_risk::link::{
     LinkCounts, LinkHistory, LinkKey, LinkKeys, LinkSecret, LinkStore, MemoryStore, Retention,
     SqliteStore,
 };
-use layer_risk::{Context, Scorer};
+use layer_risk::{Context, RuleSet, Scorer};
 
 use super::util;
 
@@ -794,4 +794,81 @@ fn cli_diff_sweep_and_summary_with_link() {
     let s = std::fs::read_to_string(&summary).unwrap();
     assert!(s.contains(r#""id": "link_rule""#), "{s}");
     assert!(s.contains(r#""id": "ssn-other-name-30d""#), "{s}");
+}
+
+/// `link_rules` are checked like the other rules (ids unique across every kind, windows the
+/// signal has), a combined rule may name one, and without a history none fires.
+#[test]
+fn link_rules_load_check_and_combine() {
+    let file = |link: &str, combined: &str| {
+        util::priced(&format!(
+            r#"{{"name": "t", "version": "1", "tiers": {{"identity_match": 10, "identity_verification": 50}},
+               "edit_rules": [{{"id": "name-now", "field": "name", "window": "current", "at_least": 1, "points": 0}}],
+               "link_rules": [{link}], "combined_rules": [{combined}]}}"#
+        ))
+    };
+    let err = |link: &str| {
+        RuleSet::from_json(&file(link, ""), "t.json")
+            .unwrap_err()
+            .to_string()
+    };
+    let e = err(
+        r#"{"id": "x", "signal": "ssn_other_names", "window": "current", "at_least": 1, "points": 1}"#,
+    );
+    assert!(e.ends_with("link_rules[0].window: ssn_other_names is counted in `1d`, `30d`, `365d` or `all_time`, not `current`"), "{e}");
+    let e = err(
+        r#"{"id": "x", "signal": "ssn_first_seen_days", "window": "30d", "at_least": 1, "points": 1}"#,
+    );
+    assert!(
+        e.ends_with(
+            "link_rules[0].window: ssn_first_seen_days is counted in `all_time` only, not `30d`"
+        ),
+        "{e}"
+    );
+    let e = err(
+        r#"{"id": "name-now", "signal": "identity_sessions", "window": "1d", "at_least": 1, "points": 1}"#,
+    );
+    assert!(
+        e.ends_with("link_rules[0].id: duplicate rule id `name-now` (first used by edit_rules[0])"),
+        "{e}"
+    );
+    let e = err(
+        r#"{"id": "x", "signal": "identity_sessions", "window": "1d", "at_least": 0, "points": 1}"#,
+    );
+    assert!(e.contains("at_least must be 1 or more"), "{e}");
+    let e = err(
+        r#"{"id": "x", "signal": "identity_session", "window": "1d", "at_least": 1, "points": 1}"#,
+    );
+    assert!(e.contains("unknown variant `identity_session`"), "{e}");
+    // A combined rule over a link rule and an edit rule.
+    let rules = RuleSet::from_json(
+        &file(
+            r#"{"id": "burst", "signal": "identity_sessions", "window": "1d", "at_least": 2, "points": 5}"#,
+            r#"{"id": "burst-and-name", "all_of": ["burst", "name-now"], "points": 40}"#,
+        ),
+        "t.json",
+    )
+    .unwrap();
+    let scorer = Scorer::new(rules, util::as_of());
+    let body = util::with(
+        "/identity_edit_history/name",
+        serde_json::json!({"edits_current": 1, "edits_1d": 1, "edits_30d": 1, "edits_365d": 1, "edits_all_time": 1}),
+    )
+    .to_string();
+    let h: LinkHistory = serde_json::from_str(
+        r#"{"identity_sessions": {"1d": 2, "30d": 2, "365d": 2, "all_time": 2}}"#,
+    )
+    .unwrap();
+    let d = scorer
+        .assess(body.as_bytes(), &Context::new().link(&h))
+        .unwrap();
+    let ids: Vec<&str> = d.reasons.iter().map(|r| r.rule_id).collect();
+    assert!(
+        ids.contains(&"burst") && ids.contains(&"burst-and-name"),
+        "{ids:?}"
+    );
+    // The combination concerns the identity (its link part): Identity Verification.
+    assert_eq!(d.outcome, layer_risk::Outcome::IdentityVerification);
+    let without = scorer.assess(body.as_bytes(), &Context::NONE).unwrap();
+    assert!(without.reasons.iter().all(|r| r.rule_id != "burst"));
 }
