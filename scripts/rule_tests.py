@@ -46,7 +46,7 @@ EDIT_CONCERNS = {"ssn": "ssn", "date_of_birth": "date_of_birth", "name": "name",
 MATCH_CONCERNS = {"legal_name": "name", "date_of_birth": "date_of_birth", "phone_number":
                   "phone_number", "address": "address", "email_address": "email",
                   "email_name": "email"}
-RULE_KINDS = {"edit_rule", "match_rule", "combined_rule", "signal_rule",
+RULE_KINDS = {"edit_rule", "match_rule", "combined_rule", "signal_rule", "link_rule",
               "identity_match_unavailable"}
 
 # code -> (field, class), from `layer-risk rules codes` (a code owns its field and class).
@@ -169,7 +169,20 @@ def settled_fields(rules, doc):
     return out
 
 
-def predict(rules, findings, edit_rules, match_rules, has_items, signals=None, settled=None):
+LINK_WINDOWS = ["1d", "30d", "365d", "all_time"]
+SSN_LINK_SIGNALS = {"ssn_other_names", "ssn_other_dobs", "ssn_first_seen_days"}
+
+
+def link_count(link, signal, window):
+    """What a link rule reads of a case's history (rules/README.md, "Link rules")."""
+    v = (link or {}).get(signal)
+    if signal == "ssn_first_seen_days":
+        return v if window == "all_time" else None
+    return (v or {}).get(window, 0) if isinstance(v, dict) else None
+
+
+def predict(rules, findings, edit_rules, match_rules, has_items, signals=None, settled=None,
+            link=None):
     """The nine steps of rules/README.md "Outcome". Returns the decision, the raw and the
     discounted score, the steps [(step, outcome, ids that may stand behind it)] and the
     ids of the combined rules that fired."""
@@ -198,6 +211,14 @@ def predict(rules, findings, edit_rules, match_rules, has_items, signals=None, s
             signal_ids.append(r["id"])
             reasons.append(dict(id=r["id"], points=r["points"], force=r.get("force"),
                                 concerns=SIGNAL_CONCERNS[r["signal"]], doubt=False, floor=None))
+    # Link rules: the history's count in the rule's window at least its bound. An SSN
+    # signal concerns the SSN, the others the identity as a whole; nothing settles them.
+    for r in rules.get("link_rules", []) if link is not None else []:
+        n = link_count(link, r["signal"], r["window"])
+        if n is not None and n >= r["at_least"]:
+            reasons.append(dict(id=r["id"], points=r["points"], force=r.get("force"),
+                                concerns="ssn" if r["signal"] in SSN_LINK_SIGNALS else "identity",
+                                doubt=False, floor=None, link=True))
     # Combined rules: every part among the findings, edit rules and match rules; the reason
     # concerns the first part Identity Match cannot settle, else the first part.
     present = {r["id"]: r for r in reasons}
@@ -217,7 +238,8 @@ def predict(rules, findings, edit_rules, match_rules, has_items, signals=None, s
         field, cls = CODES.get(r["id"], (None, None))
         risk = cls == "risk" or (cls == "missing" and field in (
             "name", "address", "phone_number", "email", "date_of_birth", "ssn"))
-        if r["concerns"] in (settled or {}) and r["id"] not in applicant_ids and not risk:
+        if (r["concerns"] in (settled or {}) and r["id"] not in applicant_ids and not risk
+                and not r.get("link")):
             r["settled"] = settled[r["concerns"]]
             r["points"] = 0
             r["force"] = None
@@ -408,10 +430,10 @@ def all_of(*checks):
 
 class Cases:
     def __init__(self):
-        self.items = []  # (class, name, input, target reasons, check or None)
+        self.items = []  # (class, name, input, target reasons, check or None, link or None)
 
-    def add(self, cls, name, doc, targets=(), check=None):
-        self.items.append((cls, name, doc, list(targets), check))
+    def add(self, cls, name, doc, targets=(), check=None, link=None):
+        self.items.append((cls, name, doc, list(targets), check, link))
 
 
 def cases_for(name, rules):
@@ -685,6 +707,43 @@ def cases_for(name, rules):
     over = rules.get("age", {}).get("max", 120) < 115
     cs.add("spelling", "date of birth 1911-05-01 (age 115)", with_identity(date_of_birth="1911-05-01"),
            ["dob_over_max_age" if over else "dob_implausible_age"])
+
+    # Link history (issue 20): every link rule just at its bound in its window (the wider
+    # windows hold as many); the families linkage must leave alone.
+    def from_link_window(window, n):
+        i = LINK_WINDOWS.index(window)
+        return {w: (n if j >= i else 0) for j, w in enumerate(LINK_WINDOWS)}
+
+    for r in rules.get("link_rules", []):
+        hist = ({"ssn_first_seen_days": r["at_least"]} if r["signal"] == "ssn_first_seen_days"
+                else {r["signal"]: from_link_window(r["window"], r["at_least"])})
+        others = [o["id"] for o in rules["link_rules"] if o is not r
+                  and (link_count(hist, o["signal"], o["window"]) or 0) >= o["at_least"]]
+        cs.add("link", f"link rule {r['id']}: {r['signal']} {r['at_least']} in {r['window']}",
+               base(), [r["id"]] + others, link=hist)
+    if rules.get("link_rules"):
+        cs.add("link", "link: a household of four with a family phone is trusted", base(),
+               check=decides(TRUST), link={
+                   "address_identities": from_link_window("1d", 3),
+                   "phone_other_identities": from_link_window("1d", 3),
+                   "email_other_identities": from_link_window("1d", 1),
+                   "identity_sessions": from_link_window("1d", 1), "ssn_first_seen_days": 0})
+        cs.add("link", "link: a user returning over the year is trusted", base(),
+               check=decides(TRUST), link={
+                   "identity_sessions": {"1d": 0, "30d": 1, "365d": 6, "all_time": 9},
+                   "ssn_first_seen_days": 300})
+        cs.add("link", "link: an SSN seen with another name over a year ago is trusted", base(),
+               check=decides(TRUST), link={
+                   "ssn_other_names": {"1d": 0, "30d": 0, "365d": 0, "all_time": 1},
+                   "ssn_first_seen_days": 380})
+        hist = {"ssn_other_names": from_link_window("1d", 1)}
+        doc = with_signals(set_counts(base(), "ssn", from_window("365d", 1)),
+                           identity_verification=idv_body("success"))
+        cs.add("link", "link: another name on this SSN today, IDV of this identity passed: "
+               "never settled", doc, [r["id"] for r in rules["link_rules"]
+                                      if r["signal"] == "ssn_other_names"
+                                      and r["at_least"] <= 1][:1],
+               check=not_decides(TRUST), link=hist)
     return cs.items
 
 
@@ -703,7 +762,7 @@ def engine_view(name, doc):
     return score(name, [doc])[0]
 
 
-def oracle(rules, doc, rec):
+def oracle(rules, doc, rec, link=None):
     """The oracle's reading of `doc`, taking from the engine's record only the findings and
     the match rules present."""
     session = doc.get("session", doc)
@@ -713,7 +772,7 @@ def oracle(rules, doc, rec):
     hist = session.get("identity_edit_history")
     edits = fired_edit_rules(rules, hist) if isinstance(hist, dict) else []
     p = predict(rules, findings, edits, matches, bool(session.get("items")),
-                signal_values(doc), settled_fields(rules, doc))
+                signal_values(doc), settled_fields(rules, doc), link)
     p["edits"] = [r["id"] for r in edits]
     return p
 
@@ -755,9 +814,27 @@ def main():
         dup = [n for n, k in collections.Counter(names).items() if k > 1]
         if dup:
             raise SystemExit(f"{name}: duplicate case names {dup}")
+        # The CLI cannot give a line a link history: for a link case the engine's record
+        # (without it) gives only the findings; the oracle adds the link rules, and
+        # `layer-risk rules test` checks the case against the engine.
         recs = score(name, [c[2] for c in cases])
         lines, per_class, decisions = [], collections.Counter(), collections.Counter()
-        for (cls, cname, doc, targets, check), rec in zip(cases, recs):
+        for (cls, cname, doc, targets, check, link), rec in zip(cases, recs):
+            if link is not None:
+                p = oracle(rules, doc, rec, link)
+                problems = []
+                if check and not check(p):
+                    problems.append(f"the oracle's reading does not show what the case claims: "
+                                    f"{p['decision']} {p['steps']}")
+                if problems:
+                    bad += 1
+                    print(f"{name}: {cname}: " + "; ".join(problems))
+                per_class[cls] += 1
+                decisions[p["decision"]] += 1
+                lines.append(json.dumps({"name": cname, "as_of": AS_OF, "input": doc, "link": link,
+                                         "expect": {"decision": p["decision"], "reasons": targets}},
+                                        separators=(", ", ": ")))
+                continue
             p = oracle(rules, doc, rec)
             got_ids = [r["rule_id"] for r in rec["reasons"]]
             if cls == "applicant":

@@ -12,6 +12,7 @@ use crate::decision::{decide, Arm, Decision, DecisionId};
 use crate::error::{ParseError, ParseErrorKind, RulesError};
 use crate::fields::Policy;
 use crate::finding::Finding;
+use crate::link::LinkHistory;
 use crate::matching::verdicts::{self, Settled, SignalValues};
 use crate::matching::{compare, validate_with_applicant, MatchReport};
 use crate::record::{line_body, too_long, write_decision, write_error, Tail};
@@ -60,6 +61,7 @@ fn observe(input: &Input<'_>, as_of: NaiveDate, policy: Policy) -> Observed {
 fn price<'r>(
     input: &Input<'_>,
     seen: Observed,
+    link: Option<&LinkHistory>,
     rules: &'r RuleSet,
     as_of: NaiveDate,
 ) -> Decision<'r> {
@@ -69,6 +71,7 @@ fn price<'r>(
         report: seen.report.as_ref(),
         settled: seen.settled,
         values: seen.values,
+        link,
     };
     let (reasons, total) = score(seen.findings, &evidence, rules);
     let has_items = session.items.is_some_and(|n| n.0 > 0);
@@ -84,14 +87,21 @@ fn price<'r>(
     )
 }
 
-/// Decide on one parsed line (a response, with the backend's view of the user if any):
-/// the one decision path, behind [`Scorer`] and the export tools.
+/// Decide on one parsed line (a response, with the backend's view of the user and its link
+/// history if any): the one decision path, behind [`Scorer`] and the export tools.
 pub(crate) fn decide_input<'r>(
     input: &Input<'_>,
+    link: Option<&LinkHistory>,
     rules: &'r RuleSet,
     as_of: NaiveDate,
 ) -> Decision<'r> {
-    price(input, observe(input, as_of, rules.policy()), rules, as_of)
+    price(
+        input,
+        observe(input, as_of, rules.policy()),
+        link,
+        rules,
+        as_of,
+    )
 }
 
 /// The same line decided under two rule sets (the what-if of `diff`, a shadow): validated
@@ -99,12 +109,16 @@ pub(crate) fn decide_input<'r>(
 /// [`decide_input`] calls.
 pub(crate) fn decide_input_twice<'r>(
     input: &Input<'_>,
+    link: Option<&LinkHistory>,
     a: &'r RuleSet,
     b: &'r RuleSet,
     as_of: NaiveDate,
 ) -> (Decision<'r>, Decision<'r>) {
     if a.policy() != b.policy() {
-        return (decide_input(input, a, as_of), decide_input(input, b, as_of));
+        return (
+            decide_input(input, link, a, as_of),
+            decide_input(input, link, b, as_of),
+        );
     }
     let seen = observe(input, as_of, a.policy());
     let again = Observed {
@@ -112,8 +126,8 @@ pub(crate) fn decide_input_twice<'r>(
         report: seen.report.clone(),
         ..seen
     };
-    let da = price(input, seen, a, as_of);
-    (da, price(input, again, b, as_of))
+    let da = price(input, seen, link, a, as_of);
+    (da, price(input, again, link, b, as_of))
 }
 
 /// What a backend holds beside the Layer response, for one assessment: the default, and
@@ -148,6 +162,9 @@ pub struct Context<'a> {
     /// user in the backend (never an identity value: it is hashed, not logged, but an id is
     /// all it needs).
     pub rollout_key: Option<&'a str>,
+    /// What earlier sessions say about this one (a [`LinkStore`](crate::link::LinkStore)'s
+    /// answer for its keys): the rules' `link_rules` price it.
+    pub link: Option<&'a LinkHistory>,
 }
 
 impl<'a> Context<'a> {
@@ -158,6 +175,7 @@ impl<'a> Context<'a> {
         identity_match: None,
         identity_verification: None,
         rollout_key: None,
+        link: None,
     };
 
     /// Nothing beside the response (add parts with the methods below).
@@ -192,6 +210,12 @@ impl<'a> Context<'a> {
     /// With the user's rollout key (see [`Context::rollout_key`]).
     pub fn rollout_key(mut self, key: &'a str) -> Self {
         self.rollout_key = Some(key);
+        self
+    }
+
+    /// With the session's link history (see [`Context::link`] and [`crate::link`]).
+    pub fn link(mut self, history: &'a LinkHistory) -> Self {
+        self.link = Some(history);
         self
     }
 }
@@ -273,6 +297,14 @@ impl Side {
             h.update([tag]);
             h.update((bytes.len() as u64).to_le_bytes());
             h.update(bytes);
+        }
+        // The link history is no input bytes but changes the decision: its counts, as the
+        // JSON of `LinkHistory` (fields in declaration order), are part `l`.
+        if let Some(link) = parts.context.link {
+            let bytes = serde_json::to_vec(link).unwrap_or_default();
+            h.update([b'l']);
+            h.update((bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
         }
         let digest = h.finalize();
         let mut id = [0u8; 16];
@@ -481,10 +513,12 @@ impl Scorer {
     fn decide_parts(&self, input: &Input<'_>, parts: &IdParts<'_>) -> Decision<'_> {
         let key = parts.context.rollout_key.or(input.rollout_key.as_deref());
         let (main, other, arm) = self.sides(key);
+        let link = parts.context.link;
         let mut d = match other {
-            None => decide_input(input, &main.rules, self.as_of),
+            None => decide_input(input, link, &main.rules, self.as_of),
             Some(o) => {
-                let (mut d, mut s) = decide_input_twice(input, &main.rules, &o.rules, self.as_of);
+                let (mut d, mut s) =
+                    decide_input_twice(input, link, &main.rules, &o.rules, self.as_of);
                 s.decision_id = Some(o.id(parts));
                 d.shadow = Some(Box::new(s.as_shadow()));
                 d
@@ -632,6 +666,56 @@ impl Scorer {
         }
     }
 
+    /// Decide on a parsed line (`body` its bytes) with its link history and append its record
+    /// (the batch engine's path, with `--link` or without).
+    pub(crate) fn record_linked(
+        &self,
+        line: Option<u64>,
+        body: &[u8],
+        input: &Input<'_>,
+        link: Option<&LinkHistory>,
+        out: &mut Vec<u8>,
+    ) -> Decision<'_> {
+        let parts = IdParts {
+            body,
+            context: Context {
+                link,
+                ..Context::NONE
+            },
+        };
+        let d = self.decide_parts(input, &parts);
+        self.write_record(&d, line, out);
+        d
+    }
+
+    /// [`Scorer::record`] with the line's link history: what a caller that aggregates link
+    /// history elsewhere (Spark) uses per line. A line that is not a response gets its error
+    /// record, whatever the history.
+    pub fn record_with_link(
+        &self,
+        line: Option<u64>,
+        raw: &[u8],
+        max_line_bytes: usize,
+        link: Option<&LinkHistory>,
+        out: &mut Vec<u8>,
+    ) -> LineResult<'_> {
+        if too_long(raw.len(), max_line_bytes) {
+            let e = ParseError::line_too_long(max_line_bytes.max(1));
+            self.write_error(&e, line, None, out);
+            return LineResult::Error(e);
+        }
+        let Some(body) = line_body(raw) else {
+            return LineResult::Blank;
+        };
+        match parse_input_bytes(body) {
+            Ok(input) => LineResult::Decided(self.record_linked(line, body, &input, link, out)),
+            Err(e) => {
+                self.write_error(&e, line, Some(body), out);
+                LineResult::Error(e)
+            }
+        }
+    }
+
     /// [`Scorer::record`] on a line the batch engine already cut and checked.
     pub(crate) fn record_body(
         &self,
@@ -640,15 +724,7 @@ impl Scorer {
         out: &mut Vec<u8>,
     ) -> LineResult<'_> {
         match parse_input_bytes(body) {
-            Ok(input) => {
-                let parts = IdParts {
-                    body,
-                    context: Context::NONE,
-                };
-                let d = self.decide_parts(&input, &parts);
-                self.write_record(&d, line, out);
-                LineResult::Decided(d)
-            }
+            Ok(input) => LineResult::Decided(self.record_linked(line, body, &input, None, out)),
             Err(e) => {
                 self.write_error(&e, line, Some(body), out);
                 LineResult::Error(e)
@@ -770,9 +846,9 @@ mod tests {
                 (default, &payments),
                 (&payments, default),
             ] {
-                let (da, db) = decide_input_twice(&input, a, b, as_of);
-                assert_eq!(da, decide_input(&input, a, as_of));
-                assert_eq!(db, decide_input(&input, b, as_of));
+                let (da, db) = decide_input_twice(&input, None, a, b, as_of);
+                assert_eq!(da, decide_input(&input, None, a, as_of));
+                assert_eq!(db, decide_input(&input, None, b, as_of));
             }
         }
         assert_ne!(

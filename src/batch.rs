@@ -27,6 +27,12 @@ use crate::error::{ParseError, RulesError};
 use crate::record::{line_body, too_long, BOM};
 use crate::rules::{Outcome, RuleSetId};
 
+mod link;
+pub(crate) use link::run_linked;
+#[cfg(feature = "gzip")]
+pub use link::score_bytes_linked;
+pub use link::{score_linked, Linker};
+
 /// How big a block the engine reads at once (bytes).
 pub const BLOCK_SIZE: usize = 4 << 20;
 

@@ -133,3 +133,19 @@ pub(crate) fn struct_fields<'de, T: Deserialize<'de>>() -> &'static [&'static st
     let _ = T::deserialize(&mut f);
     f.0
 }
+
+/// An optional RFC 3339 date and time (`2026-11-22T10:00:00Z`, any offset) as Unix seconds;
+/// `null` or missing is `None`. The error says what was expected, never the value.
+pub(crate) fn rfc3339_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let Some(text) = opt_str(d)? else {
+        return Ok(None);
+    };
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| Some(t.timestamp()))
+        .map_err(|_| {
+            serde::de::Error::invalid_value(
+                serde::de::Unexpected::Other("string"),
+                &"an RFC 3339 date and time such as 2026-11-22T10:00:00Z",
+            )
+        })
+}

@@ -178,7 +178,18 @@ impl<'r> DiffSetup<'r, '_> {
                 return;
             }
         };
-        let (da, db) = crate::api::decide_input_twice(&input, self.a, self.b, self.as_of);
+        self.decided(line, &input, None, stats);
+    }
+
+    /// A parsed line, with its link history if the run links sessions.
+    fn decided(
+        &self,
+        line: u64,
+        input: &crate::session::Input<'_>,
+        link: Option<&crate::link::LinkHistory>,
+        stats: &mut DiffStats<'r>,
+    ) {
+        let (da, db) = crate::api::decide_input_twice(input, link, self.a, self.b, self.as_of);
         stats.transitions[da.outcome as usize][db.outcome as usize] += 1;
         if da.outcome != db.outcome && stats.examples.len() < self.show {
             stats.examples.push(Change {
@@ -649,6 +660,39 @@ impl ClassifyLabel for serde_json::Error {
             serde_json::error::Category::Data => "not a record's shape",
             serde_json::error::Category::Eof => "truncated",
         }
+    }
+}
+
+impl<'r> DiffSetup<'r, '_> {
+    /// The what-if over an export with linkage (`diff --link`): each line's history is
+    /// recorded once in `linker`'s store, in line order, and both rule sets price it.
+    ///
+    /// # Errors
+    /// As [`crate::batch::score_linked`].
+    pub fn run_linked(
+        &self,
+        input: impl std::io::Read + Send,
+        linker: &mut crate::batch::Linker<'_>,
+        opts: crate::batch::Options,
+    ) -> std::io::Result<DiffStats<'r>> {
+        let f = |line: u64,
+                 _body: Option<&[u8]>,
+                 parsed: Result<
+            (&crate::session::Input<'_>, &crate::link::LinkHistory),
+            &crate::error::ParseError,
+        >,
+                 _out: &mut Vec<u8>,
+                 stats: &mut DiffStats<'r>| match parsed {
+            Ok((input, h)) => {
+                stats.show = self.show;
+                self.decided(line, input, Some(h), stats);
+            }
+            Err(e) => {
+                stats.a.add_error(e);
+                stats.b.add_error(e);
+            }
+        };
+        crate::batch::run_linked(input, std::io::sink(), opts, linker, &f, |_, _| {})
     }
 }
 

@@ -269,6 +269,8 @@ pub const COMBINED_RULE: &str = "combined_rule";
 /// Reason code of a signal rule that fired (a Plaid verdict beside the session: the Trust
 /// Index, an Identity Verification's risk scores).
 pub const SIGNAL_RULE: &str = "signal_rule";
+/// Reason code of a link rule that fired (a decision made with a link history).
+pub const LINK_RULE: &str = "link_rule";
 
 /// Reason code added when an `identity_match` outcome is raised to `identity_verification`
 /// because the response has no linked Item for Identity Match to compare with.
@@ -301,16 +303,20 @@ pub enum ReasonCode {
     SignalRule,
     /// `identity_match` was raised to `identity_verification`: no linked Item to match with.
     IdentityMatchUnavailable,
+    /// A link rule fired (`link_rule`); the reason's `rule_id` names it, its `signal`,
+    /// `window` and `observed` say what the link history counted.
+    LinkRule,
 }
 
 impl ReasonCode {
     /// Every rule-kind code (the codes that are not findings).
-    pub const RULE_CODES: [ReasonCode; 5] = [
+    pub const RULE_CODES: [ReasonCode; 6] = [
         ReasonCode::EditRule,
         ReasonCode::MatchRule,
         ReasonCode::CombinedRule,
         ReasonCode::SignalRule,
         ReasonCode::IdentityMatchUnavailable,
+        ReasonCode::LinkRule,
     ];
 
     /// The code as written in decisions.
@@ -322,6 +328,7 @@ impl ReasonCode {
             ReasonCode::CombinedRule => COMBINED_RULE,
             ReasonCode::SignalRule => SIGNAL_RULE,
             ReasonCode::IdentityMatchUnavailable => IDENTITY_MATCH_UNAVAILABLE,
+            ReasonCode::LinkRule => LINK_RULE,
         }
     }
 
@@ -333,6 +340,7 @@ impl ReasonCode {
             COMBINED_RULE => Some(ReasonCode::CombinedRule),
             SIGNAL_RULE => Some(ReasonCode::SignalRule),
             IDENTITY_MATCH_UNAVAILABLE => Some(ReasonCode::IdentityMatchUnavailable),
+            LINK_RULE => Some(ReasonCode::LinkRule),
             other => Code::from_name(other).map(ReasonCode::Finding),
         }
     }

@@ -26,6 +26,9 @@
 //!    (no judgement);
 //! 3. `validate`: raw strings to findings;
 //! 4. `matching`: identity consistency scores;
+//!    - [`link`]: linkage across sessions: keys (keyed HMAC over what `matching`
+//!      normalises), the history of earlier observations as counts, and the stores that
+//!      record them (SQLite and PostgreSQL behind features `link-sqlite`, `link-postgres`);
 //! 5. `rules`: the rule-set model, loader and checks;
 //! 6. `score`: findings and counts priced into reasons;
 //! 7. `resolve`: reasons, score and rules to an outcome, and its account;
@@ -44,6 +47,8 @@
 //! - `gzip`: gzip exports in memory, `batch::score_bytes` (flate2); the language bindings
 //!   use it so that their `score_jsonl` reads what the CLI reads.
 //! - `gen`: the synthetic export generator, module `gen`.
+//! - `link-sqlite` (implied by `cli`): [`link::SqliteStore`] (rusqlite, SQLite bundled).
+//! - `link-postgres`: [`link::PostgresStore`] (the `postgres` client).
 //!
 //! A backend that decides one response per request depends on
 //! `layer-risk = { version = "0.1", default-features = false }`: parse, validate, match,
@@ -117,6 +122,8 @@ mod signals;
 mod validate;
 // Layer 4: identity consistency.
 mod matching;
+// Layer 4b: linkage keys, history and stores.
+pub mod link;
 // Layer 5: rule sets.
 mod rules;
 // Layer 6: scoring.
@@ -143,6 +150,7 @@ pub use api::{Context, LineResult, LiveScorer, Scorer};
 pub use decision::{Arm, Decision, DecisionId, Shadow};
 pub use error::{ParseError, ParseErrorKind, RulesError, RulesErrorKind};
 pub use fields::{parse_date, AgeBounds, EditField, MatchThresholds, Window};
+pub use finding::LINK_RULE;
 pub use finding::{
     Class, Code, Field, Finding, Observed, ReasonCode, COMBINED_RULE, EDIT_RULE,
     IDENTITY_MATCH_UNAVAILABLE, MATCH_RULE, SIGNAL_RULE,
@@ -152,6 +160,7 @@ pub use matching::{
 };
 pub use record::DECISION_FIELDS;
 pub use resolve::{Bounds, FixedSemantics, Step, StepKind};
+pub use rules::LinkRule;
 pub use rules::{
     CombinedRule, EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Signal,
     SignalRule, Tiers, DEFAULT_RULES_JSON, MAX_POINTS,

@@ -497,7 +497,8 @@ pub struct FixedSemantics {
     pub beyond_identity_match: Vec<&'static str>,
     /// Edit-history codes whose step-up Identity Match cannot settle on those fields' counts.
     pub beyond_identity_match_counts: Vec<&'static str>,
-    /// The file's edit, match and combined rules whose step-up Identity Match cannot settle.
+    /// The file's edit, match, link and combined rules whose step-up Identity Match cannot
+    /// settle.
     pub beyond_identity_match_rules: Vec<String>,
     /// Finding codes with a floor of their own, and the floor (step 5).
     pub code_floors: Vec<(&'static str, Outcome)>,
@@ -558,6 +559,11 @@ impl FixedSemantics {
             .iter()
             .filter(|r| beyond_identity_match(&probe::combined_rule(r, rules)))
             .map(|r| r.id.clone());
+        let link = rules
+            .link_rules()
+            .iter()
+            .filter(|r| beyond_identity_match(&probe::link_rule(r)))
+            .map(|r| r.id.clone());
         FixedSemantics {
             never_trusted,
             never_trusted_count_fields,
@@ -567,6 +573,7 @@ impl FixedSemantics {
             beyond_identity_match_rules: edit
                 .chain(matching)
                 .chain(signal)
+                .chain(link)
                 .chain(combined)
                 .collect(),
             code_floors: Code::ALL

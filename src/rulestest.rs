@@ -12,6 +12,9 @@
 //!  "expect": {"decision": "identity_verification", "reasons": ["ssn-edited-this-session"]}}
 //! ```
 //!
+//! A case may also give the link history it is decided with, as counts (`link`, shaped as
+//! [`LinkHistory`] reads it): `"link": {"ssn_other_names": {"30d": 1, "365d": 1, "all_time": 1}}`.
+//!
 //! # Example
 //! ```
 //! use layer_risk::{rulestest, RuleSet};
@@ -31,6 +34,7 @@ use serde_json::value::RawValue;
 use crate::error::{RulesError, RulesErrorKind};
 use crate::fields::parse_date;
 use crate::finding::{Code, ReasonCode};
+use crate::link::LinkHistory;
 use crate::rules::{did_you_mean, Outcome, RuleSet};
 use crate::session::parse_input;
 
@@ -64,6 +68,8 @@ struct RawCase<'a> {
     as_of: String,
     #[serde(borrow)]
     input: &'a RawValue,
+    #[serde(default)]
+    link: Option<LinkHistory>,
     expect: Expect,
 }
 
@@ -78,6 +84,9 @@ pub struct Case {
     pub as_of: NaiveDate,
     /// The input, as written (a response or an envelope).
     pub input: String,
+    /// The link history the case is decided with (its optional `link` object: counts per
+    /// signal and window, as [`LinkHistory`] reads them), if any.
+    pub link: Option<LinkHistory>,
     /// What the rules file must decide.
     pub expect: Expect,
 }
@@ -171,6 +180,7 @@ pub fn load_cases(text: &str, source: &str, rules: &RuleSet) -> Result<Vec<Case>
             line: n,
             as_of,
             input: input.to_owned(),
+            link: raw.link,
             expect: raw.expect,
         });
     }
@@ -212,7 +222,8 @@ pub struct Covered {
     pub cases: usize,
 }
 
-/// What the cases exercised: every edit rule, match rule, combined rule, signal rule and priced finding
+/// What the cases exercised: every edit rule, match rule, combined rule, signal rule, link
+/// rule and priced finding
 /// code of the file (a code with points above 0, a `force`, a guardrail or a floor of its
 /// own; other codes priced 0 change no decision), with the number of cases whose decision
 /// listed it.
@@ -226,6 +237,8 @@ pub struct Coverage {
     pub combined_rules: Vec<Covered>,
     /// The signal rules (Plaid's other verdicts), in file order.
     pub signal_rules: Vec<Covered>,
+    /// The link rules, in file order.
+    pub link_rules: Vec<Covered>,
     /// The priced finding codes, in documentation order.
     pub priced_codes: Vec<Covered>,
 }
@@ -237,6 +250,7 @@ impl Coverage {
             .chain(&self.match_rules)
             .chain(&self.combined_rules)
             .chain(&self.signal_rules)
+            .chain(&self.link_rules)
             .chain(&self.priced_codes)
     }
 
@@ -287,7 +301,7 @@ pub fn run(cases: &[Case], rules: &RuleSet) -> TestReport {
         // with no reasons rather than panicking.
         let (decision, score, reasons, codes) = match parse_input(&case.input) {
             Ok(input) => {
-                let d = crate::api::decide_input(&input, rules, case.as_of);
+                let d = crate::api::decide_input(&input, case.link.as_ref(), rules, case.as_of);
                 let ids: Vec<String> = d.reasons.iter().map(|r| r.rule_id.to_owned()).collect();
                 let codes: Vec<String> = d
                     .reasons
@@ -335,6 +349,7 @@ pub fn run(cases: &[Case], rules: &RuleSet) -> TestReport {
             .iter()
             .map(|r| covered(&r.id))
             .collect(),
+        link_rules: rules.link_rules().iter().map(|r| covered(&r.id)).collect(),
         priced_codes: Code::ALL
             .iter()
             .filter(|c| {

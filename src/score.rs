@@ -4,10 +4,11 @@ use serde::Serialize;
 
 use crate::fields::{EditField, Window};
 use crate::finding::{Class, Code, Field, Finding, Observed, ReasonCode};
+use crate::link::{LinkHistory, LinkSignal};
 use crate::matching::verdicts::{Settled, SignalValues};
 use crate::matching::MatchReport;
 use crate::rules::{
-    CombinedRule, EditRule, MatchRule, Outcome, Price, RuleSet, Signal, SignalRule,
+    CombinedRule, EditRule, LinkRule, MatchRule, Outcome, Price, RuleSet, Signal, SignalRule,
 };
 use crate::session::EditHistory;
 
@@ -29,7 +30,11 @@ pub struct Reason<'r> {
     /// settle it (see [`Field::identity_match_settles`]). Not serialized: `field` names it.
     #[serde(skip)]
     pub concerns: Field,
-    /// For edit rules: the window counted.
+    /// For signal rules, the Plaid verdict read (`protect_trust_index`, ...); for link rules,
+    /// the link signal counted (`ssn_other_names`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signal: Option<&'static str>,
+    /// For edit and link rules: the window counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<Window>,
     /// For edit rules over a difference of windows: the narrower window subtracted.
@@ -49,9 +54,6 @@ pub struct Reason<'r> {
     /// For combined rules: the reasons (finding codes, rule ids) that all fired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all_of: Option<&'r [String]>,
-    /// For signal rules: the Plaid verdict read (`protect_trust_index`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signal: Option<&'static str>,
     /// Who settled this doubt (`identity_match`, `identity_verification`): it then costs
     /// nothing and forces nothing but what a `risk` finding forces.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,8 +62,9 @@ pub struct Reason<'r> {
 
 /// Price every finding, run every edit rule and, when there is an identity-consistency
 /// report (a decision made with an applicant), every match rule (it fires when a field's
-/// score is below its `below`). Returns the reasons (findings in validation order, then
-/// fired edit rules and match rules in file order) and the total score.
+/// score is below its `below`), and with a link history every link rule. Returns the reasons
+/// (findings in validation order, then fired edit, match and link rules in file order, then
+/// combined rules) and the total score.
 ///
 /// Raising any edit count never lowers the points of the edit rules: a rule fires when a
 /// cumulative count reaches its `at_least`, and points are never negative. (From windows that
@@ -113,6 +116,16 @@ pub(crate) fn score<'r>(
             reasons.push(signal_rule_reason(rule, v));
         }
     }
+    if let Some(h) = evidence.link {
+        for rule in rules.link_rules() {
+            if let Some(n) = h
+                .get(rule.signal, rule.window)
+                .filter(|n| *n >= rule.at_least)
+            {
+                reasons.push(link_rule_reason(rule, n));
+            }
+        }
+    }
     let fired = reasons.len();
     for rule in rules.combined_rules() {
         let parts: Vec<&Reason<'r>> = rule
@@ -129,19 +142,22 @@ pub(crate) fn score<'r>(
     (reasons, total)
 }
 
-/// What scoring reads beside the findings: the edit history, the applicant comparison, and
-/// Plaid's other verdicts (what they settled, what the signal rules read).
+/// What scoring reads beside the findings: the edit history, the applicant comparison,
+/// Plaid's other verdicts (what they settled, what the signal rules read) and the identity's
+/// history across sessions (what the link rules read).
+#[derive(Default)]
 pub(crate) struct Evidence<'a> {
     pub(crate) history: Option<&'a EditHistory>,
     pub(crate) report: Option<&'a MatchReport>,
     pub(crate) settled: Settled,
     pub(crate) values: SignalValues,
+    pub(crate) link: Option<&'a LinkHistory>,
 }
 
 /// A doubt that a passed Identity Match or a successful Identity Verification of this
 /// identity settled costs nothing and forces nothing: the reason stays, with `settled_by`.
 /// Reasons from the backend's own applicant (match rules, the applicant's date of birth) are
-/// never settled, nor is a `risk` finding (a PO Box is no residential address however well
+/// never settled, nor are link rules (what other sessions did with these values), nor is a `risk` finding (a PO Box is no residential address however well
 /// it is verified) or a `missing` identity value: their points, force and guardrails stand. A settled doubt's guardrail at
 /// the check that settled it is met (`resolve`).
 fn settle(reasons: &mut [Reason<'_>], settled: Settled) {
@@ -172,6 +188,7 @@ fn settle(reasons: &mut [Reason<'_>], settled: Settled) {
             || matches!(
                 r.code,
                 ReasonCode::MatchRule
+                    | ReasonCode::LinkRule
                     | ReasonCode::Finding(
                         Code::DobApplicantMismatch | Code::DobApplicantUnderMinAge
                     )
@@ -195,6 +212,7 @@ fn finding_reason<'r>(code: Code, subject: Option<EditField>, price: Price) -> R
         field: subject.map_or(code.field().as_str(), |s| s.as_str()),
         class: Some(code.class()),
         concerns: subject.map_or(code.field(), Field::from),
+        signal: None,
         window: None,
         minus: None,
         observed: None,
@@ -202,7 +220,6 @@ fn finding_reason<'r>(code: Code, subject: Option<EditField>, price: Price) -> R
         points: points(price.points),
         force: price.force,
         all_of: None,
-        signal: None,
         settled_by: None,
     }
 }
@@ -215,6 +232,7 @@ fn edit_rule_reason(rule: &EditRule, count: u32) -> Reason<'_> {
         field: rule.field.as_str(),
         class: None,
         concerns: Field::from(rule.field),
+        signal: None,
         window: Some(rule.window),
         minus: rule.minus,
         observed: Some(count.into()),
@@ -222,7 +240,6 @@ fn edit_rule_reason(rule: &EditRule, count: u32) -> Reason<'_> {
         points: points(rule.points),
         force: rule.force,
         all_of: None,
-        signal: None,
         settled_by: None,
     }
 }
@@ -235,6 +252,7 @@ fn match_rule_reason(rule: &MatchRule, s: u8) -> Reason<'_> {
         field: rule.field.as_str(),
         class: None,
         concerns: rule.field.concerns(),
+        signal: None,
         window: None,
         minus: None,
         observed: Some(u64::from(s).into()),
@@ -242,7 +260,6 @@ fn match_rule_reason(rule: &MatchRule, s: u8) -> Reason<'_> {
         points: points(rule.points),
         force: rule.force,
         all_of: None,
-        signal: None,
         settled_by: None,
     }
 }
@@ -263,6 +280,7 @@ fn combined_rule_reason<'r>(rule: &'r CombinedRule, parts: &[&Reason<'r>]) -> Re
         field: concerns.as_str(),
         class: None,
         concerns,
+        signal: None,
         window: None,
         minus: None,
         observed: Some(u64::try_from(parts.len()).unwrap_or(u64::MAX).into()),
@@ -270,7 +288,6 @@ fn combined_rule_reason<'r>(rule: &'r CombinedRule, parts: &[&Reason<'r>]) -> Re
         points: points(rule.points),
         force: rule.force,
         all_of: Some(&rule.all_of),
-        signal: None,
         settled_by: None,
     }
 }
@@ -299,16 +316,46 @@ fn signal_rule_reason(rule: &SignalRule, value: u32) -> Reason<'_> {
     }
 }
 
+/// The reason of a link rule that fired on count `n`. A doubt about the SSN (reused with
+/// other names or dates of birth, new) concerns the SSN; a phone, email or address shared
+/// across identities, or a burst of one identity's sessions, concerns the identity as a whole:
+/// a ring may control the linked bank account Identity Match would compare with, so only
+/// Identity Verification settles either (`rules/README.md`, "Link rules").
+fn link_rule_reason(rule: &LinkRule, n: u32) -> Reason<'_> {
+    let concerns = match rule.signal {
+        LinkSignal::SsnOtherNames | LinkSignal::SsnOtherDobs | LinkSignal::SsnFirstSeenDays => {
+            Field::Ssn
+        }
+        _ => Field::Identity,
+    };
+    Reason {
+        code: ReasonCode::LinkRule,
+        rule_id: &rule.id,
+        field: rule.signal.key_field(),
+        class: None,
+        concerns,
+        signal: Some(rule.signal.as_str()),
+        window: Some(rule.window),
+        minus: None,
+        observed: Some(n.into()),
+        threshold: Some(u64::from(rule.at_least)),
+        points: points(rule.points),
+        force: rule.force,
+        all_of: None,
+        settled_by: None,
+    }
+}
+
 /// The reasons scoring would build, for callers that ask what the resolution makes of a
 /// code or a rule without a response ([`crate::resolve::FixedSemantics`]).
 pub(crate) mod probe {
     use super::{
-        combined_rule_reason, edit_rule_reason, finding_reason, match_rule_reason,
-        signal_rule_reason, Reason,
+        combined_rule_reason, edit_rule_reason, finding_reason, link_rule_reason,
+        match_rule_reason, signal_rule_reason, Reason,
     };
     use crate::fields::EditField;
     use crate::finding::Code;
-    use crate::rules::{CombinedRule, EditRule, MatchRule, Price, RuleSet, SignalRule};
+    use crate::rules::{CombinedRule, EditRule, LinkRule, MatchRule, Price, RuleSet, SignalRule};
 
     /// The reason of finding `code` (on the counts of `subject`, for edit-history codes),
     /// priced 0.
@@ -329,6 +376,11 @@ pub(crate) mod probe {
     /// The reason of `rule` when it fires.
     pub(crate) fn signal_rule(rule: &SignalRule) -> Reason<'_> {
         signal_rule_reason(rule, 0)
+    }
+
+    /// The reason of `rule` when it fires.
+    pub(crate) fn link_rule(rule: &LinkRule) -> Reason<'_> {
+        link_rule_reason(rule, rule.at_least)
     }
 
     /// The reason of `rule` when it fires, its parts probed in `rules`.
@@ -358,6 +410,10 @@ pub(crate) mod probe {
                         .iter()
                         .find(|r| r.id == *p)
                         .map(signal_rule)
+                })
+                .or_else(|| {
+                    let link = rules.link_rules().iter().find(|r| r.id == *p);
+                    link.map(link_rule)
                 })
             })
             .collect();
@@ -397,9 +453,7 @@ mod tests {
     fn evidence(h: &EditHistory) -> Evidence<'_> {
         Evidence {
             history: Some(h),
-            report: None,
-            settled: Settled::default(),
-            values: SignalValues::default(),
+            ..Evidence::default()
         }
     }
 

@@ -44,6 +44,9 @@ macro_rules! response_fields {
             /// Plaid's other verdicts beside the session.
             #[serde(borrow, default, deserialize_with = "present_obj")]
             signals: Option<Option<Signals<'a>>>,
+            /// When the session was observed (RFC 3339), for linkage across sessions.
+            #[serde(default, deserialize_with = "crate::de::rfc3339_seconds")]
+            observed_at: Option<i64>,
         }
 
         /// The response's top-level keys.
@@ -58,6 +61,7 @@ macro_rules! response_fields {
                     applicant: self.applicant,
                     rollout_key: self.rollout_key,
                     signals: self.signals,
+                    observed_at: self.observed_at,
                 };
                 (Session { $( $field: self.$field, )* }, bare, envelope)
             }
@@ -592,6 +596,9 @@ pub(crate) struct Input<'a> {
     pub rollout_key: Option<Cow<'a, str>>,
     /// Plaid's other verdicts, if the line is an envelope with them.
     pub signals: Signals<'a>,
+    /// When the session was observed (Unix seconds, UTC): the line's `observed_at`, beside
+    /// `session` in an envelope or at a bare response's top level.
+    pub observed_at: Option<i64>,
 }
 
 impl fmt::Debug for Input<'_> {
@@ -601,6 +608,7 @@ impl fmt::Debug for Input<'_> {
             .field("applicant", &self.applicant)
             .field("rollout_key", &present(&self.rollout_key))
             .field("signals", &self.signals)
+            .field("observed_at", &self.observed_at)
             .finish()
     }
 }
@@ -611,6 +619,7 @@ struct EnvelopeParts<'a> {
     applicant: Option<Option<Applicant<'a>>>,
     rollout_key: Option<Option<Cow<'a, str>>>,
     signals: Option<Option<Signals<'a>>>,
+    observed_at: Option<i64>,
 }
 
 fn present_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Cow<'de, str>>>, D::Error> {
@@ -630,6 +639,7 @@ impl<'a> RawLine<'a> {
         match env.session {
             None if !parts => Ok(Input {
                 session: response,
+                observed_at: env.observed_at,
                 ..Input::default()
             }),
             Some(session) if !bare => Ok(Input {
@@ -637,6 +647,7 @@ impl<'a> RawLine<'a> {
                 applicant: env.applicant.flatten(),
                 rollout_key: env.rollout_key.flatten(),
                 signals: env.signals.flatten().unwrap_or_default(),
+                observed_at: env.observed_at,
             }),
             _ => Err(ParseError::new(
                 ParseErrorKind::AmbiguousEnvelope,
@@ -762,7 +773,13 @@ fn is_known_key(key: &str) -> bool {
             struct_fields::<crate::signals::IdvIdNumber<'_>>(),
             struct_fields::<crate::signals::RiskCheck>(),
             struct_fields::<crate::signals::IdentityAbuseSignals>(),
-            &["session", "applicant", "rollout_key", "signals"],
+            &[
+                "session",
+                "applicant",
+                "rollout_key",
+                "signals",
+                "observed_at",
+            ],
         ]
         .concat()
     });

@@ -26,7 +26,6 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::api::decide_input;
 use crate::batch::{LineFn, Merge};
 use crate::decision::Decision;
 use crate::diff::Label;
@@ -134,7 +133,17 @@ impl SweepSetup<'_, '_> {
                 return;
             }
         };
-        let d = decide_input(&input, self.rules, self.as_of);
+        self.decided(&input, None, stats);
+    }
+
+    /// A parsed line, with its link history if the run links sessions.
+    fn decided(
+        &self,
+        input: &crate::session::Input<'_>,
+        link: Option<&crate::link::LinkHistory>,
+        stats: &mut SweepStats,
+    ) {
+        let d = crate::api::decide_input(input, link, self.rules, self.as_of);
         let label = input
             .session
             .request_id
@@ -147,6 +156,33 @@ impl SweepSetup<'_, '_> {
     /// The sweep table of `stats` around this rule set's tiers.
     pub fn report(&self, stats: &SweepStats) -> SweepReport {
         table(stats, self.rules.id(), self.rules.tiers())
+    }
+}
+
+impl SweepSetup<'_, '_> {
+    /// The sweep over an export with linkage (`sweep --link`): each line's history is
+    /// recorded once in `linker`'s store, in line order.
+    ///
+    /// # Errors
+    /// As [`crate::batch::score_linked`].
+    pub fn run_linked(
+        &self,
+        input: impl std::io::Read + Send,
+        linker: &mut crate::batch::Linker<'_>,
+        opts: crate::batch::Options,
+    ) -> std::io::Result<SweepStats> {
+        let f = |_line: u64,
+                 _body: Option<&[u8]>,
+                 parsed: Result<
+            (&crate::session::Input<'_>, &crate::link::LinkHistory),
+            &ParseError,
+        >,
+                 _out: &mut Vec<u8>,
+                 stats: &mut SweepStats| match parsed {
+            Ok((input, h)) => self.decided(input, Some(h), stats),
+            Err(_) => stats.errors += 1,
+        };
+        crate::batch::run_linked(input, std::io::sink(), opts, linker, &f, |_, _| {})
     }
 }
 

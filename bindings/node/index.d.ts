@@ -29,7 +29,9 @@ export interface Reason {
   field: string;
   /** For findings: `invalid`, `inconsistent`, `missing`, `risk` or `info`. */
   class?: string;
-  /** For edit rules: the window counted. */
+  /** For link rules (`code` `link_rule`): the link signal counted (`ssn_other_names`, ...). */
+  signal?: string;
+  /** For edit and link rules: the window counted. */
   window?: string;
   /** For edit rules over a difference of windows: the narrower window subtracted. */
   minus?: string;
@@ -195,6 +197,11 @@ export interface AssessParts {
    * recorded).
    */
   rolloutKey?: string | null;
+  /**
+   * The session's link history, as `SqliteLinkStore.observe` returns it (or its JSON): the
+   * rules' link rules price it.
+   */
+  link?: LinkHistory | string | null;
 }
 
 /** Bytes in: a string is encoded as UTF-8 (as `Buffer.from` does). */
@@ -242,7 +249,52 @@ export declare class Scorer {
    * One record per line (decision or `{"error": ...}` record, no `line` field, no newline);
    * `null` for a blank or null line.
    */
-  scoreLines(lines: ReadonlyArray<Input | null | undefined>): Array<string | null>;
+  scoreLines(
+    lines: ReadonlyArray<Input | null | undefined>,
+    links?: ReadonlyArray<LinkHistory | string | null | undefined>,
+  ): Array<string | null>;
+}
+
+/** One link signal's counts in the windows the rules read. */
+export interface LinkCounts {
+  '1d': number;
+  '30d': number;
+  '365d': number;
+  all_time: number;
+}
+
+/**
+ * What earlier sessions say about this one, as counts (never values): what
+ * `SqliteLinkStore.observe` returns and `assess(..., { link })` takes. A signal left out
+ * counts 0.
+ */
+export interface LinkHistory {
+  ssn_other_names?: Partial<LinkCounts>;
+  ssn_other_dobs?: Partial<LinkCounts>;
+  phone_other_identities?: Partial<LinkCounts>;
+  email_other_identities?: Partial<LinkCounts>;
+  address_identities?: Partial<LinkCounts>;
+  identity_sessions?: Partial<LinkCounts>;
+  /** Whole days since the SSN was first seen; absent when it never was. */
+  ssn_first_seen_days?: number;
+}
+
+/** Link observations in one SQLite file, keyed with your secret (at least 32 bytes). */
+export declare class SqliteLinkStore {
+  /** @throws {LinkError} when the secret is too short or the file cannot be used */
+  constructor(path: string, secret: Input, options?: { retentionDays?: number });
+  /**
+   * Record one session and return the history before it. `at` (Unix seconds) is used when
+   * the body has no `observed_at`.
+   * @throws {ParseError} when the body is not a response
+   */
+  observe(body: Input, options?: { at?: number }): LinkHistory;
+  /** Erase every observation of the subject the body names; the rows removed. */
+  erase(body: Input): number;
+  /** Drop what was last seen before `now` (Unix seconds) less the retention horizon. */
+  purge(now: number): number;
+  /** The secret's key id (8 hex digits). */
+  readonly keyId: string;
 }
 
 /**
@@ -271,7 +323,10 @@ export declare class LiveScorer {
   /** `Scorer.scoreJsonl` on the scorer live when the call starts. */
   scoreJsonl(data: Input): Buffer;
   /** `Scorer.scoreLines` on the scorer live when the call starts. */
-  scoreLines(lines: ReadonlyArray<Input | null | undefined>): Array<string | null>;
+  scoreLines(
+    lines: ReadonlyArray<Input | null | undefined>,
+    links?: ReadonlyArray<LinkHistory | string | null | undefined>,
+  ): Array<string | null>;
 }
 
 /** The base of ParseError and RulesError: a located problem with a stable code. */
@@ -303,6 +358,11 @@ export declare class ParseError extends LayerRiskError {
 /** A rules file that cannot be read or used. `code`: `syntax`, `schema`, `semantic`, `unpriced` or `io`. */
 export declare class RulesError extends LayerRiskError {
   readonly name: 'RulesError';
+}
+
+/** A link secret or store that cannot be used. `code`: `ERR_LINK`. Never quotes the secret. */
+export declare class LinkError extends LayerRiskError {
+  readonly name: 'LinkError';
 }
 
 /** The longest line, in bytes, `scoreJsonl` and `scoreLines` parse (`line_too_long` past it). */

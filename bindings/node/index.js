@@ -79,6 +79,13 @@ setErrorName(ParseError, 'ParseError');
 class RulesError extends LayerRiskError {}
 setErrorName(RulesError, 'RulesError');
 
+/**
+ * A link store or secret that cannot be used (a secret shorter than 32 bytes, a store that
+ * cannot be opened or written). The message names lengths and paths, never the secret.
+ */
+class LinkError extends LayerRiskError {}
+setErrorName(LinkError, 'LinkError');
+
 /** Throw what a native Failure describes, with a stack starting at the public method. */
 function raise(failure, caller) {
   let err;
@@ -86,6 +93,8 @@ function raise(failure, caller) {
     err = new ParseError(failure.message, failure);
   } else if (failure.kind === 'RulesError') {
     err = new RulesError(failure.message, failure);
+  } else if (failure.kind === 'LinkError') {
+    err = new LinkError(failure.message, failure);
   } else {
     err = argError(failure.code, failure.message);
   }
@@ -168,7 +177,7 @@ function partArg(value, name) {
   );
 }
 
-const PARTS = new Set(['protect', 'identityMatch', 'identityVerification', 'rolloutKey']);
+const PARTS = new Set(['protect', 'identityMatch', 'identityVerification', 'rolloutKey', 'link']);
 
 /**
  * Decide with `nativeScorer` (a NativeScorer or NativeLiveScorer): the record as an object,
@@ -205,6 +214,8 @@ function assessWith(nativeScorer, body, applicant, parts, caller) {
     if (key !== undefined && typeof key !== 'string') {
       throw argError('ERR_INVALID_ARG_TYPE', `rolloutKey: expected a string, got ${typeOf(key)}`);
     }
+    const link =
+      parts.link === undefined || parts.link === null ? undefined : historyJson(parts.link, 'link');
     out = nativeScorer.assess(
       b,
       a,
@@ -212,6 +223,7 @@ function assessWith(nativeScorer, body, applicant, parts, caller) {
       part('identityMatch'),
       part('identityVerification'),
       key,
+      link,
     );
   }
   if (typeof out === 'string') return JSON.parse(out);
@@ -233,6 +245,21 @@ function linesArg(lines) {
     items[i] = bytesArg(line, `lines[${i}]`);
   }
   return items;
+}
+
+/** The link histories of scoreLines as the addon takes them: JSON text or null each. */
+function linksArg(links) {
+  if (links === undefined || links === null) return undefined;
+  if (!Array.isArray(links)) {
+    throw argError('ERR_INVALID_ARG_TYPE', `links: expected an array, got ${typeOf(links)}`);
+  }
+  return links.map((h) => (h === null || h === undefined ? null : historyJson(h, 'links')));
+}
+
+/** The records of scoreLines, or the failure the addon returned, thrown. */
+function linesOut(out, caller) {
+  if (!Array.isArray(out)) return raise(out, caller);
+  return nullsForUndefined(out);
 }
 
 /** undefined (the addon's none) as null, in place. */
@@ -425,7 +452,8 @@ class Scorer {
    * @param {{protect?, identityMatch?, identityVerification?, rolloutKey?: string}} [parts]
    *   Plaid's other response bodies for this user (`/protect/compute`, `/identity/match`,
    *   `/identity_verification/get`; objects, strings or Buffers, as `applicant`) and the
-   *   user's rollout key
+   *   user's rollout key, and `link`: the session's link history as
+   *   `SqliteLinkStore.observe` returns it (the rules' link rules price it)
    * @returns {object} the decision record (the CLI's record without `line`)
    * @throws {ParseError} when the body (or a part) is not one
    */
@@ -450,10 +478,11 @@ class Scorer {
    * newline (error records included, never thrown); `null` for a blank or null line.
    *
    * @param {Array<string | Uint8Array | null | undefined>} lines
+   * @param {Array<object | null | undefined>} [links] one link history per line (or null)
    * @returns {Array<string | null>}
    */
-  scoreLines(lines) {
-    return nullsForUndefined(this.#native.scoreLines(linesArg(lines)));
+  scoreLines(lines, links) {
+    return linesOut(this.#native.scoreLines(linesArg(lines), linksArg(links)), this.scoreLines);
   }
 
   [inspect]() {
@@ -552,8 +581,8 @@ class LiveScorer {
   }
 
   /** `Scorer.scoreLines` on the scorer live when the call starts (every line under it). */
-  scoreLines(lines) {
-    return nullsForUndefined(this.#native.scoreLines(linesArg(lines)));
+  scoreLines(lines, links) {
+    return linesOut(this.#native.scoreLines(linesArg(lines), linksArg(links)), this.scoreLines);
   }
 
   [inspect]() {
@@ -561,11 +590,82 @@ class LiveScorer {
   }
 }
 
+/** A link history (an object, or its JSON text) as the addon takes it: JSON text. */
+function historyJson(h, name) {
+  if (typeof h === 'string') return h;
+  if (typeof h === 'object') return JSON.stringify(h);
+  throw argError('ERR_INVALID_ARG_TYPE', `${name}: expected a link history object, got ${typeOf(h)}`);
+}
+
+/**
+ * Link observations in one SQLite file (WAL; safe across processes on one host), keyed with
+ * the caller's secret: what earlier sessions say about this one, as counts, never values.
+ */
+class SqliteLinkStore {
+  #native;
+
+  /**
+   * @param {string} path the SQLite file (created if needed)
+   * @param {string | Uint8Array} secret at least 32 bytes (one trailing newline dropped)
+   * @param {{retentionDays?: number}} [options] how long observations are kept (400 days)
+   * @throws {LinkError} when the secret is too short or the file cannot be used
+   */
+  constructor(path, secret, options = {}) {
+    if (typeof path !== 'string') {
+      throw argError('ERR_INVALID_ARG_TYPE', `path: expected a string, got ${typeOf(path)}`);
+    }
+    const days = options && options.retentionDays;
+    if (days !== undefined && !(Number.isInteger(days) && days > 0)) {
+      throw argError('ERR_INVALID_ARG_VALUE', 'retentionDays: expected a positive integer');
+    }
+    const made = native.newLinkStore(path, bytesArg(secret, 'secret'), days);
+    if (!(made instanceof native.NativeLinkStore)) raise(made, SqliteLinkStore);
+    this.#native = made;
+  }
+
+  /**
+   * Record one session and return the history before it, to pass as
+   * `scorer.assess(body, null, { link })`.
+   * @param {string | Uint8Array} body the response or envelope
+   * @param {{at?: number}} [options] Unix seconds, when the body has no `observed_at`
+   */
+  observe(body, options = {}) {
+    const at = options && options.at;
+    if (at !== undefined && !Number.isFinite(at)) {
+      throw argError('ERR_INVALID_ARG_VALUE', 'at: expected Unix seconds');
+    }
+    const out = this.#native.observe(bytesArg(body, 'body'), at);
+    if (typeof out === 'string') return JSON.parse(out);
+    return raise(out, this.observe);
+  }
+
+  /** Erase every observation of the subject the body names; returns the rows removed. */
+  erase(body) {
+    const out = this.#native.erase(bytesArg(body, 'body'));
+    if (typeof out === 'number') return out;
+    return raise(out, this.erase);
+  }
+
+  /** Drop what was last seen before `now` (Unix seconds) less the retention horizon. */
+  purge(now) {
+    const out = this.#native.purge(now);
+    if (typeof out === 'number') return out;
+    return raise(out, this.purge);
+  }
+
+  /** The secret's key id (8 hex digits). */
+  get keyId() {
+    return this.#native.keyId();
+  }
+}
+
 module.exports = {
   Scorer,
   LiveScorer,
+  SqliteLinkStore,
   LayerRiskError,
   ParseError,
   RulesError,
+  LinkError,
   DEFAULT_MAX_LINE_BYTES: native.DEFAULT_MAX_LINE_BYTES,
 };

@@ -54,6 +54,7 @@ mod corrupt;
 mod data;
 mod phones;
 mod quirks;
+mod rings;
 
 mod sample;
 mod write;
@@ -66,6 +67,7 @@ use std::io::Write;
 use chrono::NaiveDate;
 
 pub use crate::rng::Rng;
+pub use rings::{LinkRole, RingKind, STEP_SECONDS};
 
 use crate::diff::Label;
 use crate::rng::mix64;
@@ -90,6 +92,12 @@ pub struct GenConfig {
     pub applicant_share: f64,
     /// The date ages are computed against.
     pub as_of: NaiveDate,
+    /// Fraction (0..=1) of lines planted in rings (an SSN reused with other names and dates
+    /// of birth, a shared phone or email, an address farm, bursts of retries), and as many
+    /// in households (shared address, half with a family phone); a quarter of it in users
+    /// returning 45 days later. Above 0, every line is an envelope with an `observed_at`, one
+    /// line every 5 minutes ending at `as_of`. 0 (the default) changes nothing.
+    pub rings: f64,
 }
 
 impl Default for GenConfig {
@@ -101,6 +109,7 @@ impl Default for GenConfig {
             non_us_share: 0.0,
             applicant_share: 0.0,
             as_of: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+            rings: 0.0,
         }
     }
 }
@@ -188,6 +197,35 @@ pub fn write_export(
     Ok(summary)
 }
 
+/// Writes the linkage role of every non-corrupt line of the export `cfg` describes, as CSV
+/// `request_id,role` (`plain`, `ring_first:KIND`, `ring_reuse:KIND`, `household`,
+/// `household:family_phone`, `returning`; see [`LinkRole::describe`]): the ground truth of
+/// [`GenConfig::rings`].
+///
+/// # Errors
+/// The writer's.
+pub fn write_roles(cfg: &GenConfig, out: &mut impl Write) -> std::io::Result<()> {
+    let mut gen = Generator::new(cfg.clone());
+    let mut buf = Vec::with_capacity(4096);
+    out.write_all(b"request_id,role,group,member\n")?;
+    while let Some((kind, _)) = gen.next_line(&mut buf) {
+        buf.clear();
+        if kind != LineKind::Corrupt {
+            out.write_all(&gen.request_id)?;
+            let role = gen.link_role();
+            let (group, member) = match role {
+                LinkRole::Ring { ring, member, .. } => (ring.to_string(), member.to_string()),
+                LinkRole::Household { group, member, .. } => {
+                    (group.to_string(), member.to_string())
+                }
+                _ => (String::new(), String::new()),
+            };
+            writeln!(out, ",{},{group},{member}", role.describe())?;
+        }
+    }
+    out.flush()
+}
+
 /// A streaming generator of export lines.
 ///
 /// Same seed => byte-identical output, on any machine (the PRNG is SplitMix64, [`Rng`]). Each line is independent of the others: line `i` depends only on the config and
@@ -213,6 +251,7 @@ pub struct Generator {
     pop: Population,
     request_id: [u8; 15],
     info: LineInfo,
+    role: LinkRole,
 }
 
 impl std::fmt::Debug for Generator {
@@ -235,6 +274,7 @@ impl Generator {
             corrupt: clamp(cfg.corrupt),
             non_us_share: clamp(cfg.non_us_share),
             applicant_share: clamp(cfg.applicant_share),
+            rings: clamp(cfg.rings),
             ..cfg
         };
         Generator {
@@ -247,7 +287,26 @@ impl Generator {
             index: 0,
             request_id: [b'0'; 15],
             info: LineInfo::default(),
+            role: LinkRole::Plain,
         }
+    }
+
+    /// What the last line is for linkage ([`GenConfig::rings`]): plain, a ring member (the
+    /// first occurrence or a reuse), a household member, a returning user.
+    pub fn link_role(&self) -> LinkRole {
+        self.role
+    }
+
+    /// The `observed_at` of line `i` (Unix seconds) when [`GenConfig::rings`] is above 0:
+    /// one line every [`STEP_SECONDS`], the last one on `as_of` at 00:00 UTC.
+    pub fn observed_at(&self, i: u64) -> i64 {
+        let end = self
+            .cfg
+            .as_of
+            .and_hms_opt(0, 0, 0)
+            .map_or(0, |t| t.and_utc().timestamp());
+        let back = i64::try_from(self.cfg.count.saturating_sub(i)).unwrap_or(i64::MAX);
+        end.saturating_sub(back.saturating_mul(STEP_SECONDS))
     }
 
     /// Appends the next line (WITHOUT the trailing newline) to `buf` and returns its kind and,
@@ -263,6 +322,7 @@ impl Generator {
         // not depend on the corrupt and applicant shares.
         let mut meta = Rng::new(mix64(base ^ 0xD1CE));
         let mut rng = Rng::new(base);
+        let mut base_q = base;
         write::request_id(self.cfg.seed, i, &mut self.request_id);
         self.info = LineInfo::default();
 
@@ -271,37 +331,96 @@ impl Generator {
         let defect = corrupt.then(|| corrupt::choose(&mut meta));
         self.info.defect = defect;
 
+        self.role = LinkRole::Plain;
         if defect == Some(Defect::Garbage) {
             corrupt::write_garbage(buf, &mut meta, &self.request_id);
             return Some((LineKind::Corrupt, None));
         }
 
-        let fraud = rng.chance(sample::FRAUD_RATE);
-        let mut person = sample::person(&self.pop, &mut rng, fraud, &mut self.info);
+        // Linkage (`rings`): the line's role decides whose content it carries.
+        let linked = self.cfg.rings > 0.0;
+        self.role = if linked {
+            let returning = Rng::new(mix64(base ^ 0x7E70_2E7A)).chance(self.cfg.rings / 4.0);
+            rings::role(self.cfg.seed, i, self.cfg.rings, returning)
+        } else {
+            LinkRole::Plain
+        };
+        if self.role == LinkRole::Returning {
+            // The same user as `RETURN_LINES` lines before: that line's content streams,
+            // unless that line had a quirk (then this one is an ordinary line).
+            let j = i - rings::RETURN_LINES;
+            let earlier =
+                mix64(self.cfg.seed) ^ mix64(j.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x1AE5);
+            let mut r = Rng::new(earlier);
+            let was_fraud = r.chance(sample::FRAUD_RATE);
+            let quirked = quirks::draw(&mut Rng::new(mix64(earlier ^ 0x0A1D_5EED)), was_fraud).any;
+            if quirked {
+                self.role = LinkRole::Plain;
+            } else {
+                rng = Rng::new(earlier);
+                base_q = earlier;
+            }
+        }
+        let group = match self.role {
+            LinkRole::Ring { ring, .. } => Some(ring),
+            LinkRole::Household { group, .. } => Some(group),
+            _ => None,
+        };
+        let drawn_fraud = rng.chance(sample::FRAUD_RATE);
+        // Ring and household lines are drawn as legit users (their edits look clean) and
+        // labelled by their role.
+        let fraud = match self.role {
+            LinkRole::Ring { .. } => true,
+            LinkRole::Household { .. } => false,
+            _ => drawn_fraud,
+        };
+        let sample_as_fraud = drawn_fraud && group.is_none();
+        let mut person = sample::person(&self.pop, &mut rng, sample_as_fraud, &mut self.info);
+        let shared = group.map(|g| rings::group_person(&self.pop, self.cfg.seed, g));
+        let email_from = shared.map(|sh| {
+            rings::share(self.role, &mut person, &sh);
+            rings::email_person(self.role, &person, &sh)
+        });
         // The quirk of the line, from its own stream (see `quirks`).
-        let mut qrng = Rng::new(mix64(base ^ 0x0A1D_5EED));
-        let quirk = quirks::draw(&mut qrng, fraud);
+        let mut qrng = Rng::new(mix64(base_q ^ 0x0A1D_5EED));
+        let quirk = if group.is_some() {
+            quirks::Quirk::default()
+        } else {
+            quirks::draw(&mut qrng, sample_as_fraud)
+        };
         quirks::apply_to_person(&quirk, &mut person, &mut qrng, self.cfg.as_of);
         self.info.dob_quirk = quirk.age.is_some() || quirk.dob_future;
         self.info.quirk = quirk.any;
         let start = buf.len();
-        if envelope {
+        if envelope || linked {
             buf.extend_from_slice(b"{\"session\":");
         }
         write::response(
             buf,
             &mut rng,
             &person,
-            fraud,
+            sample_as_fraud,
             defect,
             &self.request_id,
             &mut self.info,
             (&quirk, &mut qrng),
+            email_from.as_ref(),
         );
         if envelope {
             buf.extend_from_slice(b",\"applicant\":");
             let other = sample::other_applicant(&self.pop, &mut rng, fraud, &self.info);
             write::applicant(buf, &mut rng, other.as_ref().unwrap_or(&person));
+        }
+        if linked {
+            let t = self.observed_at(i);
+            let stamp = chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_default();
+            buf.extend_from_slice(b",\"observed_at\":\"");
+            buf.extend_from_slice(stamp.as_bytes());
+            buf.push(b'"');
+        }
+        if envelope || linked {
             buf.push(b'}');
         }
         if defect == Some(Defect::Truncated) {

@@ -93,10 +93,13 @@ pub(super) fn response(
     request_id: &[u8; 15],
     info: &mut LineInfo,
     (q, qrng): (&Quirk, &mut Rng),
+    clean: Option<&Person>,
 ) {
     buf.extend_from_slice(b"{\"identity\":");
     let identity_null = identity_null(rng, fraud);
-    if defect == Some(Defect::IdentityNumber) {
+    if let Some(email_from) = clean {
+        clean_identity(buf, p, email_from);
+    } else if defect == Some(Defect::IdentityNumber) {
         buf.push(b'5');
     } else if identity_null {
         info.identity_null = true;
@@ -243,6 +246,43 @@ pub(super) fn response(
         buf.extend_from_slice(b",\"link_session_id\":null");
     }
     buf.push(b'}');
+}
+
+/// Appends a full, well-formed identity of person `p` (every field present, no quirk), its
+/// email written from `email_from`'s name: the lines of rings and households (`rings`).
+fn clean_identity(buf: &mut Vec<u8>, p: &Person, email_from: &Person) {
+    buf.extend_from_slice(b"{\"name\":{\"first_name\":\"");
+    escape_into(buf, p.first);
+    buf.extend_from_slice(b"\",\"last_name\":\"");
+    last_name(buf, p);
+    let (city, state, _, _) = CITIES[p.city];
+    buf.extend_from_slice(b"\"},\"address\":{\"street\":\"");
+    street(buf, p, false, false);
+    buf.extend_from_slice(b"\",\"street2\":\"");
+    if let Some((n, letter)) = p.unit {
+        buf.extend_from_slice(b"Apt ");
+        write_u64(buf, u64::from(n));
+        if letter != 0 {
+            buf.push(letter);
+        }
+    }
+    buf.extend_from_slice(b"\",\"city\":\"");
+    escape_into(buf, city);
+    buf.extend_from_slice(b"\",\"region\":\"");
+    buf.extend_from_slice(state.as_bytes());
+    buf.extend_from_slice(b"\",\"postal_code\":\"");
+    write_pad(buf, u64::from(p.zip5), 5);
+    buf.extend_from_slice(b"\",\"country\":\"US\"},\"email\":\"");
+    email(buf, email_from, false);
+    buf.extend_from_slice(b"\",\"phone_number\":\"");
+    buf.extend_from_slice(p.phone.as_bytes());
+    buf.extend_from_slice(b"\",\"date_of_birth\":\"");
+    date(buf, p.dob);
+    buf.extend_from_slice(b"\",\"ssn\":\"");
+    buf.extend_from_slice(p.ssn.as_bytes());
+    buf.extend_from_slice(b"\",\"ssn_last_4\":\"");
+    buf.extend_from_slice(&p.ssn.as_bytes()[5..]);
+    buf.extend_from_slice(b"\"}");
 }
 
 /// Appends the identity object of person `p`.

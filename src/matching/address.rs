@@ -497,6 +497,43 @@ fn street_sim(a: &Toks<'_>, b: &Toks<'_>, sa: &mut String, sb: &mut String) -> f
     }
 }
 
+/// The canonical text of an address for linkage keys (`crate::link`): the street line's
+/// house number and words in their USPS forms, the unit (designator and id, so that two
+/// flats of one building are two addresses), and the postal code (a US ZIP's first five
+/// digits), as `street|unit|zip`. `None` without a street or a postal code.
+pub(crate) fn address_key_text(f: &IdentityFields<'_>) -> Option<String> {
+    // The city and region are not part of the key: not folded at all.
+    let f = IdentityFields {
+        city: None,
+        region: None,
+        ..*f
+    };
+    let mut b = AddrBuf::default();
+    b.load(&f);
+    let v = b.view();
+    let postal = postal_key(v.postal, v.country);
+    if v.street.is_empty() || postal.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(64);
+    for (i, w) in v.street.as_slice().iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out.push('|');
+    for (i, w) in v.unit.as_slice().iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out.push('|');
+    out.push_str(postal);
+    Some(out)
+}
+
 /// Compares the addresses of two sides; `None` when either side has no address part.
 pub(crate) fn compare_addresses(
     x: &IdentityFields<'_>,

@@ -103,6 +103,29 @@ pub(crate) fn compare_emails(a: Option<&str>, b: Option<&str>) -> Option<u8> {
     Some(similarity_score(&la, &lb))
 }
 
+/// The canonical text of an email for linkage keys (`crate::link`), by the rules
+/// [`compare_emails`] applies: case folded; for Gmail (and googlemail.com) the dots and a
+/// `+tag` of the mailbox dropped and the domain written `gmail.com`; for providers that
+/// document `+` sub-addressing the tag dropped. `None` for anything without a mailbox and a
+/// domain.
+pub(crate) fn email_key_text(raw: &str) -> Option<String> {
+    let mut s = String::with_capacity(raw.len().min(MAX_LEN));
+    lower_into(raw, &mut s);
+    let (local, domain) = s.rsplit_once('@')?;
+    if local.is_empty() || domain.is_empty() || domain.contains(char::is_whitespace) {
+        return None;
+    }
+    if is_gmail(domain) {
+        let mailbox: String = without_tag(local).chars().filter(|c| *c != '.').collect();
+        return (!mailbox.is_empty()).then(|| format!("{mailbox}@gmail.com"));
+    }
+    if has_plus_addressing(domain) {
+        let mailbox = without_tag(local);
+        return (!mailbox.is_empty()).then(|| format!("{mailbox}@{domain}"));
+    }
+    Some(format!("{local}@{domain}"))
+}
+
 /// How well the email's local part matches the name of the same side (see
 /// [`super::email_name_score`]).
 pub(crate) fn email_name_score(fields: &IdentityFields<'_>) -> Option<u8> {

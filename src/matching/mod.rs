@@ -35,6 +35,12 @@ use crate::finding::{Field, Finding};
 use crate::session::{IdentityFields, Session};
 use crate::validate::validate;
 
+// The canonical texts behind the linkage keys (`crate::link`): one normalisation for
+// comparing and for linking.
+pub(crate) use address::address_key_text;
+pub(crate) use email::email_key_text;
+pub(crate) use name::name_key_text;
+
 /// [`validate`], plus, with an applicant, the findings of the comparison that hold whatever a
 /// rules file's match rules say: the Layer date of birth differing from the applicant's in any
 /// way (`dob_applicant_mismatch`) and the applicant's own age below `ages.min`

@@ -633,6 +633,24 @@ pub(crate) fn score_views(a: &NameView<'_>, b: &NameView<'_>) -> NameMatch {
     }
 }
 
+/// The canonical text of a name for linkage keys (`crate::link`): the folded first given
+/// name and the folded last name (titles, suffixes and middle names dropped; case, accents
+/// and punctuation folded), as `first|last`. `None` when either part is missing, so that a
+/// lone first or last name is never taken for a person.
+pub(crate) fn name_key_text(f: &IdentityFields<'_>) -> Option<String> {
+    let mut buf = NameBuf::default();
+    let v = buf.view(f)?;
+    let first = v.first.first()?;
+    if v.last.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(32);
+    out.push_str(first);
+    out.push('|');
+    out.push_str(&v.last.as_slice().join(" "));
+    Some(out)
+}
+
 /// Compares the names of two sides; `None` when either side has no name.
 pub(crate) fn compare_names(x: &IdentityFields<'_>, y: &IdentityFields<'_>) -> Option<NameMatch> {
     let mut bx = NameBuf::default();

@@ -111,6 +111,12 @@ pub(super) fn check_semantics(
         let noun = "a combined rule";
         ("combined_rules", noun, i, &r.id, r.points, r.force)
     }));
+    let views = views.chain(
+        set.link_rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ("link_rules", "a link rule", i, &r.id, r.points, r.force)),
+    );
     let mut seen = std::collections::HashMap::new();
     for (section, noun, i, id, points, force) in views {
         let at = |k| [Seg::Key(section), Seg::Index(i), Seg::Key(k)];
@@ -136,6 +142,32 @@ pub(super) fn check_semantics(
                 return Err(err(
                     &at("at_least"),
                     "at_least must be 1 or more (0 would fire on every session)".into(),
+                ));
+            }
+            "link_rules" if set.link_rules[i].at_least == 0 => {
+                return Err(err(
+                    &at("at_least"),
+                    "at_least must be 1 or more (0 would fire on every session)".into(),
+                ));
+            }
+            "link_rules"
+                if !set.link_rules[i]
+                    .signal
+                    .has_window(set.link_rules[i].window) =>
+            {
+                let r = &set.link_rules[i];
+                let allowed = if r.signal == crate::link::LinkSignal::SsnFirstSeenDays {
+                    "`all_time` only"
+                } else {
+                    "`1d`, `30d`, `365d` or `all_time`"
+                };
+                return Err(err(
+                    &at("window"),
+                    format!(
+                        "{} is counted in {allowed}, not `{}`",
+                        r.signal,
+                        r.window.as_str()
+                    ),
                 ));
             }
             "match_rules" if !(1..=100).contains(&set.match_rules[i].below) => {
@@ -222,13 +254,14 @@ pub(super) fn check_semantics(
             ));
         }
     }
-    // A combined rule's parts: two or more distinct finding codes or edit, match and signal
+    // A combined rule's parts: two or more distinct finding codes or edit, match, signal and link
     // rule ids.
     let parts_known = |key: &str| {
         Code::from_name(key).is_some()
             || set.edit_rules.iter().any(|r| r.id == key)
             || set.match_rules.iter().any(|r| r.id == key)
             || set.signal_rules.iter().any(|r| r.id == key)
+            || set.link_rules.iter().any(|r| r.id == key)
     };
     for (i, r) in set.combined_rules.iter().enumerate() {
         let at = |k| [Seg::Key("combined_rules"), Seg::Index(i), Seg::Key(k)];
@@ -250,7 +283,8 @@ pub(super) fn check_semantics(
                 .iter()
                 .map(|r| r.id.as_str())
                 .chain(set.match_rules.iter().map(|r| r.id.as_str()))
-                .chain(set.signal_rules.iter().map(|r| r.id.as_str()));
+                .chain(set.signal_rules.iter().map(|r| r.id.as_str()))
+                .chain(set.link_rules.iter().map(|r| r.id.as_str()));
             let hint = did_you_mean(part, Code::ALL.iter().map(|c| c.as_str()).chain(ids))
                 .map(|b| format!("; did you mean `{b}`?"))
                 .unwrap_or_default();
@@ -258,7 +292,7 @@ pub(super) fn check_semantics(
             let why = if combined {
                 "a combined rule cannot be a part of another (list its parts instead)".to_owned()
             } else {
-                format!("`{part}` is neither a finding code nor an edit, match or signal rule id of this file{hint}")
+                format!("`{part}` is neither a finding code nor an edit, match, signal or link rule id of this file{hint}")
             };
             return Err(err(
                 &[

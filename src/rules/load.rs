@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 
 use super::check::check_semantics;
 use super::model::{
-    CombinedRule, EditRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, SignalRule, Tiers,
+    CombinedRule, EditRule, LinkRule, MatchRule, Outcome, Price, RuleSet, RuleSetId, SignalRule,
+    Tiers,
 };
 use crate::error::{RulesError, RulesErrorKind};
 use crate::fields::{AgeBounds, MatchThresholds};
@@ -75,6 +76,8 @@ struct RulesFile {
     signal_rules: Vec<SignalRule>,
     #[serde(default, deserialize_with = "crate::de::obj")]
     identity_match_thresholds: MatchThresholds,
+    #[serde(default, deserialize_with = "crate::de::vec_obj")]
+    link_rules: Vec<LinkRule>,
     #[serde(default, deserialize_with = "unique_guardrails")]
     guardrails: Vec<(String, Outcome)>,
     #[serde(default)]
@@ -125,6 +128,7 @@ impl RuleSet {
             combined_rules: file.combined_rules,
             signal_rules: file.signal_rules,
             thresholds: file.identity_match_thresholds,
+            link_rules: file.link_rules,
             guardrails: Vec::new(),
             idv_passed_discount: file.idv_passed_discount,
         };

@@ -15,6 +15,7 @@ mod model;
 
 pub(crate) use load::did_you_mean;
 pub use load::DEFAULT_RULES_JSON;
+pub use model::LinkRule;
 pub use model::{
     CombinedRule, EditRule, Guardrail, MatchRule, Outcome, Price, RuleSet, RuleSetId, Signal,
     SignalRule, Tiers, MAX_POINTS,

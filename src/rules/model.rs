@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fields::{AgeBounds, EditField, MatchThresholds, Policy, Window};
 use crate::finding::Code;
+use crate::link::LinkSignal;
 use crate::matching::MatchField;
 pub use crate::outcome::Outcome;
 
@@ -217,6 +218,32 @@ pub struct SignalRule {
     pub description: Option<String>,
 }
 
+/// A rule on the link history (a decision made with one, `Context::link`): fires when the
+/// count of `signal` in `window` is at least `at_least`. Without a history it does not
+/// fire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRule {
+    /// Stable id, unique in the file (across every kind of rule); reported in decisions.
+    pub id: String,
+    /// The signal counted: `ssn_other_names`, `ssn_other_dobs`, `phone_other_identities`,
+    /// `email_other_identities`, `address_identities`, `identity_sessions` or
+    /// `ssn_first_seen_days`.
+    pub signal: LinkSignal,
+    /// The window: `1d`, `30d`, `365d` or `all_time` (`ssn_first_seen_days`: `all_time`).
+    pub window: Window,
+    /// The count at which the rule fires (1 or more).
+    pub at_least: u32,
+    /// Points added when it fires.
+    pub points: i64,
+    /// A tier forced when it fires, whatever the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force: Option<Outcome>,
+    /// Why the rule exists (for people; ignored by the engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// Name, version and SHA-256 of a rule set: what an auditor needs to replay a decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSetId {
@@ -244,6 +271,7 @@ pub struct RuleSet {
     pub(super) combined_rules: Vec<CombinedRule>,
     pub(super) signal_rules: Vec<SignalRule>,
     pub(super) thresholds: MatchThresholds,
+    pub(super) link_rules: Vec<LinkRule>,
     pub(super) guardrails: Vec<Guardrail>,
     pub(super) idv_passed_discount: u8,
 }
@@ -346,7 +374,12 @@ impl RuleSet {
         }
     }
 
-    /// Every rule id of the file (edit, match, signal and combined rules), in file order.
+    /// The link rules, in file order (they apply to decisions made with a link history).
+    pub fn link_rules(&self) -> &[LinkRule] {
+        &self.link_rules
+    }
+
+    /// Every rule id of the file (edit, match, signal, combined and link rules), in file order.
     pub(crate) fn rule_ids(&self) -> impl Iterator<Item = &str> + Clone {
         let edit = self.edit_rules.iter().map(|r| r.id.as_str());
         let matching = self.match_rules.iter().map(|r| r.id.as_str());
@@ -354,5 +387,6 @@ impl RuleSet {
         edit.chain(matching)
             .chain(signal)
             .chain(self.combined_rules.iter().map(|r| r.id.as_str()))
+            .chain(self.link_rules.iter().map(|r| r.id.as_str()))
     }
 }

@@ -344,6 +344,7 @@ fn rules_codes_lists_every_code() {
         layer_risk::COMBINED_RULE,
         layer_risk::SIGNAL_RULE,
         layer_risk::IDENTITY_MATCH_UNAVAILABLE,
+        layer_risk::LINK_RULE,
     ]);
     assert_eq!(first_words, want);
 }

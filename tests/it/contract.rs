@@ -103,3 +103,34 @@ fn typings_name_every_key_a_reason_can_carry() {
         );
     }
 }
+
+/// A link rule's reason carries `signal` beside `window` and `observed`: the typings name it.
+#[test]
+fn typings_name_the_keys_of_a_link_reason() {
+    let t = typings();
+    let typed = members(interface(&t, "Reason"));
+    let h: layer_risk::link::LinkHistory = serde_json::from_str(
+        r#"{"ssn_other_names": {"1d": 1, "30d": 1, "365d": 1, "all_time": 1}}"#,
+    )
+    .unwrap();
+    let body = util::base().to_string();
+    let d = util::scorer(util::shipped("default"))
+        .assess(body.as_bytes(), &layer_risk::Context::new().link(&h))
+        .unwrap();
+    let rec: Value = serde_json::to_value(&d).unwrap();
+    let link = rec["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "link_rule")
+        .unwrap();
+    let mut keys: Vec<&String> = link.as_object().unwrap().keys().collect();
+    keys.sort();
+    let want = [
+        "code", "field", "force", "observed", "points", "rule_id", "signal",
+    ];
+    assert_eq!(keys, [&want[..], &["threshold", "window"]].concat());
+    for k in keys {
+        assert!(typed.contains(&k.as_str()), "index.d.ts Reason lacks `{k}`");
+    }
+}

@@ -10,6 +10,8 @@ mod decisions;
 mod findings;
 mod fuzz_corpus;
 mod layers;
+#[cfg(feature = "cli")]
+mod link;
 mod parse_errors;
 mod pii;
 mod props;

@@ -14,7 +14,7 @@ const TABLE: &[(&str, RulesErrorKind, usize, usize, &str, &str)] = &[
     ("unknown_key_typo", Schema, 6, 26, "tiers.identity_verfication",
      "unknown field `identity_verfication`, expected `identity_match` or `identity_verification`; did you mean `identity_verification`?"),
     ("unknown_top_level_key", Schema, 4, 13, "edit_rule",
-     "unknown field `edit_rule`, expected one of `name`, `version`, `description`, `tiers`, `age`, `identity_match_requires_items`, `findings`, `edit_rules`, `match_rules`, `combined_rules`, `signal_rules`, `identity_match_thresholds`, `guardrails`, `idv_passed_discount`; did you mean `edit_rules`?"),
+     "unknown field `edit_rule`, expected one of `name`, `version`, `description`, `tiers`, `age`, `identity_match_requires_items`, `findings`, `edit_rules`, `match_rules`, `combined_rules`, `signal_rules`, `identity_match_thresholds`, `link_rules`, `guardrails`, `idv_passed_discount`; did you mean `edit_rules`?"),
     ("price_object_unknown_key", Schema, 9, 44, "findings.ssn_impossible.forse",
      "unknown field `forse`, expected `points` or `force`; did you mean `force`?"),
     ("unknown_window", Schema, 14, 54, "edit_rules[1].window",

@@ -15,6 +15,7 @@
 
 use std::sync::Arc;
 
+use layer_risk::link::{LinkError, LinkHistory, LinkSecret, LinkStore, Retention, SqliteStore};
 use layer_risk::{batch, LineResult, ParseError, RuleSet, RuleSetId, RulesError};
 use napi::bindgen_prelude::{Buffer, BufferSlice, Either};
 use napi_derive::napi;
@@ -58,6 +59,17 @@ impl Failure {
             line: e.line() as f64,
             column: e.column() as f64,
             path: (!e.path().is_empty()).then(|| e.path().to_owned()),
+        }
+    }
+
+    fn link(e: &LinkError) -> Self {
+        Failure {
+            kind: "LinkError".into(),
+            code: "ERR_LINK".into(),
+            message: e.to_string(),
+            line: 0.0,
+            column: 0.0,
+            path: None,
         }
     }
 
@@ -172,22 +184,75 @@ fn score_jsonl_with(scorer: &layer_risk::Scorer, data: &[u8]) -> napi::Result<Bu
 }
 
 /// One record per line as the batch engine writes it; `None` for a blank or missing line.
+/// `links`, when given, holds each line's link history as JSON (`null` for none).
 fn score_lines_with(
     scorer: &layer_risk::Scorer,
     lines: &[Option<Either<String, BufferSlice<'_>>>],
-) -> Vec<Option<String>> {
-    let mut out = Vec::with_capacity(2048);
-    lines
-        .iter()
-        .map(|line| {
-            let raw = bytes(line.as_ref()?);
-            out.clear();
-            match scorer.record(None, raw, batch::DEFAULT_MAX_LINE_BYTES, &mut out) {
-                LineResult::Blank => None,
-                _ => Some(record_text(&out)),
+    links: Option<&[Option<String>]>,
+) -> Either<Vec<Option<String>>, Failure> {
+    let mut histories = Vec::new();
+    if let Some(links) = links {
+        if links.len() != lines.len() {
+            return Either::B(Failure::invalid_arg(&format!(
+                "links: {} histories for {} lines",
+                links.len(),
+                lines.len()
+            )));
+        }
+        for l in links {
+            match l.as_deref().map(history) {
+                None => histories.push(None),
+                Some(Ok(h)) => histories.push(Some(h)),
+                Some(Err(f)) => return Either::B(f),
             }
-        })
-        .collect()
+        }
+    }
+    let mut out = Vec::with_capacity(2048);
+    Either::A(
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let raw = bytes(line.as_ref()?);
+                out.clear();
+                let link = histories.get(i).and_then(Option::as_ref);
+                let max = batch::DEFAULT_MAX_LINE_BYTES;
+                match scorer.record_with_link(None, raw, max, link, &mut out) {
+                    LineResult::Blank => None,
+                    _ => Some(record_text(&out)),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The context of one `assess` call, with the link history parsed from its JSON.
+#[allow(clippy::too_many_arguments)]
+fn assess_parts(
+    scorer: &layer_risk::Scorer,
+    body: &Either<String, BufferSlice<'_>>,
+    applicant: &Option<Either<String, BufferSlice<'_>>>,
+    protect: &Option<Either<String, BufferSlice<'_>>>,
+    identity_match: &Option<Either<String, BufferSlice<'_>>>,
+    identity_verification: &Option<Either<String, BufferSlice<'_>>>,
+    rollout_key: &Option<String>,
+    link: &Option<String>,
+) -> Either<String, Failure> {
+    let link = match link.as_deref().map(history) {
+        None => None,
+        Some(Ok(h)) => Some(h),
+        Some(Err(f)) => return Either::B(f),
+    };
+    let mut context = layer_risk::Context::new();
+    context.applicant = applicant.as_ref().map(bytes);
+    context.protect = protect.as_ref().map(bytes);
+    context.identity_match = identity_match.as_ref().map(bytes);
+    context.identity_verification = identity_verification.as_ref().map(bytes);
+    context.rollout_key = rollout_key.as_deref();
+    if let Some(h) = &link {
+        context = context.link(h);
+    }
+    assess_with(scorer, bytes(body), &context)
 }
 
 /// A scorer deciding with the rules in the file at `rules_path`, or in `rules_json` (named
@@ -327,6 +392,7 @@ impl NativeScorer {
     /// envelope, with what the backend holds beside it: `applicant` (the JSON of its view of
     /// the user), the `/protect/compute`, `/identity/match` and `/identity_verification/get`
     /// response bodies, the user's rollout key; a [`Failure`] when an input is not one.
+    /// `link` is the JSON of a link history (`SqliteLinkStore.observe`'s answer).
     #[napi]
     #[allow(clippy::too_many_arguments)]
     pub fn assess(
@@ -337,14 +403,18 @@ impl NativeScorer {
         identity_match: Option<Either<String, BufferSlice<'_>>>,
         identity_verification: Option<Either<String, BufferSlice<'_>>>,
         rollout_key: Option<String>,
+        link: Option<String>,
     ) -> Either<String, Failure> {
-        let mut context = layer_risk::Context::new();
-        context.applicant = applicant.as_ref().map(bytes);
-        context.protect = protect.as_ref().map(bytes);
-        context.identity_match = identity_match.as_ref().map(bytes);
-        context.identity_verification = identity_verification.as_ref().map(bytes);
-        context.rollout_key = rollout_key.as_deref();
-        assess_with(&self.inner, bytes(&body), &context)
+        assess_parts(
+            &self.inner,
+            &body,
+            &applicant,
+            &protect,
+            &identity_match,
+            &identity_verification,
+            &rollout_key,
+            &link,
+        )
     }
 
     /// Exactly what `layer-risk score --as-of D --jobs 1` prints for `data`: one record per
@@ -356,12 +426,14 @@ impl NativeScorer {
 
     /// One record per line as the batch engine writes it (error records included, no
     /// `line` field, no newline); `None` for a blank line or a missing one.
+    /// `links`, when given, holds one link history's JSON (or nothing) per line.
     #[napi]
     pub fn score_lines(
         &self,
         lines: Vec<Option<Either<String, BufferSlice<'_>>>>,
-    ) -> Vec<Option<String>> {
-        score_lines_with(&self.inner, &lines)
+        links: Option<Vec<Option<String>>>,
+    ) -> Either<Vec<Option<String>>, Failure> {
+        score_lines_with(&self.inner, &lines, links.as_deref())
     }
 }
 
@@ -460,14 +532,18 @@ impl NativeLiveScorer {
         identity_match: Option<Either<String, BufferSlice<'_>>>,
         identity_verification: Option<Either<String, BufferSlice<'_>>>,
         rollout_key: Option<String>,
+        link: Option<String>,
     ) -> Either<String, Failure> {
-        let mut context = layer_risk::Context::new();
-        context.applicant = applicant.as_ref().map(bytes);
-        context.protect = protect.as_ref().map(bytes);
-        context.identity_match = identity_match.as_ref().map(bytes);
-        context.identity_verification = identity_verification.as_ref().map(bytes);
-        context.rollout_key = rollout_key.as_deref();
-        assess_with(&self.inner.current(), bytes(&body), &context)
+        assess_parts(
+            &self.inner.current(),
+            &body,
+            &applicant,
+            &protect,
+            &identity_match,
+            &identity_verification,
+            &rollout_key,
+            &link,
+        )
     }
 
     /// [`NativeScorer::score_jsonl`] on the scorer live when the call starts.
@@ -481,8 +557,9 @@ impl NativeLiveScorer {
     pub fn score_lines(
         &self,
         lines: Vec<Option<Either<String, BufferSlice<'_>>>>,
-    ) -> Vec<Option<String>> {
-        score_lines_with(&self.inner.current(), &lines)
+        links: Option<Vec<Option<String>>>,
+    ) -> Either<Vec<Option<String>>, Failure> {
+        score_lines_with(&self.inner.current(), &lines, links.as_deref())
     }
 }
 
@@ -491,3 +568,94 @@ impl NativeLiveScorer {
 #[napi]
 pub const DEFAULT_MAX_LINE_BYTES: u32 = batch::DEFAULT_MAX_LINE_BYTES as u32;
 const _: () = assert!(batch::DEFAULT_MAX_LINE_BYTES <= u32::MAX as usize);
+
+/// A link history from its JSON, or the `TypeError` failure naming what is wrong.
+fn history(json: &str) -> Result<LinkHistory, Failure> {
+    serde_json::from_str(json).map_err(|e| Failure::invalid_arg(&format!("link: {e}")))
+}
+
+/// Link observations in one SQLite file, keyed with the caller's secret. Made by
+/// [`new_link_store`]; `index.js` wraps it in the public `SqliteLinkStore` class.
+#[napi]
+pub struct NativeLinkStore {
+    store: SqliteStore,
+    secret: LinkSecret,
+}
+
+/// The SQLite link store at `path` (created if needed), keyed with `secret` (at least 32
+/// bytes, one trailing newline dropped), keeping `retention_days` (400 by default).
+#[napi]
+pub fn new_link_store(
+    path: String,
+    secret: Either<String, BufferSlice<'_>>,
+    retention_days: Option<u32>,
+) -> Either<NativeLinkStore, Failure> {
+    let secret = match LinkSecret::from_bytes(bytes(&secret).to_vec()) {
+        Ok(s) => s,
+        Err(e) => return Either::B(Failure::link(&e)),
+    };
+    let retention = Retention {
+        days: retention_days.unwrap_or(400).max(1),
+    };
+    match SqliteStore::open(&path, retention) {
+        Ok(store) => Either::A(NativeLinkStore { store, secret }),
+        Err(e) => Either::B(Failure::link(&e)),
+    }
+}
+
+#[napi]
+impl NativeLinkStore {
+    /// Record one session and return the JSON of the history before it. `at` (Unix
+    /// seconds) is used when the body has no `observed_at`.
+    #[napi]
+    pub fn observe(
+        &mut self,
+        body: Either<String, BufferSlice<'_>>,
+        at: Option<f64>,
+    ) -> Either<String, Failure> {
+        let (keys, stamped) = match self.secret.observation_of(bytes(&body)) {
+            Ok(k) => k,
+            Err(e) => return Either::B(Failure::parse(&e)),
+        };
+        let Some(t) = stamped.or(at.map(|a| a as i64)) else {
+            return Either::B(Failure::invalid_arg(
+                "observe: give `at` (Unix seconds) for a body without observed_at",
+            ));
+        };
+        match self.store.observe(&keys, t) {
+            Ok(h) => match serde_json::to_string(&h) {
+                Ok(s) => Either::A(s),
+                Err(e) => Either::B(Failure::invalid_arg(&e.to_string())),
+            },
+            Err(e) => Either::B(Failure::link(&e)),
+        }
+    }
+
+    /// Erase every observation of the subject the body's identity names; the rows removed.
+    #[napi]
+    pub fn erase(&mut self, body: Either<String, BufferSlice<'_>>) -> Either<f64, Failure> {
+        let keys = match self.secret.keys_of(bytes(&body)) {
+            Ok(k) => k,
+            Err(e) => return Either::B(Failure::parse(&e)),
+        };
+        match self.store.erase(&keys) {
+            Ok(n) => Either::A(n as f64),
+            Err(e) => Either::B(Failure::link(&e)),
+        }
+    }
+
+    /// Drop what was last seen before `now` (Unix seconds) less the retention horizon.
+    #[napi]
+    pub fn purge(&mut self, now: f64) -> Either<f64, Failure> {
+        match self.store.purge(now as i64) {
+            Ok(n) => Either::A(n as f64),
+            Err(e) => Either::B(Failure::link(&e)),
+        }
+    }
+
+    /// The secret's key id (8 hex digits).
+    #[napi]
+    pub fn key_id(&self) -> String {
+        self.secret.key_id().to_string()
+    }
+}

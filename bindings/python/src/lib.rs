@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
+use layer_risk::link::{LinkError, LinkHistory, LinkSecret, LinkStore, Retention, SqliteStore};
 use layer_risk::{batch, LineResult, ParseError, RuleSet, RuleSetId, RulesError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -429,7 +430,8 @@ impl Scorer {
         protect = None,
         identity_match = None,
         identity_verification = None,
-        rollout_key = None
+        rollout_key = None,
+        link = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn assess<'py>(
@@ -441,7 +443,9 @@ impl Scorer {
         identity_match: Option<&Bound<'py, PyAny>>,
         identity_verification: Option<&Bound<'py, PyAny>>,
         rollout_key: Option<&Bound<'py, PyAny>>,
+        link: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let link = link.map(link_history).transpose()?;
         let body = bytes_of(body, || "body".into())?;
         let part = |v: Option<&Bound<'py, PyAny>>, name: &str| -> PyResult<Option<Vec<u8>>> {
             v.map(|v| part_bytes(v, name).map(Cow::into_owned))
@@ -480,6 +484,9 @@ impl Scorer {
         context.identity_match = identity_match.as_deref();
         context.identity_verification = identity_verification.as_deref();
         context.rollout_key = rollout_key.as_deref();
+        if let Some(h) = &link {
+            context = context.link(h);
+        }
         let decision = detach_if(py, size, || scorer.assess(&body, &context))
             .map_err(|e| parse_error(py, &e))?;
         // The record's serialization straight into Python objects: the dict `json.loads`
@@ -530,13 +537,39 @@ impl Scorer {
     /// >>> import json
     /// >>> [r and json.loads(r)["error"]["code"] for r in s.score_lines([b'{"identity": ', "  ", None])]
     /// ['truncated', None, None]
+    #[pyo3(signature = (lines, links = None))]
     fn score_lines<'py>(
         &self,
         py: Python<'py>,
         lines: &Bound<'py, PyAny>,
+        links: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         // Hold every item (so borrowed bytes stay alive) before letting go of the GIL.
         let items: Vec<Bound<'py, PyAny>> = lines.try_iter()?.collect::<PyResult<_>>()?;
+        let histories: Option<Vec<Option<LinkHistory>>> = match links {
+            None => None,
+            Some(l) => {
+                let hs: Vec<Option<LinkHistory>> = l
+                    .try_iter()?
+                    .map(|h| {
+                        let h = h?;
+                        if h.is_none() {
+                            Ok(None)
+                        } else {
+                            link_history(&h).map(Some)
+                        }
+                    })
+                    .collect::<PyResult<_>>()?;
+                if hs.len() != items.len() {
+                    return Err(PyValueError::new_err(format!(
+                        "links: {} histories for {} lines",
+                        hs.len(),
+                        items.len()
+                    )));
+                }
+                Some(hs)
+            }
+        };
         let mut bodies: Vec<Option<Cow<'_, [u8]>>> = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             bodies.push(if item.is_none() {
@@ -550,11 +583,21 @@ impl Scorer {
         let (out, ends) = detach_if(py, size, || {
             let mut out = Vec::with_capacity(bodies.len() * 1024);
             let mut ends: Vec<Option<(usize, usize)>> = Vec::with_capacity(bodies.len());
-            for body in &bodies {
+            for (i, body) in bodies.iter().enumerate() {
                 let start = out.len();
+                let link = histories
+                    .as_ref()
+                    .and_then(|h| h.get(i))
+                    .and_then(Option::as_ref);
                 let wrote = body.as_deref().is_some_and(|raw| {
                     !matches!(
-                        scorer.record(None, raw, batch::DEFAULT_MAX_LINE_BYTES, &mut out),
+                        scorer.record_with_link(
+                            None,
+                            raw,
+                            batch::DEFAULT_MAX_LINE_BYTES,
+                            link,
+                            &mut out
+                        ),
                         LineResult::Blank
                     )
                 });
@@ -713,7 +756,8 @@ impl LiveScorer {
         protect = None,
         identity_match = None,
         identity_verification = None,
-        rollout_key = None
+        rollout_key = None,
+        link = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn assess<'py>(
@@ -725,6 +769,7 @@ impl LiveScorer {
         identity_match: Option<&Bound<'py, PyAny>>,
         identity_verification: Option<&Bound<'py, PyAny>>,
         rollout_key: Option<&Bound<'py, PyAny>>,
+        link: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.now().assess(
             py,
@@ -734,6 +779,7 @@ impl LiveScorer {
             identity_match,
             identity_verification,
             rollout_key,
+            link,
         )
     }
 
@@ -751,16 +797,188 @@ impl LiveScorer {
 
     /// `Scorer.score_lines` on the scorer live when the call starts (every line is scored
     /// under it).
+    #[pyo3(signature = (lines, links = None))]
     fn score_lines<'py>(
         &self,
         py: Python<'py>,
         lines: &Bound<'py, PyAny>,
+        links: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        self.now().score_lines(py, lines)
+        self.now().score_lines(py, lines, links)
     }
 
     fn __repr__(&self) -> String {
         format!("LiveScorer({})", self.now().__repr__())
+    }
+}
+
+/// A link history from a dict (or its JSON): `{"ssn_other_names": {"1d": 0, "30d": 1, ...},
+/// ..., "ssn_first_seen_days": 12}`, as `SqliteLinkStore.observe` returns it.
+fn link_history(value: &Bound<'_, PyAny>) -> PyResult<LinkHistory> {
+    let py = value.py();
+    let text: String = if let Ok(s) = value.cast::<PyString>() {
+        s.to_cow()?.into_owned()
+    } else {
+        let dumps = JSON_DUMPS.import(py, "json", "dumps")?;
+        dumps.call1((value,))?.extract()?
+    };
+    serde_json::from_str(&text).map_err(|e| PyValueError::new_err(format!("link: {e}")))
+}
+
+fn link_error(e: &LinkError) -> PyErr {
+    PyValueError::new_err(e.to_string())
+}
+
+/// The linkage secret from `bytes` (one trailing newline dropped; at least 32 bytes).
+fn secret_of(secret: &[u8]) -> PyResult<LinkSecret> {
+    LinkSecret::from_bytes(secret.to_vec()).map_err(|e| link_error(&e))
+}
+
+/// The linkage keys of export lines, for aggregating link history elsewhere (what
+/// `layer_risk.spark.score` runs in its executors): for each line (`str`, `bytes` or None) a
+/// tuple `(ssn, name, dob, phone, email, address, identity, observed_at)` of 32-hex-digit
+/// keys (None where the value is missing) and Unix seconds (the line's `observed_at`, else
+/// `default_time`), or None for a line that is blank or not a response.
+///
+/// >>> import layer_risk
+/// >>> k = layer_risk.link_keys([b'{"identity": {"ssn": "524781963"}}', b"x"], b"s" * 32, 0)
+/// >>> len(k[0][0]), k[0][6] == k[0][0], k[0][7], k[1]
+/// (32, True, 0, None)
+#[pyfunction]
+#[pyo3(signature = (lines, secret, default_time))]
+fn link_keys<'py>(
+    py: Python<'py>,
+    lines: &Bound<'py, PyAny>,
+    secret: &[u8],
+    default_time: i64,
+) -> PyResult<Bound<'py, PyList>> {
+    let secret = secret_of(secret)?;
+    let list = PyList::empty(py);
+    for (i, item) in lines.try_iter()?.enumerate() {
+        let item = item?;
+        if item.is_none() {
+            list.append(py.None())?;
+            continue;
+        }
+        let raw = bytes_of(&item, || format!("lines[{i}]"))?;
+        // As the batch engine: a line over the limit is never parsed (nor observed).
+        if raw.len() > batch::DEFAULT_MAX_LINE_BYTES {
+            list.append(py.None())?;
+            continue;
+        }
+        let raw = raw.strip_suffix(b"\r").unwrap_or(&raw);
+        match secret.observation_of(raw) {
+            Err(_) => list.append(py.None())?,
+            Ok((k, at)) => {
+                let hex = |x: Option<layer_risk::link::LinkKey>| x.map(|k| k.to_hex());
+                let t = (
+                    hex(k.ssn),
+                    hex(k.name),
+                    hex(k.dob),
+                    hex(k.phone),
+                    hex(k.email),
+                    hex(k.address),
+                    hex(k.identity()),
+                    at.unwrap_or(default_time),
+                );
+                list.append(t)?;
+            }
+        }
+    }
+    Ok(list)
+}
+
+/// Link observations in one SQLite file (WAL; safe across threads and processes on one
+/// host), keyed with `secret` (bytes: at least 32, one trailing newline dropped).
+/// `retention_days` (default 400) bounds what is kept and counted.
+///
+/// >>> import layer_risk, tempfile, os
+/// >>> path = os.path.join(tempfile.mkdtemp(), "link.sqlite")
+/// >>> store = layer_risk.SqliteLinkStore(path, b"s" * 32)
+/// >>> body = '{"identity": {"ssn": "524781963", "name": {"first_name": "A", "last_name": "B"}}}'
+/// >>> store.observe(body, at=1795000000)["identity_sessions"]["1d"]
+/// 0
+/// >>> store.observe(body, at=1795000060)["identity_sessions"]["1d"]
+/// 1
+#[pyclass(frozen, module = "layer_risk", name = "SqliteLinkStore")]
+struct SqliteLinkStore {
+    store: std::sync::Mutex<SqliteStore>,
+    secret: LinkSecret,
+}
+
+#[pymethods]
+impl SqliteLinkStore {
+    #[new]
+    #[pyo3(signature = (path, secret, *, retention_days = 400))]
+    fn new(py: Python<'_>, path: PathBuf, secret: &[u8], retention_days: u32) -> PyResult<Self> {
+        let secret = secret_of(secret)?;
+        let retention = Retention {
+            days: retention_days.max(1),
+        };
+        let store = py
+            .detach(|| SqliteStore::open(&path, retention))
+            .map_err(|e| link_error(&e))?;
+        Ok(SqliteLinkStore {
+            store: std::sync::Mutex::new(store),
+            secret,
+        })
+    }
+
+    /// Record the session `body` (`str` or `bytes`: a response or an envelope) and return
+    /// the history before it, a dict to pass as `Scorer.assess(..., link=...)`. `at` is the
+    /// observation time in Unix seconds; the body's own `observed_at` wins when it has one.
+    #[pyo3(signature = (body, *, at = None))]
+    fn observe<'py>(
+        &self,
+        py: Python<'py>,
+        body: &Bound<'py, PyAny>,
+        at: Option<i64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let raw = bytes_of(body, || "body".into())?;
+        let (keys, stamped) = self
+            .secret
+            .observation_of(&raw)
+            .map_err(|e| parse_error(py, &e))?;
+        let Some(t) = stamped.or(at) else {
+            return Err(PyValueError::new_err(
+                "observe: give `at` (Unix seconds) for a body without observed_at",
+            ));
+        };
+        let h = py.detach(|| {
+            let mut store = self.store.lock().map_err(|_| {
+                LinkError::Store("a thread panicked while holding the store".into())
+            })?;
+            store.observe(&keys, t)
+        });
+        let h = h.map_err(|e| link_error(&e))?;
+        pythonize::pythonize(py, &h).map_err(PyErr::from)
+    }
+
+    /// Erase every observation of the subject whose identity `body` carries (a deletion
+    /// request); returns the rows removed.
+    fn erase(&self, py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<u64> {
+        let raw = bytes_of(body, || "body".into())?;
+        let keys = self.secret.keys_of(&raw).map_err(|e| parse_error(py, &e))?;
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| PyValueError::new_err("a thread panicked while holding the store"))?;
+        store.erase(&keys).map_err(|e| link_error(&e))
+    }
+
+    /// Drop what was last seen before `now` (Unix seconds) less the retention horizon.
+    fn purge(&self, now: i64) -> PyResult<u64> {
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| PyValueError::new_err("a thread panicked while holding the store"))?;
+        store.purge(now).map_err(|e| link_error(&e))
+    }
+
+    /// The secret's key id (8 hex digits).
+    #[getter]
+    fn key_id(&self) -> String {
+        self.secret.key_id().to_string()
     }
 }
 
@@ -769,6 +987,8 @@ impl LiveScorer {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Scorer>()?;
     m.add_class::<LiveScorer>()?;
+    m.add_class::<SqliteLinkStore>()?;
+    m.add_function(wrap_pyfunction!(link_keys, m)?)?;
     m.add("RULES_ENGINE_VERSION", env!("CARGO_PKG_VERSION"))?;
     m.add("DEFAULT_MAX_LINE_BYTES", batch::DEFAULT_MAX_LINE_BYTES)?;
     Ok(())

@@ -237,6 +237,7 @@ def test_docstring_examples_run():
         getattr(layer_risk.Scorer, m)
         for m in ("from_json", "assess", "score_jsonl", "score_lines", "with_shadow", "with_as_of")
     ]
+    objects += [layer_risk.SqliteLinkStore, layer_risk.link_keys]
     tests = 0
     for obj in objects:
         for test in finder.find(obj, name=getattr(obj, "__qualname__", obj.__name__), module=False):
@@ -279,3 +280,67 @@ def test_the_gil_is_released_while_a_big_input_is_scored(scorer, export):
     middle = [t for t in samples if t0 + 0.4 * (t1 - t0) < t < t0 + 0.6 * (t1 - t0)]
     assert t1 - t0 > 0.02, "the call is too short to tell"
     assert middle, "no Python code ran while the core scored"
+
+
+LINK_SECRET = b"python-link-test-secret-0123456789abcdef"
+
+
+def test_sqlite_link_store_and_link_history(tmp_path):
+    """The SQLite store records sessions and returns their history; the scorer prices it."""
+    scorer = layer_risk.Scorer(as_of="2026-11-22")
+    store = layer_risk.SqliteLinkStore(tmp_path / "link.sqlite", LINK_SECRET)
+    assert len(store.key_id) == 8
+    body = (
+        '{"identity": {"name": {"first_name": "%s", "last_name": "Knope"}, '
+        '"date_of_birth": "1975-01-18", "ssn": "524781963"}, "items": [{}], "request_id": "r1"}'
+    )
+    first = store.observe(body % "Leslie", at=1_795_000_000)
+    assert first["ssn_other_names"] == {"1d": 0, "30d": 0, "365d": 0, "all_time": 0}
+    assert "ssn_first_seen_days" not in first
+    second = store.observe(body % "Ann", at=1_795_000_060)
+    assert second["ssn_other_names"]["30d"] == 1 and second["ssn_first_seen_days"] == 0
+    d = scorer.assess(body % "Ann", link=second)
+    reasons = [r for r in d["reasons"] if r["code"] == "link_rule"]
+    assert reasons[0]["rule_id"] == "ssn-other-name-30d"
+    assert (reasons[0]["signal"], reasons[0]["window"], reasons[0]["observed"]) == (
+        "ssn_other_names", "30d", 1,
+    )
+    assert d["decision"] == "identity_verification"
+    # The same history as JSON text, and line by line.
+    import json
+
+    assert scorer.assess(body % "Ann", link=json.dumps(second)) == d
+    recs = scorer.score_lines([body % "Ann", "  ", b"{"], [second, None, second])
+    assert json.loads(recs[0]) == d and recs[1] is None and '"truncated"' in recs[2]
+    with pytest.raises(ValueError, match="2 histories for 1 lines"):
+        scorer.score_lines([body % "Ann"], [None, None])
+    with pytest.raises(ValueError, match="unknown field"):
+        scorer.assess(body % "Ann", link={"ssn_other_name": {}})
+    # Erasure, the secret's rules, a body without a time.
+    assert store.erase(body % "Ann") > 0
+    with pytest.raises(ValueError, match="at least 32 random bytes"):
+        layer_risk.SqliteLinkStore(tmp_path / "x.sqlite", b"short\n")
+    with pytest.raises(ValueError, match="give `at`"):
+        store.observe(body % "Ann")
+    with pytest.raises(layer_risk.ParseError):
+        store.observe("{", at=0)
+    # No identity value in the file.
+    data = b"".join(p.read_bytes() for p in tmp_path.glob("link.sqlite*"))
+    for value in (b"524781963", b"Knope", b"knope", b"1975-01-18", b"19750118", b"Leslie"):
+        assert value not in data
+
+
+def test_link_keys_give_equal_keys_for_equal_values():
+    k = layer_risk.link_keys(
+        [
+            '{"identity": {"ssn": "524-78-1963", "email": "Leslie.Knope+x@gmail.com"}}',
+            b'{"session": {"identity": {"ssn": "524781963", "email": "leslieknope@gmail.com"}}, "observed_at": "2026-11-22T10:00:00Z"}',
+            None,
+            "not json",
+        ],
+        LINK_SECRET,
+        7,
+    )
+    assert k[0][0] == k[1][0] and k[0][4] == k[1][4] and k[0][6] == k[0][0]
+    assert (k[0][7], k[1][7]) == (7, 1795341600)
+    assert k[2] is None and k[3] is None

@@ -167,3 +167,64 @@ def test_spark_checks_the_challenger_on_the_driver(spark, challenger_export, tmp
     with pytest.raises(ValueError, match="one or the other"):
         layer_risk.spark.score(df, as_of=AS_OF, shadow=payments, rollout=payments,
                                rollout_share=0.5)
+
+
+SECRET = b"spark-link-test-secret-0123456789abcdef\n"
+LINK_RULES = (
+    "ssn-other-name-30d", "ssn-other-dob-30d", "phone-shared-4-30d", "email-shared-4-30d",
+    "address-farm-5-30d", "identity-burst-1d",
+)
+
+
+def test_spark_link_gives_the_cli_link_memory_records(spark, cli, tmp_path):
+    """Spark's own aggregation of the link history gives the decisions of `score --link
+    memory` on the same export: rings, households, corrupt lines and the nasty extras."""
+    ring = run_cli(
+        cli, "gen", "--count", "2500", "--seed", "5", "--rings", "0.04", "--corrupt", "0.02",
+        "--applicants", "0.1",
+    )
+    export = tmp_path / "rings.jsonl"
+    # Then what gen does not write: a CRLF line, blank lines, a line over the limit.
+    export.write_bytes(
+        ring
+        + b'{"identity": {"ssn": "524781963"}, "request_id": "crlf1"}\r\n\n  \n'
+        + b'{"identity": {"name": {"first_name": "' + b"x" * (1 << 20) + b'"}}}\n'
+    )
+    key = tmp_path / "secret.key"
+    key.write_bytes(SECRET)
+    want = sorted(
+        strip_line(r).decode()
+        for r in run_cli(
+            cli, "score", "--as-of", AS_OF, "--jobs", "2", "--link", "memory",
+            "--link-secret-file", str(key), str(export),
+        ).splitlines()
+    )
+    df = layer_risk.spark.with_line_numbers(spark, export).repartition(3)
+    scored = layer_risk.spark.score(df, as_of=AS_OF, link_secret=key, order="line")
+    assert scored.columns == ["value", "line", "record"]
+    got = sorted(r.record for r in scored.select("record").collect())
+    assert len(got) == len(want) and got == want
+    text = "\n".join(got)
+    # Not a vacuous comparison: link rules of several kinds fired.
+    fired = {r for r in LINK_RULES if f'"rule_id":"{r}"' in text}
+    assert len(fired) >= 3, fired
+    # The same times given as a column (RFC 3339 text) instead of read from the lines.
+    from pyspark.sql import functions as F
+
+    timed = df.withColumn(
+        "ts", F.get_json_object(F.col("value").cast("string"), "$.observed_at")
+    )
+    again = layer_risk.spark.score(
+        timed, as_of=AS_OF, link_secret=SECRET, observed_at="ts", order="line"
+    )
+    assert sorted(r.record for r in again.select("record").collect()) == want
+
+
+def test_spark_link_checks_on_the_driver(spark, tmp_path):
+    df = read_lines(spark, REPO / "examples" / "export.jsonl")
+    with pytest.raises(ValueError, match="at least 32"):
+        layer_risk.spark.score(df, as_of=AS_OF, link_secret=b"short")
+    with pytest.raises(ValueError, match="with link_secret only"):
+        layer_risk.spark.score(df, as_of=AS_OF, order="value")
+    with pytest.raises(ValueError, match="not in the DataFrame"):
+        layer_risk.spark.score(df, as_of=AS_OF, link_secret=SECRET, order="line")

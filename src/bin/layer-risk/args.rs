@@ -10,6 +10,7 @@ pub(crate) const EXAMPLES: &str = "\
 Examples:
   layer-risk score examples/export.jsonl                  # default rules, today
   layer-risk score --rules rules/lending.json --as-of 2026-11-22 export.jsonl.gz > decisions.jsonl
+  layer-risk score --link sqlite:link.sqlite --link-secret-file secret.key export.jsonl
   zcat export.jsonl.gz | layer-risk score --summary summary.json - > decisions.jsonl
   layer-risk assess tests/fixtures/seed_api_reference.json
   layer-risk diff --rules rules/default.json --rules rules/lending.json --labels labels.csv export.jsonl
@@ -19,6 +20,7 @@ Examples:
   layer-risk rules test --min-coverage 100 rules/*.json
   layer-risk summary compare --max-psi 0.1 --max-step-up-change 2 last-week.json today.json
   layer-risk gen --count 100000 --seed 7 --corrupt 0.01 --labels labels.csv > export.jsonl
+  layer-risk gen --count 100000 --seed 1 --rings 0.02 --labels labels.csv --roles roles.csv > rings.jsonl
 
 Exit status: 0 every line scored; 1 some lines were errors; 2 usage, input or rules-file error.";
 
@@ -113,12 +115,27 @@ impl BatchArgs {
     }
 }
 
+/// Linkage across sessions: where observations are kept and the secret their keys use.
+#[derive(Args, Clone)]
+pub(crate) struct LinkArgs {
+    /// Link sessions across lines, in line order: `memory` (this run only),
+    /// `sqlite:PATH` (a file, kept across runs) or `postgres:URL` (builds with the
+    /// `link-postgres` feature). Needs --link-secret-file. Link rules price the history.
+    #[arg(long, value_name = "STORE")]
+    pub(crate) link: Option<String>,
+    /// The linkage secret: the file's bytes (one trailing newline dropped), at least 32.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) link_secret_file: Option<PathBuf>,
+}
+
 #[derive(Args)]
 pub(crate) struct ScoreArgs {
     #[command(flatten)]
     pub(crate) eval: EvalArgs,
     #[command(flatten)]
     pub(crate) batch: BatchArgs,
+    #[command(flatten)]
+    pub(crate) link: LinkArgs,
     /// Also write a JSON summary to FILE and a table to stderr.
     #[arg(long, value_name = "FILE")]
     pub(crate) summary: Option<PathBuf>,
@@ -174,6 +191,8 @@ pub(crate) struct DiffArgs {
     pub(crate) labels: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) batch: BatchArgs,
+    #[command(flatten)]
+    pub(crate) link: LinkArgs,
     /// Print the report as JSON.
     #[arg(long)]
     pub(crate) json: bool,
@@ -196,6 +215,8 @@ pub(crate) struct SweepArgs {
     pub(crate) as_of: Option<NaiveDate>,
     #[command(flatten)]
     pub(crate) batch: BatchArgs,
+    #[command(flatten)]
+    pub(crate) link: LinkArgs,
     /// Also draw recall against step-up rate for the identity_match candidates, as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub(crate) plot: Option<PathBuf>,
@@ -255,6 +276,14 @@ pub(crate) struct GenArgs {
     /// Also write labels (CSV request_id,label) to FILE.
     #[arg(long, value_name = "FILE")]
     pub(crate) labels: Option<PathBuf>,
+    /// Share of lines planted in rings (SSN reuse, shared phone or email, address farms,
+    /// retry bursts; labelled fraud), and as many in households (labelled legit); with it
+    /// every line carries an `observed_at`, five minutes apart.
+    #[arg(long, default_value_t = 0.0, value_parser = fraction)]
+    pub(crate) rings: f64,
+    /// Also write each line's linkage role (CSV request_id,role) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) roles: Option<PathBuf>,
     /// Write to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,

@@ -5,6 +5,7 @@
 //! - `args.rs`: every command's arguments (clap);
 //! - `input.rs`: files and stdin (gzip sniffed), rules files, labels, the progress bar;
 //! - `error.rs`: why a command stopped;
+//! - `link.rs`: `--link` and `--link-secret-file`;
 //! - `cmd/`: one module per command.
 //!
 //! Exit status: 0 when every line was scored, 1 when some lines were errors (or a case
@@ -22,6 +23,7 @@ mod args;
 mod cmd;
 mod error;
 mod input;
+mod link;
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {

@@ -32,17 +32,23 @@ A challenger rule set beside the live one (``shadow=``, or ``rollout=`` with
 ``rollout_share=``) puts its decision in each record's ``shadow``; a :class:`LiveScorer`
 reloads rules while threads score, never mixing two rule sets in one decision.
 
+Linkage across sessions: a :class:`SqliteLinkStore` records each session under keyed hashes
+and returns what earlier sessions say (``store.observe(body)``), which the scorer's link
+rules price (``scorer.assess(body, link=history)``).
+
 Every call releases the GIL while the Rust core works on a large input, so threads of a
 web server score in parallel. ``layer_risk.spark.score`` scores a Spark DataFrame of export
 lines.
 """
 
 from ._errors import LayerRiskError, ParseError, RulesError
-from ._native import DEFAULT_MAX_LINE_BYTES, LiveScorer, Scorer
+from ._native import DEFAULT_MAX_LINE_BYTES, LiveScorer, Scorer, SqliteLinkStore, link_keys
 
 __all__ = [
     "Scorer",
     "LiveScorer",
+    "SqliteLinkStore",
+    "link_keys",
     "LayerRiskError",
     "ParseError",
     "RulesError",

@@ -53,9 +53,14 @@ class Scorer:
         identity_match: Optional[_Part] = None,
         identity_verification: Optional[_Part] = None,
         rollout_key: Optional[str] = None,
+        link: Optional[Union[dict[str, Any], str]] = None,
     ) -> dict[str, Any]: ...
     def score_jsonl(self, data: _Body, jobs: int = 1) -> bytes: ...
-    def score_lines(self, lines: Iterable[Optional[_Body]]) -> list[Optional[str]]: ...
+    def score_lines(
+        self,
+        lines: Iterable[Optional[_Body]],
+        links: Optional[Iterable[Optional[Union[dict[str, Any], str]]]] = None,
+    ) -> list[Optional[str]]: ...
 
 class LiveScorer:
     """A Scorer that can be replaced while threads use it (reloads never mix rule sets)."""
@@ -76,6 +81,32 @@ class LiveScorer:
         identity_match: Optional[_Part] = None,
         identity_verification: Optional[_Part] = None,
         rollout_key: Optional[str] = None,
+        link: Optional[Union[dict[str, Any], str]] = None,
     ) -> dict[str, Any]: ...
     def score_jsonl(self, data: _Body, jobs: int = 1) -> bytes: ...
-    def score_lines(self, lines: Iterable[Optional[_Body]]) -> list[Optional[str]]: ...
+    def score_lines(
+        self,
+        lines: Iterable[Optional[_Body]],
+        links: Optional[Iterable[Optional[Union[dict[str, Any], str]]]] = None,
+    ) -> list[Optional[str]]: ...
+
+_Keys = tuple[
+    Optional[str], Optional[str], Optional[str], Optional[str], Optional[str], Optional[str],
+    Optional[str], int,
+]
+
+def link_keys(
+    lines: Iterable[Optional[_Body]], secret: bytes, default_time: int
+) -> list[Optional[_Keys]]: ...
+
+class SqliteLinkStore:
+    """Link observations in one SQLite file, keyed with the caller's secret."""
+
+    def __init__(
+        self, path: Union[str, "PathLike[str]"], secret: bytes, *, retention_days: int = 400
+    ) -> None: ...
+    def observe(self, body: _Body, *, at: Optional[int] = None) -> dict[str, Any]: ...
+    def erase(self, body: _Body) -> int: ...
+    def purge(self, now: int) -> int: ...
+    @property
+    def key_id(self) -> str: ...

@@ -17,7 +17,15 @@ pub(crate) fn run(a: GenArgs) -> Result<ExitCode, CliError> {
         non_us_share: a.non_us,
         applicant_share: a.applicants,
         as_of: a.as_of.unwrap_or(defaults.as_of),
+        rings: a.rings,
     };
+    if let Some(p) = &a.roles {
+        let mut w = io::BufWriter::new(
+            File::create(p).writing(|| format!("cannot create {}", p.display()))?,
+        );
+        layer_risk::gen::write_roles(&cfg, &mut w)
+            .writing(|| format!("cannot write {}", p.display()))?;
+    }
     let mut labels = match &a.labels {
         Some(p) => Some(io::BufWriter::new(
             File::create(p).writing(|| format!("cannot create {}", p.display()))?,

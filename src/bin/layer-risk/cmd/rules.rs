@@ -32,8 +32,12 @@ fn check(files: &[PathBuf]) -> Result<ExitCode, CliError> {
         match input::rules(Some(p)) {
             Ok(r) => {
                 let id = r.id();
+                let link = match r.link_rules().len() {
+                    0 => String::new(),
+                    n => format!(", {n} link rules"),
+                };
                 println!(
-                    "{}: ok: {} {} sha256 {} ({} edit rules, {} match rules, {} signal rules, {} combined rules)",
+                    "{}: ok: {} {} sha256 {} ({} edit rules, {} match rules, {} signal rules, {} combined rules{link})",
                     p.display(),
                     id.name,
                     id.version,
@@ -109,6 +113,14 @@ fn codes() -> Result<ExitCode, CliError> {
         "{:<28} {:<22} {:<13} identity_match raised to identity_verification: no linked Item to match against",
         layer_risk::IDENTITY_MATCH_UNAVAILABLE,
         "items",
+        "rule"
+    )
+    .map_err(CliError::io)?;
+    writeln!(
+        out,
+        "{:<28} {:<22} {:<13} a link rule fired: a signal of the link history reached its at_least (signal, window, observed)",
+        layer_risk::LINK_RULE,
+        "(signal's key)",
         "rule"
     )
     .map_err(CliError::io)?;
@@ -225,7 +237,13 @@ fn write_report(
     let (m, m_miss) = part(&cov.match_rules);
     let (c, c_miss) = part(&cov.combined_rules);
     let (s, s_miss) = part(&cov.signal_rules);
+    let (l, l_miss) = part(&cov.link_rules);
     let (f, f_miss) = part(&cov.priced_codes);
+    let link = if cov.link_rules.is_empty() {
+        String::new()
+    } else {
+        format!(", link rules {l}")
+    };
     let pct = cov.percent();
     let bar = if pct < min_coverage {
         format!(" (below --min-coverage {min_coverage}%)")
@@ -234,13 +252,14 @@ fn write_report(
     };
     writeln!(
         out,
-        "  coverage {pct:.1}%{bar}: edit rules {e}, match rules {m}, combined rules {c}, signal rules {s}, priced codes {f}"
+        "  coverage {pct:.1}%{bar}: edit rules {e}, match rules {m}, combined rules {c}, signal rules {s}{link}, priced codes {f}"
     )?;
     for (what, miss) in [
         ("edit rules", e_miss),
         ("match rules", m_miss),
         ("combined rules", c_miss),
         ("signal rules", s_miss),
+        ("link rules", l_miss),
         ("priced codes", f_miss),
     ] {
         if !miss.is_empty() {

@@ -21,20 +21,32 @@ pub(crate) fn run(a: ScoreArgs) -> Result<ExitCode, CliError> {
     if let (Some(path), Some(share)) = (&a.rollout, a.rollout_share) {
         scorer = scorer.with_rollout(input::rules(Some(path))?, share);
     }
+    let mut link = crate::link::open(&a.link, scorer.as_of())?;
     let input = input::open(&a.input)?;
     let bar = input::progress_bar(a.quiet, input.size);
     let started = Instant::now();
     let raw_read = input.raw_read.clone();
     let out = io::BufWriter::with_capacity(1 << 20, io::stdout());
-    let summary: Summary<'_> =
-        batch::score(input.reader, out, &scorer, a.batch.options(), |_, lines| {
-            if let Some(bar) = &bar {
-                bar.set_position(raw_read.load(Ordering::Relaxed));
-                let secs = started.elapsed().as_secs_f64().max(1e-9);
-                bar.set_message(format!("{lines} lines, {:.0} lines/s", lines as f64 / secs));
-            }
-        })
-        .map_err(CliError::io)?;
+    let progress = |_, lines| {
+        if let Some(bar) = &bar {
+            bar.set_position(raw_read.load(Ordering::Relaxed));
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!("{lines} lines, {:.0} lines/s", lines as f64 / secs));
+        }
+    };
+    let opts = a.batch.options();
+    let summary: Summary<'_> = match &mut link {
+        None => batch::score(input.reader, out, &scorer, opts, progress),
+        Some(link) => batch::score_linked(
+            input.reader,
+            out,
+            &scorer,
+            &mut link.linker(),
+            opts,
+            progress,
+        ),
+    }
+    .map_err(CliError::io)?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

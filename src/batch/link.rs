@@ -1,0 +1,301 @@
+//! Batch scoring with linkage across sessions (`layer-risk score --link`).
+//!
+//! A line's history depends on every earlier line, so its record depends on order. Each
+//! block of lines goes through three stages, and the bytes out do not depend on `jobs`:
+//! 1. in parallel, per piece: parse each line once and derive its keys;
+//! 2. on one thread, in line order: record each observation in the store and keep the
+//!    history it returns (the memory store does this in well under a microsecond a line);
+//! 3. in parallel, per piece: decide with the history and write the records.
+//!
+//! Memory is the store's (bounded by distinct keys within the retention horizon) plus one
+//! block: the parsed lines of a block (4 MiB of input) live until its records are written.
+
+use std::io::{self, Read, Write};
+
+#[cfg(feature = "parallel")]
+use rayon::prelude::*;
+
+use super::{split_pieces, Block, BlockReader, Merge, Options, Piece, Summary, MAX_JOBS};
+use crate::api::Scorer;
+use crate::error::ParseError;
+use crate::link::{LinkError, LinkHistory, LinkKeys, LinkSecret, LinkStore};
+use crate::record::{line_body, too_long};
+use crate::session::{parse_input_bytes, Input};
+
+/// What links a batch's lines: the store that records them, the secret their keys are derived
+/// with, and the time of a line without `observed_at` (the evaluation date, 00:00 UTC, is
+/// what the CLI uses).
+pub struct Linker<'a> {
+    /// The store.
+    pub store: &'a mut dyn LinkStore,
+    /// The secret.
+    pub secret: &'a LinkSecret,
+    /// Unix seconds for lines without `observed_at`.
+    pub default_time: i64,
+}
+
+impl std::fmt::Debug for Linker<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Linker")
+            .field("secret", self.secret)
+            .field("default_time", &self.default_time)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One line after stage 1. Most lines are responses: kept inline (a box per line cost an
+/// allocation and a free for every line), in a vector sized once per piece.
+#[allow(clippy::large_enum_variant)]
+enum Parsed<'b> {
+    /// Not a response (its body, which the error record's id covers), or too long (none).
+    Error(ParseError, Option<&'b [u8]>),
+    /// A response, its body, keys and time.
+    Input(Input<'b>, &'b [u8], LinkKeys, i64),
+}
+
+/// Per-line work of a linked run, given the line parsed once and its history.
+pub(crate) trait LinkedLineFn<S>: Sync {
+    fn call(
+        &self,
+        line: u64,
+        body: Option<&[u8]>,
+        parsed: Result<(&Input<'_>, &LinkHistory), &ParseError>,
+        out: &mut Vec<u8>,
+        state: &mut S,
+    );
+}
+
+impl<S, F> LinkedLineFn<S> for F
+where
+    F: Fn(
+            u64,
+            Option<&[u8]>,
+            Result<(&Input<'_>, &LinkHistory), &ParseError>,
+            &mut Vec<u8>,
+            &mut S,
+        ) + Sync,
+{
+    fn call(
+        &self,
+        line: u64,
+        body: Option<&[u8]>,
+        parsed: Result<(&Input<'_>, &LinkHistory), &ParseError>,
+        out: &mut Vec<u8>,
+        state: &mut S,
+    ) {
+        self(line, body, parsed, out, state)
+    }
+}
+
+/// Stage 1 on one piece: every non-blank line, parsed, with its keys and time.
+fn parse_piece<'b>(
+    block: &'b Block,
+    p: &Piece<'b>,
+    secret: &LinkSecret,
+    default_time: i64,
+) -> Vec<(u64, Parsed<'b>)> {
+    let long = ParseError::line_too_long(block.max_line);
+    let mut items = Vec::with_capacity(usize::try_from(p.lines).unwrap_or(0));
+    let mut line = p.first_line;
+    let mut at = p.start;
+    let mut rest = p.bytes;
+    let first = block.too_long.partition_point(|&o| o < p.start);
+    let mut placeholders = block.too_long[first..].iter().copied().peekable();
+    while !rest.is_empty() {
+        let (raw, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        if placeholders.next_if_eq(&at).is_some() || too_long(raw.len(), block.max_line) {
+            items.push((line, Parsed::Error(long.clone(), None)));
+        } else if let Some(body) = line_body(raw) {
+            items.push((
+                line,
+                match parse_input_bytes(body) {
+                    Ok(input) => {
+                        let keys = secret.keys(input.session.identity.as_ref());
+                        let t = input.observed_at.unwrap_or(default_time);
+                        Parsed::Input(input, body, keys, t)
+                    }
+                    Err(e) => Parsed::Error(e, Some(body)),
+                },
+            ));
+        }
+        at += rest.len() - next.len();
+        line += 1;
+        rest = next;
+    }
+    items
+}
+
+/// Stream `input` to `output` through `f`, each line parsed once and given its link history
+/// (see the module docs). Returns the merged state.
+pub(crate) fn run_linked<S: Merge>(
+    input: impl Read + Send,
+    mut output: impl Write + Send,
+    opts: Options,
+    linker: &mut Linker<'_>,
+    f: &impl LinkedLineFn<S>,
+    mut progress: impl FnMut(u64, u64) + Send,
+) -> io::Result<S> {
+    let mut reader = BlockReader::new(input, opts.max_line_bytes);
+    let mut state = S::default();
+    let mut next_line: u64 = 1;
+    let mut block = Block::default();
+    #[cfg(feature = "parallel")]
+    let pool = if opts.jobs > 1 {
+        Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(opts.jobs.min(MAX_JOBS))
+                .build()
+                .map_err(io::Error::other)?,
+        )
+    } else {
+        None
+    };
+    #[cfg(not(feature = "parallel"))]
+    let _ = MAX_JOBS;
+    let (secret, default_time) = (linker.secret, linker.default_time);
+    while reader.next_block(&mut block)? {
+        let pieces = split_pieces(&block.bytes, next_line);
+        next_line += pieces.iter().map(|p| p.lines).sum::<u64>();
+        let block = &block;
+        #[cfg(feature = "parallel")]
+        let parsed: Vec<Vec<(u64, Parsed<'_>)>> = match &pool {
+            Some(pool) => pool.install(|| {
+                pieces
+                    .par_iter()
+                    .map(|p| parse_piece(block, p, secret, default_time))
+                    .collect()
+            }),
+            None => pieces
+                .iter()
+                .map(|p| parse_piece(block, p, secret, default_time))
+                .collect(),
+        };
+        #[cfg(not(feature = "parallel"))]
+        let parsed: Vec<Vec<(u64, Parsed<'_>)>> = pieces
+            .iter()
+            .map(|p| parse_piece(block, p, secret, default_time))
+            .collect();
+        // Stage 2: in line order, one thread.
+        let mut histories: Vec<Vec<LinkHistory>> = Vec::with_capacity(parsed.len());
+        for items in &parsed {
+            let mut hs = Vec::with_capacity(items.len());
+            for (_, item) in items {
+                if let Parsed::Input(_, _, keys, t) = item {
+                    hs.push(linker.store.observe(keys, *t).map_err(link_io)?);
+                }
+            }
+            histories.push(hs);
+        }
+        // Stage 3.
+        let stage3 = |(items, hs): (&Vec<(u64, Parsed<'_>)>, &Vec<LinkHistory>)| {
+            let mut out = Vec::with_capacity(items.len() * 512);
+            let mut st = S::default();
+            let mut h = hs.iter();
+            for (line, item) in items {
+                match item {
+                    Parsed::Error(e, body) => f.call(*line, *body, Err(e), &mut out, &mut st),
+                    Parsed::Input(input, body, _, _) => {
+                        let history = h.next().copied().unwrap_or_default();
+                        f.call(*line, Some(body), Ok((input, &history)), &mut out, &mut st);
+                    }
+                }
+            }
+            (out, st)
+        };
+        let work = parsed.iter().zip(histories.iter());
+        #[cfg(feature = "parallel")]
+        let outs: Vec<(Vec<u8>, S)> = match &pool {
+            Some(pool) => pool.install(|| {
+                let pairs: Vec<_> = work.collect();
+                pairs.into_par_iter().map(stage3).collect()
+            }),
+            None => work.map(stage3).collect(),
+        };
+        #[cfg(not(feature = "parallel"))]
+        let outs: Vec<(Vec<u8>, S)> = work.map(stage3).collect();
+        for (out, st) in outs {
+            output.write_all(&out)?;
+            state.merge(st);
+        }
+        progress(reader.bytes_read, next_line - 1);
+    }
+    output.flush()?;
+    reader.finish(next_line - 1).map(|()| state)
+}
+
+/// A store failure ends the run: the records of the lines before the block are written.
+fn link_io(e: LinkError) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// Score a JSONL export with linkage: as [`super::score`], each decision made with the
+/// history `linker`'s store returned for its line, observations recorded in line order. The
+/// output does not depend on `opts.jobs`.
+///
+/// # Errors
+/// As [`super::run`]; also a store failure (the records of every earlier block were written).
+///
+/// # Example
+/// ```
+/// use layer_risk::{batch, link::{LinkSecret, MemoryStore}, RuleSet, Scorer};
+/// let scorer = Scorer::new(RuleSet::embedded_default().clone(), chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+/// let secret = LinkSecret::from_bytes(vec![1; 32])?;
+/// let mut store = MemoryStore::default();
+/// let mut linker = batch::Linker { store: &mut store, secret: &secret, default_time: 0 };
+/// let line = r#"{"identity": {"ssn": "524781963", "name": {"first_name": "A", "last_name": "B"}}, "items": [{}]}"#;
+/// let other = line.replace("\"A\"", "\"C\"");
+/// let input = format!("{line}\n{other}\n");
+/// let mut out = Vec::new();
+/// batch::score_linked(input.as_bytes(), &mut out, &scorer, &mut linker, batch::Options::new(1), |_, _| {})?;
+/// let second = String::from_utf8_lossy(&out).lines().nth(1).unwrap().to_owned();
+/// assert!(second.contains(r#""code":"link_rule","rule_id":"ssn-other-name-30d","field":"ssn","signal":"ssn_other_names","window":"30d","observed":1"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn score_linked<'s>(
+    input: impl Read + Send,
+    output: impl Write + Send,
+    scorer: &'s Scorer,
+    linker: &mut Linker<'_>,
+    opts: Options,
+    progress: impl FnMut(u64, u64) + Send,
+) -> io::Result<Summary<'s>> {
+    let f = |line: u64,
+             body: Option<&[u8]>,
+             parsed: Result<(&Input<'_>, &LinkHistory), &ParseError>,
+             out: &mut Vec<u8>,
+             summary: &mut Summary<'s>| match parsed {
+        Ok((input, h)) => {
+            let d = scorer.record_linked(Some(line), body.unwrap_or_default(), input, Some(h), out);
+            summary.add(&d);
+        }
+        Err(e) => {
+            scorer.write_error(e, Some(line), body, out);
+            summary.add_error(e);
+        }
+    };
+    run_linked(input, output, opts, linker, &f, progress)
+}
+
+/// [`score_linked`] on an export held in memory, gzip or plain, as [`super::score_bytes`].
+/// Feature `gzip`.
+///
+/// # Errors
+/// As [`score_linked`]; also a corrupt gzip stream.
+#[cfg(feature = "gzip")]
+pub fn score_bytes_linked<'s>(
+    data: &[u8],
+    output: impl Write + Send,
+    scorer: &'s Scorer,
+    linker: &mut Linker<'_>,
+    opts: Options,
+) -> io::Result<Summary<'s>> {
+    if data.starts_with(&[0x1f, 0x8b]) {
+        let gz = flate2::read::MultiGzDecoder::new(data);
+        score_linked(gz, output, scorer, linker, opts, |_, _| {})
+    } else {
+        score_linked(data, output, scorer, linker, opts, |_, _| {})
+    }
+}
