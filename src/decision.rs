@@ -57,7 +57,9 @@ pub struct Decision<'r> {
 /// input part present, as one tag byte, its length as 8 bytes little-endian and its bytes:
 /// `b` the response body (an export line without its newline and trailing CR), `a` the
 /// applicant, `p` the `/protect/compute` body, `m` the `/identity/match` body, `v` the
-/// `/identity_verification/get` body, `k` the rollout key. So a replay of the same input
+/// `/identity_verification/get` body, `k` the rollout key, `l` the link history (a decision
+/// made with one: its counts as the JSON of [`crate::link::LinkHistory`], fields in
+/// declaration order, as a record shows them). So a replay of the same input
 /// under the same rules and date gets the same id in the CLI, every binding and Spark, and
 /// the same input under another rule set another id.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
