@@ -872,3 +872,26 @@ fn link_rules_load_check_and_combine() {
     let without = scorer.assess(body.as_bytes(), &Context::NONE).unwrap();
     assert!(without.reasons.iter().all(|r| r.rule_id != "burst"));
 }
+
+/// The link history is part of what a decision id covers: the same body under another
+/// history is another decision with another id; the same history gives the same id.
+#[test]
+fn the_decision_id_covers_the_link_history() {
+    let scorer = Scorer::new(RuleSet::embedded_default().clone(), util::as_of());
+    let body = util::base().to_string();
+    let mut store = MemoryStore::default();
+    let keys = secret().keys_of(body.as_bytes()).unwrap();
+    let first = store.observe(&keys, 1_795_000_000).unwrap();
+    let again = store.observe(&keys, 1_795_000_060).unwrap();
+    assert_ne!(first, again, "the second session sees the first");
+    let id = |h: Option<&LinkHistory>| {
+        let ctx = match h {
+            Some(h) => Context::new().link(h),
+            None => Context::NONE,
+        };
+        scorer.assess(body.as_bytes(), &ctx).unwrap().decision_id
+    };
+    assert_ne!(id(None), id(Some(&first)));
+    assert_ne!(id(Some(&first)), id(Some(&again)));
+    assert_eq!(id(Some(&again)), id(Some(&again)));
+}
