@@ -27,6 +27,8 @@ if ! command -v cbindgen >/dev/null 2>&1; then
 fi
 echo "ci(c): $(cargo --version), $(cc --version | head -1), $(valgrind --version), cbindgen $(cbindgen --version | awk '{print $2}')"
 
+say "cargo fmt --check -p layer-risk-c"
+cargo fmt -p layer-risk-c -- --check
 say "cargo clippy -p layer-risk-c"
 cargo clippy -p layer-risk-c --all-targets --locked -- -D warnings
 

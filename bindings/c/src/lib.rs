@@ -693,7 +693,9 @@ mod tests {
         f.message = "a\0b".into();
         let e = LrError::boxed(f);
         // SAFETY: fresh from boxed.
-        let m = unsafe { CStr::from_ptr((*e).message) }.to_string_lossy().into_owned();
+        let m = unsafe { CStr::from_ptr((*e).message) }
+            .to_string_lossy()
+            .into_owned();
         assert_eq!(m, "a\u{fffd}b");
         // SAFETY: from boxed, freed once.
         unsafe { lr_error_free(e) };

@@ -42,7 +42,10 @@ impl Scorer {
         // SAFETY: the documented call sequence; every pointer is valid.
         unsafe {
             let opts = lr_options_new();
-            assert_eq!(lr_options_set_as_of(opts, AS_OF.as_ptr(), ptr::null_mut()), LR_OK);
+            assert_eq!(
+                lr_options_set_as_of(opts, AS_OF.as_ptr(), ptr::null_mut()),
+                LR_OK
+            );
             let mut s = ptr::null_mut();
             assert_eq!(lr_scorer_new(opts, &mut s, ptr::null_mut()), LR_OK);
             lr_options_free(opts);
@@ -394,7 +397,15 @@ fn no_identity_value_reaches_an_error() {
             assert!(!e.path.as_deref().unwrap_or("").contains(secret));
         }
     }
-    let e = assess(&s, b"{}", Some(br#"{"name": "Leslie Knope", "ssn": "123-45-6789"}"#))
-        .expect_err("applicant");
-    assert!(!e.message.contains("Leslie") && !e.message.contains("6789"), "{}", e.message);
+    let e = assess(
+        &s,
+        b"{}",
+        Some(br#"{"name": "Leslie Knope", "ssn": "123-45-6789"}"#),
+    )
+    .expect_err("applicant");
+    assert!(
+        !e.message.contains("Leslie") && !e.message.contains("6789"),
+        "{}",
+        e.message
+    );
 }
