@@ -16,15 +16,24 @@ import (
 
 // Benchmarks (go test -run '^$' -bench . -benchtime 20000x; see README "Performance"):
 //
-//   - BenchmarkAssess: one Assess call, per line kind;
-//   - BenchmarkCore: the core's own cost for the same line, ScoreJSONL of 20,000 copies of
-//     it divided by 20,000 (ns/line): Assess's overhead beyond the core is the difference;
+//   - BenchmarkAssess: one Assess call on the lines of bindings/c/bench/lines.sh (run it
+//     first; bindings/c's percall example gives the core's own cost on the same lines, and
+//     Assess's overhead beyond the core is the difference);
 //   - BenchmarkScoreJSONL: a generated export of BENCH_LINES lines (default 200,000) against
 //     `layer-risk score --jobs 1 FILE > /dev/null` timed as its own process (cli-s/op).
 
-// benchLines picks a bare response and an envelope with an applicant from the export.
+// benchLines: the two lines of bindings/c/bench/lines.sh, or (when it has not run) a bare
+// response and an envelope picked from the test export.
 func benchLines(b *testing.B) map[string][]byte {
 	out := map[string][]byte{}
+	dir := filepath.Join(repoRoot, "target", "bench")
+	if bare, err := os.ReadFile(filepath.Join(dir, "bare.json")); err == nil {
+		env, err := os.ReadFile(filepath.Join(dir, "envelope.json"))
+		if err == nil {
+			out["bare"], out["envelope"] = bytes.TrimSuffix(bare, []byte("\n")), bytes.TrimSuffix(env, []byte("\n"))
+			return out
+		}
+	}
 	for _, l := range lines(exportData) {
 		var v map[string]json.RawMessage
 		if json.Unmarshal(l, &v) != nil {
@@ -53,25 +62,6 @@ func BenchmarkAssess(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-		})
-	}
-}
-
-func BenchmarkCore(b *testing.B) {
-	s := newScorer(b, layerrisk.Options{})
-	const copies = 20000
-	for _, kind := range []string{"bare", "envelope"} {
-		line := benchLines(b)[kind]
-		batch := bytes.Repeat(append(append([]byte{}, line...), '\n'), copies)
-		b.Run(kind, func(b *testing.B) {
-			b.ResetTimer()
-			start := time.Now()
-			for i := 0; i < b.N; i++ {
-				if _, err := s.ScoreJSONL(batch); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N)/copies, "ns/line")
 		})
 	}
 }

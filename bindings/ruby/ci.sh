@@ -41,7 +41,8 @@ cp "$root/target/release/liblayer_risk_c.so" lib/layer_risk/native/
 rm -f layer_risk-*.gem
 gem build -q layer_risk.gemspec
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+# The packed copy would shadow the checkout's target/release library afterwards: remove it.
+trap 'rm -rf "$scratch" lib/layer_risk/native' EXIT
 # ffi comes from Debian's ruby-ffi (a system gem): no fetch.
 GEM_HOME="$scratch" GEM_PATH="$scratch:$(ruby -e 'print Gem.path.join(":")')" \
   gem install -q --local --no-document layer_risk-0.1.0.gem

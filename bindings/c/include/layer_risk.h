@@ -47,6 +47,10 @@
 // `io`.
 #define LR_ERR_INPUT 4
 
+// The caller's buffer is too small for the record ([`lr_assess_into`](crate::lr_assess_into)):
+// `code` is `buffer_too_small`, and the size needed was written to `*needed`.
+#define LR_ERR_BUFFER 6
+
 // A bug: the library panicked. The panic was caught at the boundary; `code` is `panic`.
 // The scorer is still usable (it is never changed by a call).
 #define LR_ERR_PANIC 5
@@ -101,6 +105,10 @@ typedef struct LrReason {
 // A decision: its record bytes, and the fields most callers want without parsing them.
 // Allocated by [`lr_assess`], owned by the caller, freed with [`lr_record_free`]; every
 // pointer in it lives until then. Fields may be added at the end in a later ABI version.
+//
+// The record and everything it points to (the reasons, the JSON, every string) lie in one
+// block of `size` bytes that starts at the record itself: a caller may copy the block out
+// in one read and find each part at its pointer minus the record's address.
 typedef struct LrRecord {
   // The record, exactly as `layer-risk score` writes it but without its `"line"` field
   // and without the newline: UTF-8 JSON.
@@ -117,6 +125,8 @@ typedef struct LrRecord {
   const struct LrReason *reasons;
   // How many.
   size_t reasons_len;
+  // The size in bytes of the block that starts at this record and holds all it points to.
+  size_t size;
 } LrRecord;
 
 // Bytes the library allocated: `len` bytes at `data` (NULL when empty). Owned by the
@@ -248,6 +258,29 @@ int32_t lr_assess(const struct LrScorer *scorer,
                   size_t applicant_len,
                   struct LrRecord **out,
                   struct LrError **err);
+
+// [`lr_assess`] into the caller's memory: the record block (an [`LrRecord`] at `buf`,
+// followed by everything it points to) is written to the `buf_len` bytes at `buf`, which
+// must be 8-byte aligned, and `*needed` is set to its size. Nothing is allocated and
+// nothing is to be freed: the record lives as long as the caller keeps `buf` unchanged.
+// When `buf_len` is smaller than the record, nothing is written, `*needed` is the size
+// that is needed, and the status is [`LR_ERR_BUFFER`]: grow the buffer and call again.
+// A few KiB hold any record; 64 KiB per thread is plenty.
+//
+// For callers that pay per call crossed (ruby-ffi): one call instead of two.
+//
+// # Safety
+// As [`lr_assess`]; `buf` is NULL with `buf_len` 0, or writable for `buf_len` bytes;
+// `needed` is writable.
+int32_t lr_assess_into(const struct LrScorer *scorer,
+                       const uint8_t *body,
+                       size_t body_len,
+                       const uint8_t *applicant,
+                       size_t applicant_len,
+                       uint8_t *buf,
+                       size_t buf_len,
+                       size_t *needed,
+                       struct LrError **err);
 
 // Free a record from [`lr_assess`]. NULL is ignored.
 //

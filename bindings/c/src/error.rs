@@ -19,6 +19,9 @@ pub const LR_ERR_ARGUMENT: i32 = 3;
 /// The input of `lr_score_jsonl` cannot be read (a corrupt or cut gzip stream): `code` is
 /// `io`.
 pub const LR_ERR_INPUT: i32 = 4;
+/// The caller's buffer is too small for the record ([`lr_assess_into`](crate::lr_assess_into)):
+/// `code` is `buffer_too_small`, and the size needed was written to `*needed`.
+pub const LR_ERR_BUFFER: i32 = 6;
 /// A bug: the library panicked. The panic was caught at the boundary; `code` is `panic`.
 /// The scorer is still usable (it is never changed by a call).
 pub const LR_ERR_PANIC: i32 = 5;
@@ -30,6 +33,7 @@ pub(crate) enum Status {
     Rules,
     Argument,
     Input,
+    Buffer,
     Panic,
 }
 
@@ -40,6 +44,7 @@ impl Status {
             Status::Rules => LR_ERR_RULES,
             Status::Argument => LR_ERR_ARGUMENT,
             Status::Input => LR_ERR_INPUT,
+            Status::Buffer => LR_ERR_BUFFER,
             Status::Panic => LR_ERR_PANIC,
         }
     }

@@ -33,11 +33,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 pub use error::{
-    LrError, LR_ERR_ARGUMENT, LR_ERR_INPUT, LR_ERR_PANIC, LR_ERR_PARSE, LR_ERR_RULES, LR_OK,
+    LrError, LR_ERR_ARGUMENT, LR_ERR_BUFFER, LR_ERR_INPUT, LR_ERR_PANIC, LR_ERR_PARSE,
+    LR_ERR_RULES, LR_OK,
 };
 
 use crate::core::{Date, Rules, Scorer};
-use crate::error::Fail;
+use crate::error::{Fail, Status};
 
 /// The version of the ABI this header describes; [`lr_abi_version`] returns the library's.
 pub const LR_ABI_VERSION: u32 = 1;
@@ -90,6 +91,10 @@ pub struct LrReason {
 /// A decision: its record bytes, and the fields most callers want without parsing them.
 /// Allocated by [`lr_assess`], owned by the caller, freed with [`lr_record_free`]; every
 /// pointer in it lives until then. Fields may be added at the end in a later ABI version.
+///
+/// The record and everything it points to (the reasons, the JSON, every string) lie in one
+/// block of `size` bytes that starts at the record itself: a caller may copy the block out
+/// in one read and find each part at its pointer minus the record's address.
 #[repr(C)]
 pub struct LrRecord {
     /// The record, exactly as `layer-risk score` writes it but without its `"line"` field
@@ -107,17 +112,8 @@ pub struct LrRecord {
     pub reasons: *const LrReason,
     /// How many.
     pub reasons_len: usize,
-}
-
-/// The record and the storage its pointers point into. `record` is first, so a pointer to
-/// a `RecordBox` is a pointer to its `LrRecord`.
-#[repr(C)]
-struct RecordBox {
-    record: LrRecord,
-    json: Vec<u8>,
-    request_id: Option<String>,
-    rule_ids: String,
-    reasons: Vec<LrReason>,
+    /// The size in bytes of the block that starts at this record and holds all it points to.
+    pub size: usize,
 }
 
 /// Bytes the library allocated: `len` bytes at `data` (NULL when empty). Owned by the
@@ -493,67 +489,155 @@ pub unsafe extern "C" fn lr_assess(
         };
         let assessed = s.scorer.assess(body, applicant)?;
         // SAFETY: checked non-NULL above; the caller's contract.
-        unsafe { *out = record_box(assessed) };
+        unsafe { *out = record_block(assessed) };
         Ok(())
     })
 }
 
-/// Box a decision's record with the storage its pointers point into.
-fn record_box(a: core::Assessed) -> *mut LrRecord {
-    let mut rule_ids = String::with_capacity(a.reasons.iter().map(|r| r.1.len()).sum());
-    for (_, id, _) in &a.reasons {
-        rule_ids.push_str(id);
-    }
-    let mut reasons = Vec::with_capacity(a.reasons.len());
-    let mut at = 0;
-    for (code, id, points) in &a.reasons {
-        reasons.push(LrReason {
-            code: LrStr {
-                ptr: code.as_ptr().cast(),
-                len: code.len(),
+/// The size in bytes of `a`'s record block: the `LrRecord`, its reasons, then the JSON, the
+/// request id, and the reason codes and rule ids; a multiple of 8.
+fn block_size(a: &core::Assessed) -> usize {
+    let reasons_at =
+        std::mem::size_of::<LrRecord>().next_multiple_of(std::mem::align_of::<LrReason>());
+    let text_at = reasons_at + a.reasons.len() * std::mem::size_of::<LrReason>();
+    let text_len = a.json.len()
+        + a.request_id.as_deref().map_or(0, str::len)
+        + a.reasons
+            .iter()
+            .map(|(code, id, _)| code.len() + id.len())
+            .sum::<usize>();
+    (text_at + text_len).next_multiple_of(std::mem::size_of::<u64>())
+}
+
+/// Write `a`'s record block (of `size` = [`block_size`] bytes) at `base`, every pointer in it
+/// pointing into the block.
+///
+/// # Safety
+/// `base` is 8-byte aligned and writable for `size` bytes.
+unsafe fn write_block(a: &core::Assessed, base: *mut u8, size: usize) -> *mut LrRecord {
+    let reasons_at =
+        std::mem::size_of::<LrRecord>().next_multiple_of(std::mem::align_of::<LrReason>());
+    let text_at = reasons_at + a.reasons.len() * std::mem::size_of::<LrReason>();
+    // SAFETY: every write below stays inside the `size` bytes at `base` (block_size counted
+    // them), at offsets aligned for what is written there (the record at 0, reasons at
+    // `reasons_at`, bytes after).
+    unsafe {
+        let mut at = text_at;
+        let mut put = |bytes: &[u8]| -> LrStr {
+            let p = base.add(at);
+            ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
+            at += bytes.len();
+            LrStr {
+                ptr: p.cast_const().cast(),
+                len: bytes.len(),
+            }
+        };
+        let json = put(&a.json);
+        let request_id = match &a.request_id {
+            Some(id) => put(id.as_bytes()),
+            None => LrStr {
+                ptr: ptr::null(),
+                len: 0,
             },
-            rule_id: LrStr {
-                // In bounds: `at + id.len()` never passes the end of `rule_ids`.
-                ptr: rule_ids[at..].as_ptr().cast(),
-                len: id.len(),
+        };
+        let reasons = base.add(reasons_at).cast::<LrReason>();
+        for (i, (code, id, points)) in a.reasons.iter().enumerate() {
+            reasons.add(i).write(LrReason {
+                code: put(code.as_bytes()),
+                rule_id: put(id.as_bytes()),
+                points: *points,
+            });
+        }
+        let record = base.cast::<LrRecord>();
+        record.write(LrRecord {
+            json: json.ptr.cast(),
+            json_len: json.len,
+            decision: a.decision,
+            score: a.score,
+            request_id,
+            reasons: if a.reasons.is_empty() {
+                ptr::null()
+            } else {
+                reasons.cast_const()
             },
-            points: *points,
+            reasons_len: a.reasons.len(),
+            size,
         });
-        at += id.len();
+        record
     }
-    let request_id = match &a.request_id {
-        Some(id) => LrStr {
-            ptr: id.as_ptr().cast(),
-            len: id.len(),
-        },
-        None => LrStr {
-            ptr: ptr::null(),
-            len: 0,
-        },
-    };
-    let record = LrRecord {
-        json: a.json.as_ptr(),
-        json_len: a.json.len(),
-        decision: a.decision,
-        score: a.score,
-        request_id,
-        reasons: if reasons.is_empty() {
-            ptr::null()
+}
+
+/// The record block of `a` in memory of its own: a `Vec<u64>` (8-byte aligned, capacity
+/// equal to its length) handed over whole; [`lr_record_free`] takes it back from the record's
+/// `size`.
+fn record_block(a: core::Assessed) -> *mut LrRecord {
+    let size = block_size(&a);
+    let mut block = std::mem::ManuallyDrop::new(vec![0u64; size / std::mem::size_of::<u64>()]);
+    debug_assert_eq!(block.capacity(), block.len());
+    // SAFETY: the Vec is 8-byte aligned and `size` bytes long.
+    unsafe { write_block(&a, block.as_mut_ptr().cast(), size) }
+}
+
+/// [`lr_assess`] into the caller's memory: the record block (an [`LrRecord`] at `buf`,
+/// followed by everything it points to) is written to the `buf_len` bytes at `buf`, which
+/// must be 8-byte aligned, and `*needed` is set to its size. Nothing is allocated and
+/// nothing is to be freed: the record lives as long as the caller keeps `buf` unchanged.
+/// When `buf_len` is smaller than the record, nothing is written, `*needed` is the size
+/// that is needed, and the status is [`LR_ERR_BUFFER`]: grow the buffer and call again.
+/// A few KiB hold any record; 64 KiB per thread is plenty.
+///
+/// For callers that pay per call crossed (ruby-ffi): one call instead of two.
+///
+/// # Safety
+/// As [`lr_assess`]; `buf` is NULL with `buf_len` 0, or writable for `buf_len` bytes;
+/// `needed` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn lr_assess_into(
+    scorer: *const LrScorer,
+    body: *const u8,
+    body_len: usize,
+    applicant: *const u8,
+    applicant_len: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    needed: *mut usize,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let s = unsafe { scorer_ref(scorer) }?;
+        if needed.is_null() {
+            return Err(Fail::argument("needed: NULL"));
+        }
+        if buf.is_null() && buf_len > 0 {
+            return Err(Fail::argument("buf: NULL with a length"));
+        }
+        if (buf as usize) % std::mem::align_of::<LrRecord>() != 0 {
+            return Err(Fail::argument("buf: not 8-byte aligned"));
+        }
+        // SAFETY: the caller's contract.
+        let body = unsafe { input(body, body_len, "body: NULL with a length") }?;
+        let applicant = if applicant.is_null() {
+            None
         } else {
-            reasons.as_ptr()
-        },
-        reasons_len: reasons.len(),
-    };
-    // Moving the Vecs and Strings into the box leaves their heap storage where it is, so
-    // the pointers above stay valid until lr_record_free.
-    let boxed = Box::new(RecordBox {
-        record,
-        json: a.json,
-        request_id: a.request_id,
-        rule_ids,
-        reasons,
-    });
-    Box::into_raw(boxed).cast()
+            // SAFETY: the caller's contract.
+            Some(unsafe { input(applicant, applicant_len, "applicant: too long") }?)
+        };
+        let assessed = s.scorer.assess(body, applicant)?;
+        let size = block_size(&assessed);
+        // SAFETY: checked non-NULL above.
+        unsafe { *needed = size };
+        if size > buf_len {
+            return Err(Fail::new(
+                Status::Buffer,
+                "buffer_too_small",
+                "buf: too small for the record; *needed holds the size",
+            ));
+        }
+        // SAFETY: `buf` is aligned, and writable for buf_len >= size bytes.
+        unsafe { write_block(&assessed, buf, size) };
+        Ok(())
+    })
 }
 
 /// Free a record from [`lr_assess`]. NULL is ignored.
@@ -564,8 +648,12 @@ fn record_box(a: core::Assessed) -> *mut LrRecord {
 pub unsafe extern "C" fn lr_record_free(record: *mut LrRecord) {
     quiet((), || {
         if !record.is_null() {
-            // SAFETY: every LrRecord is the first field of a boxed RecordBox (#[repr(C)]).
-            drop(unsafe { Box::from_raw(record.cast::<RecordBox>()) });
+            // SAFETY: every LrRecord starts a block made by record_block: a Vec<u64> of
+            // size / 8 words, capacity equal to length.
+            unsafe {
+                let words = (*record).size / std::mem::size_of::<u64>();
+                drop(Vec::from_raw_parts(record.cast::<u64>(), words, words));
+            }
         }
     })
 }

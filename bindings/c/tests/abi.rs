@@ -107,6 +107,17 @@ unsafe fn take_err(e: *mut LrError) -> Err {
 unsafe fn take_record(r: *mut LrRecord) -> String {
     // SAFETY: a live record.
     let rec = unsafe { &*r };
+    // Everything the record points to lies in its one block.
+    let (lo, hi) = (r as usize, r as usize + rec.size);
+    let inside =
+        |p: *const u8, len: usize| p.is_null() || (p as usize >= lo && p as usize + len <= hi);
+    assert!(rec.size >= std::mem::size_of::<LrRecord>() && rec.size % 8 == 0);
+    assert!(inside(rec.json, rec.json_len));
+    assert!(inside(rec.request_id.ptr.cast(), rec.request_id.len));
+    assert!(inside(
+        rec.reasons.cast(),
+        rec.reasons_len * std::mem::size_of::<LrReason>()
+    ));
     // SAFETY: json_len bytes at json, owned by the record.
     let json = unsafe { std::slice::from_raw_parts(rec.json, rec.json_len) };
     let json = String::from_utf8(json.to_vec()).expect("record is UTF-8");
@@ -127,6 +138,10 @@ unsafe fn take_record(r: *mut LrRecord) -> String {
         // SAFETY: reasons_len reasons at reasons, owned by the record.
         let reasons = unsafe { std::slice::from_raw_parts(rec.reasons, rec.reasons_len) };
         for r in reasons {
+            assert!(
+                inside(r.code.ptr.cast(), r.code.len)
+                    && inside(r.rule_id.ptr.cast(), r.rule_id.len)
+            );
             let (code, id) = (str_of(&r.code), str_of(&r.rule_id));
             assert!(json.contains(&format!("\"code\":\"{code}\"")), "{json}");
             assert!(json.contains(&format!("\"rule_id\":\"{id}\"")), "{json}");
@@ -156,6 +171,52 @@ fn assess(s: &Scorer, body: &[u8], applicant: Option<&[u8]>) -> Result<String, E
         let e = unsafe { take_err(err) };
         assert_eq!(e.status, status);
         Err(e)
+    }
+}
+
+/// lr_assess_into with a buffer of `cap` bytes (8-byte aligned): the record's JSON, or the
+/// error; a buffer too small gives LR_ERR_BUFFER with the size needed, and a second call
+/// with that size succeeds.
+fn assess_into(s: &Scorer, body: &[u8], cap: usize) -> Result<String, Err> {
+    let mut buf = vec![0u64; cap.div_ceil(8)];
+    let mut needed = 0usize;
+    let mut err = ptr::null_mut();
+    // SAFETY: valid pointers and lengths; buf is 8-byte aligned.
+    let status = unsafe {
+        lr_assess_into(
+            s.0,
+            body.as_ptr(),
+            body.len(),
+            ptr::null(),
+            0,
+            buf.as_mut_ptr().cast(),
+            cap,
+            &mut needed,
+            &mut err,
+        )
+    };
+    match status {
+        LR_OK => {
+            let rec = buf.as_ptr().cast::<LrRecord>();
+            // SAFETY: the library wrote a record block at the start of buf.
+            let r = unsafe { &*rec };
+            assert_eq!(r.size, needed);
+            assert!(needed <= cap);
+            // SAFETY: json_len bytes at json, inside buf.
+            let json = unsafe { std::slice::from_raw_parts(r.json, r.json_len) };
+            Ok(String::from_utf8(json.to_vec()).expect("UTF-8"))
+        }
+        LR_ERR_BUFFER => {
+            // SAFETY: a fresh error.
+            let e = unsafe { take_err(err) };
+            assert_eq!(e.code, "buffer_too_small");
+            assert!(needed > cap);
+            assess_into(s, body, needed)
+        }
+        _ => {
+            // SAFETY: a fresh error.
+            Err(unsafe { take_err(err) })
+        }
     }
 }
 
@@ -229,6 +290,7 @@ proptest! {
         if let Err(e) = &got {
             check_parse_error(e);
         }
+        prop_assert_eq!(assess_into(&s, &body, 1 << 16).map_err(|e| e.code), got.as_ref().map(Clone::clone).map_err(|e| e.code.clone()));
         // The batch path on the same line, where the line rules do not change the bytes
         // (no newline or CR, no BOM, no gzip magic, not blank).
         let plain = !body.iter().any(|b| matches!(b, b'\n' | b'\r'))
@@ -344,6 +406,39 @@ proptest! {
             lr_options_free(opts);
         }
     }
+}
+
+#[test]
+fn assess_into_small_buffers() {
+    let s = Scorer::new();
+    for body in example_lines().iter().take(10) {
+        let want = assess(&s, body, None).ok();
+        for cap in [0, 8, 56, 64, 500, 4096] {
+            assert_eq!(assess_into(&s, body, cap).ok(), want);
+        }
+    }
+    // A misaligned buffer is refused.
+    let mut buf = vec![0u64; 1024];
+    let mut needed = 0;
+    let mut err = ptr::null_mut();
+    let body = &example_lines()[0];
+    // SAFETY: valid pointers; the buffer is misaligned on purpose.
+    let st = unsafe {
+        lr_assess_into(
+            s.0,
+            body.as_ptr(),
+            body.len(),
+            ptr::null(),
+            0,
+            buf.as_mut_ptr().cast::<u8>().add(1),
+            4096,
+            &mut needed,
+            &mut err,
+        )
+    };
+    assert_eq!(st, LR_ERR_ARGUMENT);
+    // SAFETY: a fresh error.
+    unsafe { take_err(err) };
 }
 
 #[test]

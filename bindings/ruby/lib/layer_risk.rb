@@ -41,28 +41,56 @@ module LayerRisk
 
   # One decision: the fields most callers need, and the record itself as JSON (#json: the
   # CLI's record without "line" and without the newline; codes and counts, never an identity
-  # value). Frozen.
+  # value). Immutable: its reasons are decoded on first use from a copy of the native record
+  # (the native record itself is freed before assess returns).
   class Record
-    attr_reader :decision, :score, :request_id, :reasons, :json
+    attr_reader :decision, :score, :request_id, :json
 
-    def initialize(decision, score, request_id, reasons, json)
+    # block: the record's bytes copied out of the library, base: the address they came from,
+    # reasons_at/count: where its reasons were (see Scorer#take_record).
+    def initialize(decision, score, request_id, json, block = nil, base = 0, reasons_at = 0, count = 0)
       @decision = decision
       @score = score
       @request_id = request_id
-      @reasons = reasons.freeze
       @json = json.freeze
-      freeze
+      @block = block
+      @base = base
+      @reasons_at = reasons_at
+      @count = count
+    end
+
+    # The reasons, heaviest first: [Reason(code, rule_id, points)] (frozen).
+    def reasons
+      @reasons ||= decode_reasons
     end
 
     # The reason codes, heaviest first.
     def reason_codes
-      @reasons.map(&:code)
+      reasons.map(&:code)
     end
 
     def inspect
       "#<LayerRisk::Record #{@decision} score=#{@score} request_id=#{@request_id.inspect} reasons=#{reason_codes}>"
     end
     alias to_s inspect
+
+    REASON_FORMATS = {} # rubocop:disable Style/MutableConstant -- unpack formats by count, a cache
+    private_constant :REASON_FORMATS
+
+    private
+
+    def decode_reasons
+      return [].freeze if @count.zero?
+
+      block = @block
+      base = @base
+      fields = block.unpack(REASON_FORMATS[@count] ||= Native::REASON_UNPACK * @count, offset: @reasons_at - base)
+      Array.new(@count) do |i|
+        code_at, code_len, id_at, id_len, points = fields[i * 5, 5]
+        Reason.new(-block.byteslice(code_at - base, code_len).force_encoding(Encoding::UTF_8),
+                   -block.byteslice(id_at - base, id_len).force_encoding(Encoding::UTF_8), points).freeze
+      end.freeze
+    end
   end
 
   DECISIONS = %i[trust identity_match identity_verification].freeze
@@ -131,14 +159,19 @@ module LayerRisk
       elsif !applicant.nil? && !applicant.is_a?(String)
         raise TypeError, "applicant: expected a String or a Hash, got #{applicant.class}"
       end
-      out = (Thread.current[:layer_risk_out] ||= FFI::MemoryPointer.new(:pointer, 2))
-      err = out + FFI::Pointer.size
+      buf, cap, needed, err = (Thread.current[:layer_risk_scratch] ||= Scratch.new)
       alen = applicant ? applicant.bytesize : 0
       applicant = EMPTY if applicant && alen.zero?
-      status = Native.lr_assess(handle, body, body.bytesize, applicant, alen, out, err)
+      # One call: the record block is written into this thread's buffer (nothing to free).
+      status = Native.lr_assess_into(@handle || handle, body, body.bytesize, applicant, alen, buf, cap, needed, err)
+      if status == Native::LR_ERR_BUFFER # a record bigger than the buffer: grow it and retry
+        Native.lr_error_free(err.read_pointer)
+        Thread.current[:layer_risk_scratch] = Scratch.new(needed.read(:size_t))
+        return assess(body, applicant.equal?(EMPTY) ? "" : applicant)
+      end
       raise error(status, err.read_pointer) unless status == Native::LR_OK
 
-      take_record(out.read_pointer)
+      read_record(buf, needed.read(:size_t))
     end
 
     # Exactly the bytes `layer-risk score --as-of D --jobs 1` prints for data (a JSONL export,
@@ -189,26 +222,28 @@ module LayerRisk
       @handle || raise(IOError, "layer-risk: the scorer is closed")
     end
 
+    # Per-thread room for lr_assess_into: the record buffer, its size, *needed and *err.
+    module Scratch
+      def self.new(cap = 64 << 10)
+        buf = FFI::MemoryPointer.new(:uint64, (cap + 7) / 8) # malloc'd: 8-byte aligned
+        [buf, buf.size, FFI::MemoryPointer.new(:size_t), FFI::MemoryPointer.new(:pointer)].freeze
+      end
+    end
+    private_constant :Scratch
+
     def check(status, err)
       raise error(status, err.read_pointer) unless status == Native::LR_OK
     end
 
-    def take_record(ptr)
-      json, json_len, decision, score, id_ptr, id_len, reasons_ptr, n =
-        ptr.get_bytes(0, Native::RECORD_SIZE).unpack(Native::RECORD_UNPACK)
-      json = FFI::Pointer.new(json).read_bytes(json_len).force_encoding(Encoding::UTF_8)
-      request_id = id_ptr.zero? ? nil : FFI::Pointer.new(id_ptr).read_bytes(id_len).force_encoding(Encoding::UTF_8)
-      reasons = Array.new(n) do |i|
-        r = Native::LrReason.new(FFI::Pointer.new(reasons_ptr) + (i * Native::REASON_SIZE))
-        Reason.new(str(r[:code]), str(r[:rule_id]), r[:points]).freeze
-      end
-      Record.new(DECISIONS[decision], score, request_id, reasons, json)
-    ensure
-      Native.lr_record_free(ptr)
-    end
-
-    def str(s)
-      s[:ptr].read_bytes(s[:len]).force_encoding(Encoding::UTF_8)
+    # The record block lr_assess_into wrote to buf (the record and all it points to, size
+    # bytes): copied out in one read and sliced.
+    def read_record(buf, size)
+      base = buf.address
+      block = buf.get_bytes(0, size)
+      json_at, json_len, decision, score, id_at, id_len, reasons_at, n = block.unpack(Native::RECORD_UNPACK)
+      json = block.byteslice(json_at - base, json_len).force_encoding(Encoding::UTF_8)
+      request_id = id_at.zero? ? nil : block.byteslice(id_at - base, id_len).force_encoding(Encoding::UTF_8)
+      Record.new(DECISIONS[decision], score, request_id, json, block, base, reasons_at, n)
     end
 
     def error(status, ptr)

@@ -28,7 +28,7 @@ class TestScorer < Minitest::Test
     r = s.assess(BODY)
     assert_equal "m8MDnv9okwxFNBV", r.request_id
     assert r.json.start_with?("{\"request_id\":\"m8MDnv9okwxFNBV\",\"decision\":\"#{r.decision}\"")
-    assert r.frozen? && r.json.frozen? && r.reasons.frozen?
+    assert r.json.frozen? && r.reasons.frozen? && r.reasons.all?(&:frozen?)
     refute_match(/Knope|987654321/, r.json)
     none = s.assess('{"identity": null}')
     assert_equal [:identity_verification, nil, "identity_missing"], [none.decision, none.request_id, none.reason_codes.first]
@@ -152,5 +152,19 @@ class TestScorer < Minitest::Test
     texts.each do |t|
       secrets.each { |secret| refute_includes t, secret, "an error quotes input (#{secret})" }
     end
+  end
+end
+
+# A record bigger than the thread's buffer: the buffer grows and the call is made again.
+class TestBufferGrowth < Minitest::Test
+  def test_a_small_buffer_grows
+    s = LayerRisk::Scorer.new(as_of: Fixture::AS_OF)
+    want = s.assess(TestScorer::BODY).json
+    Thread.new do
+      Thread.current[:layer_risk_scratch] = LayerRisk::Scorer.const_get(:Scratch).new(16)
+      assert_equal want, s.assess(TestScorer::BODY).json
+      assert_operator Thread.current[:layer_risk_scratch][1], :>=, want.bytesize
+      assert_equal "truncated", assert_raises(LayerRisk::ParseError) { s.assess(TestScorer::BODY, "") }.code
+    end.join
   end
 end

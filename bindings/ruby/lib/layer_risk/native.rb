@@ -16,6 +16,7 @@ module LayerRisk
     LR_ERR_RULES = 2
     LR_ERR_ARGUMENT = 3
     LR_ERR_INPUT = 4
+    LR_ERR_BUFFER = 6
 
     # Where the library is: $LAYER_RISK_LIB, the copy packed into the gem, or the checkout's
     # cargo build (target/release).
@@ -53,11 +54,12 @@ module LayerRisk
       layout :data, :pointer, :len, :size_t, :capacity, :size_t
     end
 
-    # LrRecord, read in one go (see Scorer#take_record): json, json_len, decision, score,
-    # request_id.ptr, request_id.len, reasons, reasons_len.
-    RECORD_SIZE = 56
-    RECORD_UNPACK = "Q<Q<l<L<Q<Q<Q<Q<"
-    REASON_SIZE = LrReason.size
+    # LrRecord: json, json_len, decision, score, request_id.ptr, request_id.len, reasons,
+    # reasons_len, size. The record and all it points to lie in one block of `size` bytes
+    # starting at the record, so Scorer#read_record copies it out in one read and slices it.
+    RECORD_UNPACK = "Q<Q<l<L<Q<Q<Q<Q<Q<"
+    # LrReason: code.ptr, code.len, rule_id.ptr, rule_id.len, points (+ 4 bytes of padding).
+    REASON_UNPACK = "Q<Q<Q<Q<L<x4"
 
     attach_function :lr_abi_version, [], :uint32
     attach_function :lr_version, [], :string
@@ -73,6 +75,8 @@ module LayerRisk
     attach_function :lr_scorer_rules_sha256, [:pointer], :string
     attach_function :lr_scorer_as_of, [:pointer], :string
     attach_function :lr_assess, %i[pointer buffer_in size_t buffer_in size_t pointer pointer], :int32
+    attach_function :lr_assess_into,
+                    %i[pointer buffer_in size_t buffer_in size_t pointer size_t pointer pointer], :int32
     attach_function :lr_record_free, [:pointer], :void
     # Releases the GVL: other Ruby threads run while an export is scored.
     attach_function :lr_score_jsonl, %i[pointer buffer_in size_t pointer pointer], :int32, blocking: true

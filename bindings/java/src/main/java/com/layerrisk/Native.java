@@ -48,7 +48,8 @@ final class Native {
             ADDRESS.withName("json"), JAVA_LONG.withName("json_len"),
             JAVA_INT.withName("decision"), JAVA_INT.withName("score"),
             STR.withName("request_id"),
-            ADDRESS.withName("reasons"), JAVA_LONG.withName("reasons_len"));
+            ADDRESS.withName("reasons"), JAVA_LONG.withName("reasons_len"),
+            JAVA_LONG.withName("size"));
     // typedef struct LrError {...} LrError;
     static final StructLayout ERROR = MemoryLayout.structLayout(
             JAVA_INT.withName("status"), MemoryLayout.paddingLayout(4),
