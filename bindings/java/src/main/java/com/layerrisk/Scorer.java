@@ -252,36 +252,61 @@ public final class Scorer implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment in = a.allocate(Math.max(1, data.length));
             MemorySegment.copy(data, 0, in, ValueLayout.JAVA_BYTE, 0, data.length);
-            MemorySegment out = a.allocate(Native.BYTES);
-            MemorySegment err = a.allocate(ADDRESS);
-            long len = data.length;
-            int st;
-            try {
-                st = (int) Native.SCORE_JSONL.invokeExact(handle, in, len, out, err);
-            } catch (IllegalStateException e) {
-                throw closedError(e);
-            } catch (Throwable t) {
-                throw rethrow(t);
+            return scoreJsonl(a, in, data.length);
+        }
+    }
+
+    /**
+     * {@link #scoreJsonl(byte[])} on a file (JSONL or gzip), mapped into memory rather than read
+     * into a byte array: the library reads it where it lies, as the CLI reads its input.
+     *
+     * @throws java.io.UncheckedIOException when the file cannot be opened or mapped
+     */
+    public byte[] scoreJsonl(Path file) {
+        Objects.requireNonNull(file, "file");
+        try (Arena a = Arena.ofConfined();
+                java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) {
+                return new byte[0];
             }
-            if (st != Native.LR_OK) {
-                throw error(st, err.get(ADDRESS, 0));
+            MemorySegment in = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size, a);
+            return scoreJsonl(a, in, size);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("scoreJsonl: cannot read " + file, e);
+        }
+    }
+
+    /** lr_score_jsonl on {@code length} bytes at {@code in}; the records copied into a byte[]. */
+    private byte[] scoreJsonl(Arena a, MemorySegment in, long length) {
+        MemorySegment out = a.allocate(Native.BYTES);
+        MemorySegment err = a.allocate(ADDRESS);
+        int st;
+        try {
+            st = (int) Native.SCORE_JSONL.invokeExact(handle, in, length, out, err);
+        } catch (IllegalStateException e) {
+            throw closedError(e);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (st != Native.LR_OK) {
+            throw error(st, err.get(ADDRESS, 0));
+        }
+        try {
+            long n = out.get(JAVA_LONG, ADDRESS.byteSize());
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new InputException("scoreJsonl: the records exceed 2 GiB; score the export in parts", "io");
             }
-            try {
-                long n = out.get(JAVA_LONG, ADDRESS.byteSize());
-                if (n > Integer.MAX_VALUE - 8) {
-                    throw new InputException("scoreJsonl: the records exceed 2 GiB; score the export in parts", "io");
-                }
-                byte[] records = new byte[(int) n];
-                if (n > 0) {
-                    MemorySegment.copy(out.get(ADDRESS, 0).reinterpret(n), ValueLayout.JAVA_BYTE, 0, records, 0, records.length);
-                }
-                return records;
-            } finally {
-                Native.call(() -> {
-                    Native.BYTES_FREE.invokeExact(out);
-                    return null;
-                });
+            byte[] records = new byte[(int) n];
+            if (n > 0) {
+                MemorySegment.copy(out.get(ADDRESS, 0).reinterpret(n), ValueLayout.JAVA_BYTE, 0, records, 0, records.length);
             }
+            return records;
+        } finally {
+            Native.call(() -> {
+                Native.BYTES_FREE.invokeExact(out);
+                return null;
+            });
         }
     }
 

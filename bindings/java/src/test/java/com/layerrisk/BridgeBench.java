@@ -151,7 +151,7 @@ public final class BridgeBench {
             List<String> cmd = new ArrayList<>(List.of(Cli.CLI.toString(), "score", "--as-of", Cli.AS_OF, "--jobs", "1", file.toString()));
             try (Scorer s = Scorer.builder().asOf(Cli.AS_OF).build()) {
                 s.scoreJsonl(data); // warm
-                double cli = Double.MAX_VALUE, mem = Double.MAX_VALUE, read = Double.MAX_VALUE;
+                double cli = Double.MAX_VALUE, mem = Double.MAX_VALUE, read = Double.MAX_VALUE, mapped = Double.MAX_VALUE;
                 for (int r = 0; r < runs; r++) {
                     long t0 = System.nanoTime();
                     Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -164,11 +164,15 @@ public final class BridgeBench {
                     t0 = System.nanoTime();
                     s.scoreJsonl(Files.readAllBytes(file));
                     read = Math.min(read, (System.nanoTime() - t0) / 1e9);
+                    t0 = System.nanoTime();
+                    s.scoreJsonl(file);
+                    mapped = Math.min(mapped, (System.nanoTime() - t0) / 1e9);
                 }
                 System.out.printf("%nbulk, %d lines (%.1f MiB), best of %d:%n", lines, data.length / 1048576.0, runs);
                 System.out.printf("  CLI layer-risk score --jobs 1 FILE > /dev/null  %.3f s  %,.0f lines/s%n", cli, lines / cli);
                 System.out.printf("  scoreJsonl(byte[])                             %.3f s  %,.0f lines/s  (%.3f x the CLI)%n", mem, lines / mem, mem / cli);
                 System.out.printf("  scoreJsonl(Files.readAllBytes(FILE))           %.3f s  %,.0f lines/s  (%.3f x the CLI)%n", read, lines / read, read / cli);
+                System.out.printf("  scoreJsonl(Path), the file mapped              %.3f s  %,.0f lines/s  (%.3f x the CLI)%n", mapped, lines / mapped, mapped / cli);
             }
         } finally {
             Files.deleteIfExists(file);

@@ -36,6 +36,7 @@ class CliTest {
     @Test
     void scoreJsonlIsTheCliByteForByte() throws Exception {
         assertArrayEquals(Cli.RECORDS, scorer.scoreJsonl(Cli.DATA));
+        assertArrayEquals(Cli.RECORDS, scorer.scoreJsonl(Cli.EXPORT), "scoreJsonl(Path)");
         String records = new String(Cli.RECORDS, StandardCharsets.UTF_8);
         for (String want : List.of("\"code\":\"invalid_utf8\"", "\"code\":\"truncated\"", "\"code\":\"line_too_long\"", "\"match\":{")) {
             assertTrue(records.contains(want), "the export has no " + want);
