@@ -35,8 +35,9 @@ unformatted=$(gofmt -l .)
 say "go mod verify (the modules go.sum names)"
 go mod download
 go mod verify
-say "go vet ./..."
+say "go vet ./... (and with -tags bench: the overhead benchmark)"
 go vet ./...
+go vet -tags bench ./...
 say "go test ./... (the CLI's bytes, errors, the example against a fake Plaid)"
 go test -count=1 ./...
 say "go test -race (goroutines sharing one scorer)"

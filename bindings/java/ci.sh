@@ -46,4 +46,7 @@ test -s target/layer-risk-0.1.0.jar || die "no jar"
 unzip -l target/layer-risk-0.1.0.jar > target/jar-contents.txt
 grep -q "com/layerrisk/native/linux-x86_64/liblayer_risk_c.so" target/jar-contents.txt \
   || die "the jar does not carry the native library"
+say "the JNI glue of the bridge benchmark compiles (bench/run.sh builds and runs it)"
+cc -fsyntax-only -Wall -Werror -I"$JAVA_HOME/include" -I"$JAVA_HOME/include/linux" -I"$root/bindings/c/include" \
+  bench/jni/layer_risk_jni.c
 echo "ci(java): ok"

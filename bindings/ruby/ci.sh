@@ -32,6 +32,10 @@ cargo build --release --locked -q --bin layer-risk
 export LAYER_RISK_CLI="$root/target/release/layer-risk"
 
 cd bindings/ruby
+say "ruby -wc (lib, tests, example, bench)"
+for f in lib/layer_risk.rb lib/layer_risk/*.rb test/*.rb examples/*.rb bench/*.rb layer_risk.gemspec; do
+  ruby -wc "$f" >/dev/null
+done
 say "minitest"
 ruby -Itest -e 'Dir["test/test_*.rb"].sort.each { |f| require_relative f }'
 
