@@ -1,0 +1,127 @@
+package com.layerrisk.example;
+
+import com.google.gson.JsonParser;
+import com.layerrisk.ParseException;
+import com.layerrisk.Record;
+import com.layerrisk.Scorer;
+import com.plaid.client.ApiClient;
+import com.plaid.client.model.UserAccountSessionGetRequest;
+import com.plaid.client.model.UserAccountSessionGetResponse;
+import com.plaid.client.request.PlaidApi;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.logging.Logger;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.ResponseBody;
+import retrofit2.Response;
+
+/**
+ * The README's backend: right after the Layer session, fetch the identity with plaid-java,
+ * decide with layer-risk, route. Logs the request id, the decision and the reason codes, never
+ * an identity value. OnboardingTest runs it against a local fake Plaid.
+ */
+public final class Onboarding {
+    private static final Logger LOG = Logger.getLogger("onboarding");
+
+    /**
+     * Keeps the bytes Plaid sent for /user_account/session/get, for the thread whose
+     * synchronous call fetched them. Decide on these, not on plaid-java's parsed response
+     * written back as JSON: its model drops fields it does not know (plaid-java 39.2 has no
+     * {@code idv_session_status}, so a failed Identity Verification would vanish).
+     */
+    static final class RawBodies implements Interceptor {
+        private final ThreadLocal<byte[]> last = new ThreadLocal<>();
+
+        @Override
+        public okhttp3.Response intercept(Chain chain) throws IOException {
+            okhttp3.Response r = chain.proceed(chain.request());
+            ResponseBody body = r.body();
+            if (body == null || !chain.request().url().encodedPath().endsWith("/user_account/session/get")) {
+                return r;
+            }
+            MediaType type = body.contentType();
+            byte[] bytes = body.bytes();
+            last.set(bytes);
+            return r.newBuilder().body(ResponseBody.create(bytes, type)).build();
+        }
+
+        byte[] take() {
+            byte[] b = last.get();
+            last.remove();
+            return b;
+        }
+    }
+
+    private final RawBodies raw = new RawBodies();
+    private final PlaidApi plaid;
+    private final String rules;
+    private final String rulesName;
+    private final ZoneId zone;
+    private Scorer today;
+
+    /** Reads and checks the rules once, at start-up: a broken file stops the deploy here. */
+    public Onboarding(ApiClient api, Path rulesPath, ZoneId zone) throws IOException {
+        api.getOkBuilder().addInterceptor(raw);
+        this.plaid = api.createService(PlaidApi.class);
+        this.rules = Files.readString(rulesPath);
+        this.rulesName = rulesPath.toString();
+        this.zone = zone;
+        scorer();
+    }
+
+    /** Today's scorer, in the business's time zone; a new one when the day changes. */
+    private synchronized Scorer scorer() {
+        String day = LocalDate.now(zone).toString();
+        if (today == null || !today.asOf().equals(day)) {
+            // The previous day's scorer is left to the garbage collector: a request may still use it.
+            today = Scorer.builder().rulesJson(rules, rulesName).asOf(day).build();
+        }
+        return today;
+    }
+
+    /**
+     * POST /onboarding/layer: the next step for the user, "done", "identity_match" or
+     * "identity_verification". {@code applicantJson} is what the user typed into your own form,
+     * or null.
+     */
+    public String next(String publicToken, String applicantJson) throws IOException {
+        Response<UserAccountSessionGetResponse> resp = plaid
+                .userAccountSessionGet(new UserAccountSessionGetRequest().publicToken(publicToken))
+                .execute();
+        if (!resp.isSuccessful() || resp.body() == null) {
+            // Only Plaid's error code: the error body may carry the request.
+            String code = "unknown";
+            try (var err = resp.errorBody()) {
+                if (err != null) {
+                    code = JsonParser.parseString(err.string()).getAsJsonObject().get("error_code").getAsString();
+                }
+            } catch (RuntimeException notJson) {
+                // keep "unknown"
+            }
+            LOG.warning("layer: session get failed, plaid_error_code=" + code);
+            throw new IOException("identity service unavailable");
+        }
+        byte[] body = raw.take(); // the bytes Plaid sent
+
+        Record r;
+        try {
+            r = scorer().assess(body, applicantJson == null ? null : applicantJson.getBytes(StandardCharsets.UTF_8));
+        } catch (ParseException e) {
+            // Not a Layer response: fail closed. The exception names codes and paths, never values.
+            LOG.warning("layer: unreadable response, code=" + e.code() + " path=" + e.path());
+            return "identity_verification";
+        }
+        LOG.info("layer: decision request_id=" + r.requestId().orElse("-") + " decision=" + r.decision().code()
+                + " score=" + r.score() + " reasons=" + r.reasonCodes());
+        return switch (r.decision()) {
+            case TRUST -> "done"; // create the account; keep r.json() for audit
+            case IDENTITY_MATCH -> "identity_match"; // /identity/match with the Item's access token
+            case IDENTITY_VERIFICATION -> "identity_verification"; // /identity_verification/create
+        };
+    }
+}
