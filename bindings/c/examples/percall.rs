@@ -15,7 +15,7 @@ use std::ffi::CStr;
 use std::ptr;
 use std::time::Instant;
 
-use layer_risk::{RuleSet, Scorer};
+use layer_risk::{Context, RuleSet, Scorer};
 use layer_risk_c::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let body = std::fs::read(&path)?;
             let as_of = layer_risk::parse_date("2026-11-22").ok_or("date")?;
             let warm = Scorer::new(RuleSet::embedded_default().clone(), as_of);
-            let _ = warm.assess(body.strip_suffix(b"\n").unwrap_or(&body));
+            let _ = warm.assess(body.strip_suffix(b"\n").unwrap_or(&body), &Context::NONE);
         }
         println!("(timed on a thread other than the first to use the core)");
         return std::thread::spawn(run)
@@ -72,7 +72,7 @@ fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             let t = Instant::now();
             for _ in 0..n {
                 out.clear();
-                let d = core.assess(body)?;
+                let d = core.assess(body, &Context::NONE)?;
                 core.write_record(&d, None, &mut out);
             }
             best_core = best_core.min(t.elapsed().as_secs_f64() * 1e6 / n as f64);

@@ -2,7 +2,8 @@
  * layer-risk: the C ABI. Decide whether a backend can trust the identity Plaid Layer returns.
  *
  * Ownership: everything the library returns is owned by the caller and has exactly one free
- * function (lr_record_free, lr_bytes_free, lr_error_free, lr_scorer_free, lr_options_free).
+ * function (lr_record_free, lr_bytes_free, lr_error_free, lr_scorer_free, lr_options_free,
+ * lr_context_free, lr_live_free); a scorer is reference-counted (lr_scorer_free releases one).
  * Inputs are borrowed for the call only. A scorer is immutable and safe to share across
  * threads. No panic crosses the boundary (LR_ERR_PANIC). See bindings/c/README.md.
  */
@@ -26,6 +27,57 @@
 
 // The decision `identity_verification`: send the user through Identity Verification.
 #define LR_DECISION_IDENTITY_VERIFICATION 2
+
+// The decision `manual_review`: terminal, a person decides (no automatic step-up is left
+// that would settle the doubt). A caller that meets a decision number it does not know (a
+// later library's) must treat it as this one: fail closed.
+#define LR_DECISION_MANUAL_REVIEW 3
+
+// No decision: [`LrRecord::shadow_decision`] when the scorer has no shadow or challenger.
+#define LR_DECISION_NONE -1
+
+// [`LrRecord::arm`]: the scorer runs no staged rollout.
+#define LR_ARM_NONE 0
+
+// [`LrRecord::arm`]: the live rule set decided; the challenger is the shadow.
+#define LR_ARM_CONTROL 1
+
+// [`LrRecord::arm`]: the challenger decided (the user is in the rollout's share); the live
+// rule set is the shadow.
+#define LR_ARM_CHALLENGER 2
+
+// [`lr_scorer_challenger_mode`]: no second rule set.
+#define LR_CHALLENGER_NONE 0
+
+// [`lr_scorer_challenger_mode`]: a shadow rule set ([`lr_options_set_shadow_rules`]).
+#define LR_CHALLENGER_SHADOW 1
+
+// [`lr_scorer_challenger_mode`]: a staged rollout ([`lr_options_set_rollout_rules`]).
+#define LR_CHALLENGER_ROLLOUT 2
+
+// A context part ([`lr_context_set`]): what the backend knows of the user (its sign-up
+// form): JSON shaped like the response's `identity`. The envelope's `applicant`.
+#define LR_PART_APPLICANT 0
+
+// A context part: the `/protect/compute` response body (the Trust Index), as Plaid sent it.
+// The envelope's `signals.protect`.
+#define LR_PART_PROTECT 1
+
+// A context part: the `/identity/match` response body for the linked Item. The envelope's
+// `signals.identity_match`.
+#define LR_PART_IDENTITY_MATCH 2
+
+// A context part: the `/identity_verification/get` response body. The envelope's
+// `signals.identity_verification`.
+#define LR_PART_IDENTITY_VERIFICATION 3
+
+// A context part: the user's key for a staged rollout, UTF-8 (a stable id of the user in
+// the backend, never an identity value). The envelope's `rollout_key`.
+#define LR_PART_ROLLOUT_KEY 4
+
+// How many context parts this library knows (parts are numbered 0 to this less one); a
+// later library adds parts (a cross-session `link` history next) at the end.
+#define LR_PART_COUNT 5
 
 // A call succeeded.
 #define LR_OK 0
@@ -55,12 +107,40 @@
 // The scorer is still usable (it is never changed by a call).
 #define LR_ERR_PANIC 5
 
+// What a backend holds beside the Layer response for one decision: the applicant, Plaid's
+// other verdicts (`/protect/compute`, `/identity/match`, `/identity_verification/get`) and
+// the user's rollout key, each set by its `LR_PART_*` number. Opaque: made by
+// [`lr_context_new`], filled by [`lr_context_set`], emptied by [`lr_context_clear`] (to
+// reuse it for the next request), freed by [`lr_context_free`]. The parts are copied in:
+// the caller's buffers may change or go as soon as `lr_context_set` returns.
+//
+// Not for two threads to change at once; any number of threads may read one (pass it to
+// [`lr_assess_ctx`]) while none changes it.
+typedef struct LrContext LrContext;
+
+// A scorer that can be replaced while threads use it: the handle a long-running backend
+// keeps to reload its rules (on a signal, a file change, a new day) without a restart.
+// Opaque: made by [`lr_live_new`], freed by [`lr_live_free`].
+//
+// Each decision takes the current scorer whole ([`lr_live_current`]: a reference of its
+// own), so none ever sees half a rule set, and a replacement is seen by the next call. A
+// reload ([`lr_live_reload_rules`], [`lr_live_set_as_of`]) builds the replacement from the
+// current scorer first (same date and challenger, or same rules) and swaps only when it
+// loaded: a broken rules file never becomes live; the working scorer stays and the located
+// error comes back. The replaced scorer is freed once the last reference to it (a call in
+// flight, a thread that still holds it) is released. Safe to share across threads: any
+// number may call every `lr_live_*` function at once; reloads are applied one at a time.
+typedef struct LrLive LrLive;
+
 // What a scorer is made from. Opaque: made by [`lr_options_new`], filled by the
 // `lr_options_set_*` functions, freed by [`lr_options_free`].
 typedef struct LrOptions LrOptions;
 
-// A rule set and an evaluation date. Opaque and immutable: made by [`lr_scorer_new`],
-// shared across threads, freed by [`lr_scorer_free`].
+// A rule set, an evaluation date, and a shadow or rollout challenger if any. Opaque and
+// immutable: made by [`lr_scorer_new`] (or handed out by [`lr_live_current`]), shared across
+// threads, released by [`lr_scorer_free`]. Reference-counted: each pointer the library hands
+// out, and each [`lr_scorer_retain`], is one reference that one [`lr_scorer_free`] releases;
+// the scorer is freed with its last reference.
 typedef struct LrScorer LrScorer;
 
 // Why a call failed: allocated by the library, owned by the caller, freed with
@@ -81,6 +161,11 @@ typedef struct LrError {
   uint64_t column;
   // The field path (`identity.name.first_name`, `edit_rules[2].window`), or NULL.
   const char *path;
+  // For a parse error of `lr_assess` / `lr_assess_into` without an applicant (or of
+  // `lr_assess_ctx` with no part set): the decision id (32 lower-case hex digits) of the
+  // error record `layer-risk score` writes for the same line. NULL otherwise. Added in
+  // ABI 1 after the first release: read it only from a library whose header has it.
+  const char *decision_id;
 } LrError;
 
 // A UTF-8 string that is not NUL-terminated: `len` bytes at `ptr`. `ptr` is NULL for an
@@ -127,6 +212,17 @@ typedef struct LrRecord {
   size_t reasons_len;
   // The size in bytes of the block that starts at this record and holds all it points to.
   size_t size;
+  // The decision id: 32 lower-case hex digits, as the record's `decision_id` (a function
+  // of the input bytes, the rule set and the date; the same in the CLI and every
+  // binding). The fields from here on were added in ABI 1 after the first release.
+  struct LrStr decision_id;
+  // Which arm of a staged rollout decided: an `LR_ARM_*` constant.
+  int32_t arm;
+  // The shadow's or other arm's outcome (an `LR_DECISION_*` constant), or
+  // [`LR_DECISION_NONE`] when the scorer has no second rule set.
+  int32_t shadow_decision;
+  // The shadow's decision id (ptr NULL when there is no shadow).
+  struct LrStr shadow_decision_id;
 } LrRecord;
 
 // Bytes the library allocated: `len` bytes at `data` (NULL when empty). Owned by the
@@ -200,19 +296,87 @@ int32_t lr_options_set_rules_default(struct LrOptions *opts, struct LrError **er
 // writable.
 int32_t lr_options_set_as_of(struct LrOptions *opts, const char *date, struct LrError **err);
 
+// Add a shadow rule set, the rules file whose text is the `len` bytes at `text` (named
+// `name` in errors; NULL means `"rules"`): every input is decided under it too, and each
+// record carries that decision in `shadow` (outcome, score, reasons, rules, its own
+// decision id), the live decision untouched: `layer-risk score --shadow FILE`. Replaces a
+// shadow or rollout set before. [`LR_ERR_RULES`] leaves the options unchanged.
+//
+// # Safety
+// As [`lr_options_set_rules`].
+int32_t lr_options_set_shadow_rules(struct LrOptions *opts,
+                                    const uint8_t *text,
+                                    size_t len,
+                                    const char *name,
+                                    struct LrError **err);
+
+// [`lr_options_set_shadow_rules`] with the rules file at `path`, read as the CLI reads
+// `--shadow FILE`.
+//
+// # Safety
+// As [`lr_options_set_rules_file`].
+int32_t lr_options_set_shadow_rules_file(struct LrOptions *opts,
+                                         const char *path,
+                                         struct LrError **err);
+
+// Run a staged rollout of a challenger rule set (text as in [`lr_options_set_rules`]): for
+// `share` (0 to 1) of users, chosen deterministically by their rollout key
+// ([`LR_PART_ROLLOUT_KEY`], or an envelope's `rollout_key`), the challenger decides as the
+// live rules; each record says which `arm` decided and carries the other rule set's
+// decision in `shadow`. Without a key the live rules decide (arm `control`). As
+// `layer-risk score --rollout FILE --rollout-share S`. Replaces a shadow or rollout set
+// before. [`LR_ERR_ARGUMENT`] for a share outside 0 to 1 (or NaN), [`LR_ERR_RULES`] for the
+// file; the options are then unchanged.
+//
+// # Safety
+// As [`lr_options_set_rules`].
+int32_t lr_options_set_rollout_rules(struct LrOptions *opts,
+                                     const uint8_t *text,
+                                     size_t len,
+                                     const char *name,
+                                     double share,
+                                     struct LrError **err);
+
+// [`lr_options_set_rollout_rules`] with the rules file at `path`, read as the CLI reads
+// `--rollout FILE`.
+//
+// # Safety
+// As [`lr_options_set_rules_file`].
+int32_t lr_options_set_rollout_rules_file(struct LrOptions *opts,
+                                          const char *path,
+                                          double share,
+                                          struct LrError **err);
+
+// Drop the shadow or rollout rule set: scorers made from these options decide with the
+// live rules alone.
+//
+// # Safety
+// `opts` came from [`lr_options_new`]; `err` is NULL or writable.
+int32_t lr_options_clear_challenger(struct LrOptions *opts, struct LrError **err);
+
 // Make a scorer from `opts` (which stay the caller's, unchanged) into `*out`. Fails with
-// [`LR_ERR_ARGUMENT`] when no evaluation date was set. Free the scorer with
+// [`LR_ERR_ARGUMENT`] when no evaluation date was set. Release the scorer with
 // [`lr_scorer_free`].
 //
 // # Safety
 // `opts` came from [`lr_options_new`]; `out` is writable; `err` is NULL or writable.
 int32_t lr_scorer_new(const struct LrOptions *opts, struct LrScorer **out, struct LrError **err);
 
-// Free a scorer. NULL is ignored. No call on it may be running or follow.
+// Release one reference to a scorer (the one [`lr_scorer_new`] or [`lr_live_current`]
+// handed out, or one [`lr_scorer_retain`] took); the scorer is freed with its last one.
+// NULL is ignored. No call may use this reference afterwards.
 //
 // # Safety
-// `scorer` is NULL or came from [`lr_scorer_new`] and was not freed.
+// `scorer` is NULL or a reference from this library that was not released yet.
 void lr_scorer_free(struct LrScorer *scorer);
+
+// Take one more reference to `scorer` and return it (the same pointer); release it with
+// [`lr_scorer_free`]. For a caller that hands a scorer to another owner (a thread, a cache)
+// without tracking who frees it last. NULL gives NULL.
+//
+// # Safety
+// `scorer` is NULL or a live reference from this library.
+struct LrScorer *lr_scorer_retain(const struct LrScorer *scorer);
 
 // The rule set's `name` (NUL-terminated; owned by the scorer, valid until it is freed).
 //
@@ -238,19 +402,52 @@ const char *lr_scorer_rules_sha256(const struct LrScorer *scorer);
 // `scorer` came from [`lr_scorer_new`] and was not freed.
 const char *lr_scorer_as_of(const struct LrScorer *scorer);
 
+// How the scorer uses a second rule set: [`LR_CHALLENGER_NONE`], [`LR_CHALLENGER_SHADOW`]
+// or [`LR_CHALLENGER_ROLLOUT`] (and `LR_CHALLENGER_NONE` for a NULL scorer).
+//
+// # Safety
+// `scorer` came from this library and was not released.
+int32_t lr_scorer_challenger_mode(const struct LrScorer *scorer);
+
+// The shadow or challenger rule set's `name` (owned by the scorer); `""` when it has none.
+//
+// # Safety
+// `scorer` came from this library and was not released.
+const char *lr_scorer_challenger_name(const struct LrScorer *scorer);
+
+// The shadow or challenger rule set's `version` (owned by the scorer); `""` when none.
+//
+// # Safety
+// `scorer` came from this library and was not released.
+const char *lr_scorer_challenger_version(const struct LrScorer *scorer);
+
+// The shadow or challenger rules file's SHA-256, hex (owned by the scorer); `""` when none.
+//
+// # Safety
+// `scorer` came from this library and was not released.
+const char *lr_scorer_challenger_sha256(const struct LrScorer *scorer);
+
+// The share of users (0 to 1) a staged rollout gives the challenger, as the core keeps it
+// (in millionths); -1 when the scorer runs no rollout (or is NULL).
+//
+// # Safety
+// `scorer` came from this library and was not released.
+double lr_scorer_rollout_share(const struct LrScorer *scorer);
+
 // Decide on one response body: `body_len` bytes at `body`, the JSON of a
-// `/user_account/session/get` response (or a `{"session", "applicant"}` envelope). With
-// `applicant` not NULL, its `applicant_len` bytes are the JSON of what the backend knows
-// of the user, compared with the response's identity (the body must then be a bare
-// response). On success `*out` is the decision's [`LrRecord`], to free with
-// [`lr_record_free`]; [`LR_ERR_PARSE`] when the body or applicant is not one.
+// `/user_account/session/get` response (or an envelope: `{"session", "applicant",
+// "signals", "rollout_key"}`). With `applicant` not NULL, its `applicant_len` bytes are the
+// JSON of what the backend knows of the user, compared with the response's identity (the
+// body must then not carry one). On success `*out` is the decision's [`LrRecord`], to free
+// with [`lr_record_free`]; [`LR_ERR_PARSE`] when the body or applicant is not one.
+// [`lr_assess_ctx`] takes the other parts (Plaid's other verdicts, a rollout key).
 //
 // Safe to call from many threads on one scorer at once.
 //
 // # Safety
-// `scorer` came from [`lr_scorer_new`]; `body` points to `body_len` bytes (or is NULL with
-// length 0); `applicant` is NULL or points to `applicant_len` bytes; `out` is writable;
-// `err` is NULL or writable.
+// `scorer` came from this library and was not released; `body` points to `body_len` bytes
+// (or is NULL with length 0); `applicant` is NULL or points to `applicant_len` bytes; `out`
+// is writable; `err` is NULL or writable.
 int32_t lr_assess(const struct LrScorer *scorer,
                   const uint8_t *body,
                   size_t body_len,
@@ -282,11 +479,137 @@ int32_t lr_assess_into(const struct LrScorer *scorer,
                        size_t *needed,
                        struct LrError **err);
 
+// A new, empty context (no part set). Free with [`lr_context_free`].
+struct LrContext *lr_context_new(void);
+
+// Free a context. NULL is ignored.
+//
+// # Safety
+// `ctx` is NULL or came from [`lr_context_new`] and was not freed; no call is using it.
+void lr_context_free(struct LrContext *ctx);
+
+// Set context part `part` (an `LR_PART_*` constant) to a copy of the `len` bytes at `data`:
+// a JSON body as received for the applicant and Plaid's verdicts (checked when a decision
+// is made: an [`LR_ERR_PARSE`] located under `applicant` or `signals.protect`, ...), UTF-8
+// text for the rollout key. `data` NULL (with `len` 0) removes the part; a non-NULL `data`
+// with `len` 0 is a part of zero bytes (which does not parse). Setting a part again replaces
+// it. [`LR_ERR_ARGUMENT`] for a part number this library does not know (check
+// [`LR_PART_COUNT`]: a later library adds parts) or a rollout key that is not UTF-8; the
+// context is then unchanged.
+//
+// # Safety
+// `ctx` came from [`lr_context_new`]; `data` is NULL or points to `len` bytes; `err` is
+// NULL or writable.
+int32_t lr_context_set(struct LrContext *ctx,
+                       int32_t part,
+                       const uint8_t *data,
+                       size_t len,
+                       struct LrError **err);
+
+// Remove every part, keeping the context for another decision.
+//
+// # Safety
+// `ctx` came from [`lr_context_new`]; `err` is NULL or writable.
+int32_t lr_context_clear(struct LrContext *ctx, struct LrError **err);
+
+// Decide on one response body (or envelope) with the parts of `ctx` beside it (NULL: none):
+// the same decision as an envelope carrying those parts (`{"session", "applicant",
+// "signals": {"protect", "identity_match", "identity_verification"}, "rollout_key"}`); the
+// record's decision id differs, since it covers the bytes as given. [`LR_ERR_PARSE`] when
+// the body or a part is not what it claims (located under the part's envelope key, e.g.
+// `signals.identity_verification.status`), or `ambiguous_envelope` when the body and the
+// context both carry the same part. Otherwise as [`lr_assess`].
+//
+// # Safety
+// As [`lr_assess`]; `ctx` is NULL or came from [`lr_context_new`], unchanged during the
+// call.
+int32_t lr_assess_ctx(const struct LrScorer *scorer,
+                      const uint8_t *body,
+                      size_t body_len,
+                      const struct LrContext *ctx,
+                      struct LrRecord **out,
+                      struct LrError **err);
+
+// [`lr_assess_ctx`] into the caller's buffer, as [`lr_assess_into`].
+//
+// # Safety
+// As [`lr_assess_into`] and [`lr_assess_ctx`].
+int32_t lr_assess_ctx_into(const struct LrScorer *scorer,
+                           const uint8_t *body,
+                           size_t body_len,
+                           const struct LrContext *ctx,
+                           uint8_t *buf,
+                           size_t buf_len,
+                           size_t *needed,
+                           struct LrError **err);
+
 // Free a record from [`lr_assess`]. NULL is ignored.
 //
 // # Safety
 // `record` is NULL or came from [`lr_assess`] and was not freed.
 void lr_record_free(struct LrRecord *record);
+
+// A live handle on `scorer` into `*out`; the handle takes a reference of its own (the
+// caller keeps, and releases, its own). Free it with [`lr_live_free`].
+//
+// # Safety
+// `scorer` is a live reference from this library; `out` is writable; `err` is NULL or
+// writable.
+int32_t lr_live_new(const struct LrScorer *scorer, struct LrLive **out, struct LrError **err);
+
+// Free a live handle (its reference to the current scorer is released; references that
+// callers hold stay valid). NULL is ignored.
+//
+// # Safety
+// `live` is NULL or came from [`lr_live_new`] and was not freed; no call on it is running.
+void lr_live_free(struct LrLive *live);
+
+// The scorer now live, as a new reference: decide with it for one request (or as long as
+// the caller likes), then release it with [`lr_scorer_free`]. A reload meanwhile does not
+// change or free it. NULL for a NULL handle.
+//
+// # Safety
+// `live` is NULL or came from [`lr_live_new`] and was not freed.
+struct LrScorer *lr_live_current(const struct LrLive *live);
+
+// Make `scorer` the live one (the handle takes a reference of its own; the caller keeps
+// its). For a replacement built from new options: a promoted challenger, a new shadow.
+//
+// # Safety
+// `live` came from [`lr_live_new`]; `scorer` is a live reference from this library; `err`
+// is NULL or writable.
+int32_t lr_live_replace(const struct LrLive *live,
+                        const struct LrScorer *scorer,
+                        struct LrError **err);
+
+// Reload the live rules from the text of a rules file (as [`lr_options_set_rules`]): the
+// current scorer's date and shadow or rollout challenger are kept. When the text cannot be
+// used ([`LR_ERR_RULES`], located), nothing changes: the working scorer stays live.
+//
+// # Safety
+// `live` came from [`lr_live_new`]; otherwise as [`lr_options_set_rules`].
+int32_t lr_live_reload_rules(const struct LrLive *live,
+                             const uint8_t *text,
+                             size_t len,
+                             const char *name,
+                             struct LrError **err);
+
+// [`lr_live_reload_rules`] from the rules file at `path` (read as the CLI reads `--rules`).
+// A file that cannot be read or used leaves the working scorer live.
+//
+// # Safety
+// `live` came from [`lr_live_new`]; `path` is NUL-terminated; `err` is NULL or writable.
+int32_t lr_live_reload_rules_file(const struct LrLive *live,
+                                  const char *path,
+                                  struct LrError **err);
+
+// Move the live scorer to another evaluation date (`YYYY-MM-DD`, as
+// [`lr_options_set_as_of`]), keeping its rules and challenger: what a backend does when its
+// day changes. [`LR_ERR_ARGUMENT`] for a bad date leaves it unchanged.
+//
+// # Safety
+// `live` came from [`lr_live_new`]; `date` is NUL-terminated; `err` is NULL or writable.
+int32_t lr_live_set_as_of(const struct LrLive *live, const char *date, struct LrError **err);
 
 // Score a JSONL export of `len` bytes at `data` (one response or envelope per line; gzip,
 // concatenated members included, is recognised by its magic bytes and decompressed) into

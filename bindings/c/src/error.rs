@@ -59,6 +59,8 @@ pub(crate) struct Fail {
     pub(crate) line: u64,
     pub(crate) column: u64,
     pub(crate) path: Option<String>,
+    /// The decision id of the input that failed, when the ABI can give the CLI's.
+    pub(crate) decision_id: Option<String>,
 }
 
 impl Fail {
@@ -71,6 +73,7 @@ impl Fail {
             line: 0,
             column: 0,
             path: None,
+            decision_id: None,
         }
     }
 
@@ -109,6 +112,11 @@ pub struct LrError {
     pub column: u64,
     /// The field path (`identity.name.first_name`, `edit_rules[2].window`), or NULL.
     pub path: *const c_char,
+    /// For a parse error of `lr_assess` / `lr_assess_into` without an applicant (or of
+    /// `lr_assess_ctx` with no part set): the decision id (32 lower-case hex digits) of the
+    /// error record `layer-risk score` writes for the same line. NULL otherwise. Added in
+    /// ABI 1 after the first release: read it only from a library whose header has it.
+    pub decision_id: *const c_char,
 }
 
 /// A NUL-terminated copy of `s`; an interior NUL (possible only in a rules file's key)
@@ -127,6 +135,10 @@ impl LrError {
             .path
             .as_deref()
             .map_or(ptr::null(), |p| c_string(p).into_raw().cast_const());
+        let decision_id = fail
+            .decision_id
+            .as_deref()
+            .map_or(ptr::null(), |p| c_string(p).into_raw().cast_const());
         Box::into_raw(Box::new(LrError {
             status: fail.status.number(),
             code: c_string(&fail.code).into_raw(),
@@ -134,6 +146,7 @@ impl LrError {
             line: fail.line,
             column: fail.column,
             path,
+            decision_id,
         }))
     }
 
@@ -147,7 +160,7 @@ impl LrError {
         }
         // SAFETY: `e` came from Box::into_raw in `boxed` (the caller's contract).
         let e = unsafe { Box::from_raw(e) };
-        for s in [e.code, e.message, e.path] {
+        for s in [e.code, e.message, e.path, e.decision_id] {
             if !s.is_null() {
                 // SAFETY: each non-NULL string came from CString::into_raw in `boxed`.
                 drop(unsafe { CString::from_raw(s.cast_mut()) });

@@ -37,7 +37,9 @@ pub use error::{
     LR_ERR_RULES, LR_OK,
 };
 
-use crate::core::{Date, Rules, Scorer};
+use std::sync::{Arc, Mutex, RwLock};
+
+use crate::core::{Challenger, Date, Parts, Rules, Scorer};
 use crate::error::{Fail, Status};
 
 /// The version of the ABI this header describes; [`lr_abi_version`] returns the library's.
@@ -49,22 +51,88 @@ pub const LR_DECISION_TRUST: i32 = 0;
 pub const LR_DECISION_IDENTITY_MATCH: i32 = 1;
 /// The decision `identity_verification`: send the user through Identity Verification.
 pub const LR_DECISION_IDENTITY_VERIFICATION: i32 = 2;
+/// The decision `manual_review`: terminal, a person decides (no automatic step-up is left
+/// that would settle the doubt). A caller that meets a decision number it does not know (a
+/// later library's) must treat it as this one: fail closed.
+pub const LR_DECISION_MANUAL_REVIEW: i32 = 3;
+/// No decision: [`LrRecord::shadow_decision`] when the scorer has no shadow or challenger.
+pub const LR_DECISION_NONE: i32 = -1;
+
+/// [`LrRecord::arm`]: the scorer runs no staged rollout.
+pub const LR_ARM_NONE: i32 = 0;
+/// [`LrRecord::arm`]: the live rule set decided; the challenger is the shadow.
+pub const LR_ARM_CONTROL: i32 = 1;
+/// [`LrRecord::arm`]: the challenger decided (the user is in the rollout's share); the live
+/// rule set is the shadow.
+pub const LR_ARM_CHALLENGER: i32 = 2;
+
+/// [`lr_scorer_challenger_mode`]: no second rule set.
+pub const LR_CHALLENGER_NONE: i32 = 0;
+/// [`lr_scorer_challenger_mode`]: a shadow rule set ([`lr_options_set_shadow_rules`]).
+pub const LR_CHALLENGER_SHADOW: i32 = 1;
+/// [`lr_scorer_challenger_mode`]: a staged rollout ([`lr_options_set_rollout_rules`]).
+pub const LR_CHALLENGER_ROLLOUT: i32 = 2;
+
+/// A context part ([`lr_context_set`]): what the backend knows of the user (its sign-up
+/// form): JSON shaped like the response's `identity`. The envelope's `applicant`.
+pub const LR_PART_APPLICANT: i32 = 0;
+/// A context part: the `/protect/compute` response body (the Trust Index), as Plaid sent it.
+/// The envelope's `signals.protect`.
+pub const LR_PART_PROTECT: i32 = 1;
+/// A context part: the `/identity/match` response body for the linked Item. The envelope's
+/// `signals.identity_match`.
+pub const LR_PART_IDENTITY_MATCH: i32 = 2;
+/// A context part: the `/identity_verification/get` response body. The envelope's
+/// `signals.identity_verification`.
+pub const LR_PART_IDENTITY_VERIFICATION: i32 = 3;
+/// A context part: the user's key for a staged rollout, UTF-8 (a stable id of the user in
+/// the backend, never an identity value). The envelope's `rollout_key`.
+pub const LR_PART_ROLLOUT_KEY: i32 = 4;
+/// How many context parts this library knows (parts are numbered 0 to this less one); a
+/// later library adds parts (a cross-session `link` history next) at the end.
+pub const LR_PART_COUNT: i32 = 5;
 
 /// What a scorer is made from. Opaque: made by [`lr_options_new`], filled by the
 /// `lr_options_set_*` functions, freed by [`lr_options_free`].
 pub struct LrOptions {
     rules: Option<Rules>,
     as_of: Option<Date>,
+    challenger: Option<Challenger>,
 }
 
-/// A rule set and an evaluation date. Opaque and immutable: made by [`lr_scorer_new`],
-/// shared across threads, freed by [`lr_scorer_free`].
+/// A rule set, an evaluation date, and a shadow or rollout challenger if any. Opaque and
+/// immutable: made by [`lr_scorer_new`] (or handed out by [`lr_live_current`]), shared across
+/// threads, released by [`lr_scorer_free`]. Reference-counted: each pointer the library hands
+/// out, and each [`lr_scorer_retain`], is one reference that one [`lr_scorer_free`] releases;
+/// the scorer is freed with its last reference.
 pub struct LrScorer {
     scorer: Scorer,
     rules_name: CString,
     rules_version: CString,
     rules_sha256: CString,
     as_of: CString,
+    challenger_name: CString,
+    challenger_version: CString,
+    challenger_sha256: CString,
+}
+
+impl LrScorer {
+    /// The handle of `scorer`, with the strings its accessors return.
+    fn new(scorer: Scorer) -> LrScorer {
+        let c = |s: &str| CString::new(s).unwrap_or_default();
+        let (name, version, sha256) = scorer.rules_id();
+        let (cn, cv, cs) = scorer.challenger_id().unwrap_or(("", "", ""));
+        LrScorer {
+            rules_name: c(name),
+            rules_version: c(version),
+            rules_sha256: c(sha256),
+            as_of: c(&scorer.as_of()),
+            challenger_name: c(cn),
+            challenger_version: c(cv),
+            challenger_sha256: c(cs),
+            scorer,
+        }
+    }
 }
 
 /// A UTF-8 string that is not NUL-terminated: `len` bytes at `ptr`. `ptr` is NULL for an
@@ -114,6 +182,17 @@ pub struct LrRecord {
     pub reasons_len: usize,
     /// The size in bytes of the block that starts at this record and holds all it points to.
     pub size: usize,
+    /// The decision id: 32 lower-case hex digits, as the record's `decision_id` (a function
+    /// of the input bytes, the rule set and the date; the same in the CLI and every
+    /// binding). The fields from here on were added in ABI 1 after the first release.
+    pub decision_id: LrStr,
+    /// Which arm of a staged rollout decided: an `LR_ARM_*` constant.
+    pub arm: i32,
+    /// The shadow's or other arm's outcome (an `LR_DECISION_*` constant), or
+    /// [`LR_DECISION_NONE`] when the scorer has no second rule set.
+    pub shadow_decision: i32,
+    /// The shadow's decision id (ptr NULL when there is no shadow).
+    pub shadow_decision_id: LrStr,
 }
 
 /// Bytes the library allocated: `len` bytes at `data` (NULL when empty). Owned by the
@@ -220,6 +299,7 @@ pub extern "C" fn lr_options_new() -> *mut LrOptions {
         Box::into_raw(Box::new(LrOptions {
             rules: None,
             as_of: None,
+            challenger: None,
         }))
     })
 }
@@ -335,6 +415,158 @@ pub unsafe extern "C" fn lr_options_set_as_of(
     })
 }
 
+/// A rules file given by its text: `len` bytes at `text`, named `name` (NULL: `"rules"`).
+///
+/// # Safety
+/// `text` points to `len` bytes (or is NULL with `len` 0); `name` is NULL or NUL-terminated.
+unsafe fn rules_text(text: *const u8, len: usize, name: *const c_char) -> Result<Rules, Fail> {
+    // SAFETY: the caller's contract.
+    let bytes = unsafe { input(text, len, "text: NULL with a length") }?;
+    let name = if name.is_null() {
+        "rules"
+    } else {
+        // SAFETY: the caller's contract.
+        unsafe { text_arg(name, "name: not UTF-8") }?
+    };
+    Rules::from_text(bytes, name)
+}
+
+/// A rollout share: a number from 0 to 1, as the CLI's `--rollout-share` takes it.
+fn share_arg(share: f64) -> Result<f64, Fail> {
+    if (0.0..=1.0).contains(&share) {
+        Ok(share)
+    } else {
+        Err(Fail::argument("share: expected a number from 0 to 1"))
+    }
+}
+
+/// Options that must not be NULL.
+///
+/// # Safety
+/// `opts` is NULL or came from [`lr_options_new`] and was not freed.
+unsafe fn opts_mut<'a>(opts: *mut LrOptions) -> Result<&'a mut LrOptions, Fail> {
+    // SAFETY: the caller's contract.
+    unsafe { opts.as_mut() }.ok_or_else(|| Fail::argument("opts: NULL"))
+}
+
+/// Add a shadow rule set, the rules file whose text is the `len` bytes at `text` (named
+/// `name` in errors; NULL means `"rules"`): every input is decided under it too, and each
+/// record carries that decision in `shadow` (outcome, score, reasons, rules, its own
+/// decision id), the live decision untouched: `layer-risk score --shadow FILE`. Replaces a
+/// shadow or rollout set before. [`LR_ERR_RULES`] leaves the options unchanged.
+///
+/// # Safety
+/// As [`lr_options_set_rules`].
+#[no_mangle]
+pub unsafe extern "C" fn lr_options_set_shadow_rules(
+    opts: *mut LrOptions,
+    text: *const u8,
+    len: usize,
+    name: *const c_char,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let opts = unsafe { opts_mut(opts) }?;
+        // SAFETY: the caller's contract.
+        let rules = unsafe { rules_text(text, len, name) }?;
+        opts.challenger = Some(Challenger::Shadow(rules));
+        Ok(())
+    })
+}
+
+/// [`lr_options_set_shadow_rules`] with the rules file at `path`, read as the CLI reads
+/// `--shadow FILE`.
+///
+/// # Safety
+/// As [`lr_options_set_rules_file`].
+#[no_mangle]
+pub unsafe extern "C" fn lr_options_set_shadow_rules_file(
+    opts: *mut LrOptions,
+    path: *const c_char,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let opts = unsafe { opts_mut(opts) }?;
+        // SAFETY: the caller's contract.
+        let path = unsafe { text_arg(path, "path: NULL or not UTF-8") }?;
+        opts.challenger = Some(Challenger::Shadow(Rules::from_file(path)?));
+        Ok(())
+    })
+}
+
+/// Run a staged rollout of a challenger rule set (text as in [`lr_options_set_rules`]): for
+/// `share` (0 to 1) of users, chosen deterministically by their rollout key
+/// ([`LR_PART_ROLLOUT_KEY`], or an envelope's `rollout_key`), the challenger decides as the
+/// live rules; each record says which `arm` decided and carries the other rule set's
+/// decision in `shadow`. Without a key the live rules decide (arm `control`). As
+/// `layer-risk score --rollout FILE --rollout-share S`. Replaces a shadow or rollout set
+/// before. [`LR_ERR_ARGUMENT`] for a share outside 0 to 1 (or NaN), [`LR_ERR_RULES`] for the
+/// file; the options are then unchanged.
+///
+/// # Safety
+/// As [`lr_options_set_rules`].
+#[no_mangle]
+pub unsafe extern "C" fn lr_options_set_rollout_rules(
+    opts: *mut LrOptions,
+    text: *const u8,
+    len: usize,
+    name: *const c_char,
+    share: f64,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let opts = unsafe { opts_mut(opts) }?;
+        let share = share_arg(share)?;
+        // SAFETY: the caller's contract.
+        let rules = unsafe { rules_text(text, len, name) }?;
+        opts.challenger = Some(Challenger::Rollout(rules, share));
+        Ok(())
+    })
+}
+
+/// [`lr_options_set_rollout_rules`] with the rules file at `path`, read as the CLI reads
+/// `--rollout FILE`.
+///
+/// # Safety
+/// As [`lr_options_set_rules_file`].
+#[no_mangle]
+pub unsafe extern "C" fn lr_options_set_rollout_rules_file(
+    opts: *mut LrOptions,
+    path: *const c_char,
+    share: f64,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let opts = unsafe { opts_mut(opts) }?;
+        let share = share_arg(share)?;
+        // SAFETY: the caller's contract.
+        let path = unsafe { text_arg(path, "path: NULL or not UTF-8") }?;
+        opts.challenger = Some(Challenger::Rollout(Rules::from_file(path)?, share));
+        Ok(())
+    })
+}
+
+/// Drop the shadow or rollout rule set: scorers made from these options decide with the
+/// live rules alone.
+///
+/// # Safety
+/// `opts` came from [`lr_options_new`]; `err` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn lr_options_clear_challenger(
+    opts: *mut LrOptions,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        unsafe { opts_mut(opts) }?.challenger = None;
+        Ok(())
+    })
+}
+
 /// A NUL-terminated argument, with the message to give when it is NULL or not UTF-8.
 ///
 /// # Safety
@@ -345,7 +577,7 @@ unsafe fn text_arg<'a>(ptr: *const c_char, what: &'static str) -> Result<&'a str
 }
 
 /// Make a scorer from `opts` (which stay the caller's, unchanged) into `*out`. Fails with
-/// [`LR_ERR_ARGUMENT`] when no evaluation date was set. Free the scorer with
+/// [`LR_ERR_ARGUMENT`] when no evaluation date was set. Release the scorer with
 /// [`lr_scorer_free`].
 ///
 /// # Safety
@@ -366,33 +598,49 @@ pub unsafe extern "C" fn lr_scorer_new(
             .as_of
             .ok_or_else(|| Fail::argument("as_of: required (lr_options_set_as_of)"))?;
         let rules = opts.rules.clone().unwrap_or_else(Rules::embedded_default);
-        let scorer = Scorer::new(rules, as_of);
-        let (name, version, sha256) = scorer.rules_id();
-        let c = |s: &str| CString::new(s).unwrap_or_default();
-        let handle = LrScorer {
-            rules_name: c(name),
-            rules_version: c(version),
-            rules_sha256: c(sha256),
-            as_of: c(&scorer.as_of()),
-            scorer,
-        };
+        let scorer = Scorer::new(rules, as_of, opts.challenger.clone());
         // SAFETY: checked non-NULL above; the caller's contract.
-        unsafe { *out = Box::into_raw(Box::new(handle)) };
+        unsafe { *out = handle_out(Arc::new(LrScorer::new(scorer))) };
         Ok(())
     })
 }
 
-/// Free a scorer. NULL is ignored. No call on it may be running or follow.
+/// One reference to `scorer`, handed to the caller.
+fn handle_out(scorer: Arc<LrScorer>) -> *mut LrScorer {
+    Arc::into_raw(scorer).cast_mut()
+}
+
+/// Release one reference to a scorer (the one [`lr_scorer_new`] or [`lr_live_current`]
+/// handed out, or one [`lr_scorer_retain`] took); the scorer is freed with its last one.
+/// NULL is ignored. No call may use this reference afterwards.
 ///
 /// # Safety
-/// `scorer` is NULL or came from [`lr_scorer_new`] and was not freed.
+/// `scorer` is NULL or a reference from this library that was not released yet.
 #[no_mangle]
 pub unsafe extern "C" fn lr_scorer_free(scorer: *mut LrScorer) {
     quiet((), || {
         if !scorer.is_null() {
-            // SAFETY: the caller's contract.
-            drop(unsafe { Box::from_raw(scorer) });
+            // SAFETY: the caller's contract: one reference made by Arc::into_raw.
+            drop(unsafe { Arc::from_raw(scorer.cast_const()) });
         }
+    })
+}
+
+/// Take one more reference to `scorer` and return it (the same pointer); release it with
+/// [`lr_scorer_free`]. For a caller that hands a scorer to another owner (a thread, a cache)
+/// without tracking who frees it last. NULL gives NULL.
+///
+/// # Safety
+/// `scorer` is NULL or a live reference from this library.
+#[no_mangle]
+pub unsafe extern "C" fn lr_scorer_retain(scorer: *const LrScorer) -> *mut LrScorer {
+    quiet(ptr::null_mut(), || {
+        if scorer.is_null() {
+            return ptr::null_mut();
+        }
+        // SAFETY: the caller's contract: a live reference made by Arc::into_raw.
+        unsafe { Arc::increment_strong_count(scorer) };
+        scorer.cast_mut()
     })
 }
 
@@ -450,19 +698,83 @@ pub unsafe extern "C" fn lr_scorer_as_of(scorer: *const LrScorer) -> *const c_ch
     unsafe { scorer_str(scorer, |s| &s.as_of) }
 }
 
+/// How the scorer uses a second rule set: [`LR_CHALLENGER_NONE`], [`LR_CHALLENGER_SHADOW`]
+/// or [`LR_CHALLENGER_ROLLOUT`] (and `LR_CHALLENGER_NONE` for a NULL scorer).
+///
+/// # Safety
+/// `scorer` came from this library and was not released.
+#[no_mangle]
+pub unsafe extern "C" fn lr_scorer_challenger_mode(scorer: *const LrScorer) -> i32 {
+    quiet(LR_CHALLENGER_NONE, || {
+        // SAFETY: the caller's contract.
+        match unsafe { scorer_ref(scorer) } {
+            Ok(s) if s.scorer.rollout_share().is_some() => LR_CHALLENGER_ROLLOUT,
+            Ok(s) if s.scorer.challenger_id().is_some() => LR_CHALLENGER_SHADOW,
+            _ => LR_CHALLENGER_NONE,
+        }
+    })
+}
+
+/// The shadow or challenger rule set's `name` (owned by the scorer); `""` when it has none.
+///
+/// # Safety
+/// `scorer` came from this library and was not released.
+#[no_mangle]
+pub unsafe extern "C" fn lr_scorer_challenger_name(scorer: *const LrScorer) -> *const c_char {
+    // SAFETY: the caller's contract.
+    unsafe { scorer_str(scorer, |s| &s.challenger_name) }
+}
+
+/// The shadow or challenger rule set's `version` (owned by the scorer); `""` when none.
+///
+/// # Safety
+/// `scorer` came from this library and was not released.
+#[no_mangle]
+pub unsafe extern "C" fn lr_scorer_challenger_version(scorer: *const LrScorer) -> *const c_char {
+    // SAFETY: the caller's contract.
+    unsafe { scorer_str(scorer, |s| &s.challenger_version) }
+}
+
+/// The shadow or challenger rules file's SHA-256, hex (owned by the scorer); `""` when none.
+///
+/// # Safety
+/// `scorer` came from this library and was not released.
+#[no_mangle]
+pub unsafe extern "C" fn lr_scorer_challenger_sha256(scorer: *const LrScorer) -> *const c_char {
+    // SAFETY: the caller's contract.
+    unsafe { scorer_str(scorer, |s| &s.challenger_sha256) }
+}
+
+/// The share of users (0 to 1) a staged rollout gives the challenger, as the core keeps it
+/// (in millionths); -1 when the scorer runs no rollout (or is NULL).
+///
+/// # Safety
+/// `scorer` came from this library and was not released.
+#[no_mangle]
+pub unsafe extern "C" fn lr_scorer_rollout_share(scorer: *const LrScorer) -> f64 {
+    quiet(-1.0, || {
+        // SAFETY: the caller's contract.
+        match unsafe { scorer_ref(scorer) } {
+            Ok(s) => s.scorer.rollout_share().unwrap_or(-1.0),
+            Err(_) => -1.0,
+        }
+    })
+}
+
 /// Decide on one response body: `body_len` bytes at `body`, the JSON of a
-/// `/user_account/session/get` response (or a `{"session", "applicant"}` envelope). With
-/// `applicant` not NULL, its `applicant_len` bytes are the JSON of what the backend knows
-/// of the user, compared with the response's identity (the body must then be a bare
-/// response). On success `*out` is the decision's [`LrRecord`], to free with
-/// [`lr_record_free`]; [`LR_ERR_PARSE`] when the body or applicant is not one.
+/// `/user_account/session/get` response (or an envelope: `{"session", "applicant",
+/// "signals", "rollout_key"}`). With `applicant` not NULL, its `applicant_len` bytes are the
+/// JSON of what the backend knows of the user, compared with the response's identity (the
+/// body must then not carry one). On success `*out` is the decision's [`LrRecord`], to free
+/// with [`lr_record_free`]; [`LR_ERR_PARSE`] when the body or applicant is not one.
+/// [`lr_assess_ctx`] takes the other parts (Plaid's other verdicts, a rollout key).
 ///
 /// Safe to call from many threads on one scorer at once.
 ///
 /// # Safety
-/// `scorer` came from [`lr_scorer_new`]; `body` points to `body_len` bytes (or is NULL with
-/// length 0); `applicant` is NULL or points to `applicant_len` bytes; `out` is writable;
-/// `err` is NULL or writable.
+/// `scorer` came from this library and was not released; `body` points to `body_len` bytes
+/// (or is NULL with length 0); `applicant` is NULL or points to `applicant_len` bytes; `out`
+/// is writable; `err` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn lr_assess(
     scorer: *const LrScorer,
@@ -475,33 +787,111 @@ pub unsafe extern "C" fn lr_assess(
 ) -> i32 {
     guard(err, || {
         // SAFETY: the caller's contract.
-        let s = unsafe { scorer_ref(scorer) }?;
-        if out.is_null() {
-            return Err(Fail::argument("out: NULL"));
-        }
+        let parts = unsafe { applicant_parts(applicant, applicant_len) }?;
         // SAFETY: the caller's contract.
-        let body = unsafe { input(body, body_len, "body: NULL with a length") }?;
-        let applicant = if applicant.is_null() {
-            None
-        } else {
-            // SAFETY: the caller's contract.
-            Some(unsafe { input(applicant, applicant_len, "applicant: too long") }?)
-        };
-        let assessed = s.scorer.assess(body, applicant)?;
-        // SAFETY: checked non-NULL above; the caller's contract.
-        unsafe { *out = record_block(assessed) };
-        Ok(())
+        unsafe { assess_out(scorer, body, body_len, &parts, out) }
     })
 }
 
+/// The parts of a call that gives an applicant apart (or none).
+///
+/// # Safety
+/// `applicant` is NULL or points to `applicant_len` bytes.
+unsafe fn applicant_parts<'a>(
+    applicant: *const u8,
+    applicant_len: usize,
+) -> Result<Parts<'a>, Fail> {
+    if applicant.is_null() {
+        return Ok(Parts::default());
+    }
+    // SAFETY: the caller's contract.
+    let a = unsafe { input(applicant, applicant_len, "applicant: too long") }?;
+    Ok(Parts {
+        applicant: Some(a),
+        ..Parts::default()
+    })
+}
+
+/// Decide and hand the record block to `*out`.
+///
+/// # Safety
+/// As [`lr_assess`].
+unsafe fn assess_out(
+    scorer: *const LrScorer,
+    body: *const u8,
+    body_len: usize,
+    parts: &Parts<'_>,
+    out: *mut *mut LrRecord,
+) -> Result<(), Fail> {
+    // SAFETY: the caller's contract.
+    let s = unsafe { scorer_ref(scorer) }?;
+    if out.is_null() {
+        return Err(Fail::argument("out: NULL"));
+    }
+    // SAFETY: the caller's contract.
+    let body = unsafe { input(body, body_len, "body: NULL with a length") }?;
+    let assessed = s.scorer.assess(body, parts)?;
+    // SAFETY: checked non-NULL above; the caller's contract.
+    unsafe { *out = record_block(assessed) };
+    Ok(())
+}
+
+/// Decide into the caller's buffer (see [`lr_assess_into`]).
+///
+/// # Safety
+/// As [`lr_assess_into`].
+#[allow(clippy::too_many_arguments)]
+unsafe fn assess_buf(
+    scorer: *const LrScorer,
+    body: *const u8,
+    body_len: usize,
+    parts: &Parts<'_>,
+    buf: *mut u8,
+    buf_len: usize,
+    needed: *mut usize,
+) -> Result<(), Fail> {
+    // SAFETY: the caller's contract.
+    let s = unsafe { scorer_ref(scorer) }?;
+    if needed.is_null() {
+        return Err(Fail::argument("needed: NULL"));
+    }
+    if buf.is_null() && buf_len > 0 {
+        return Err(Fail::argument("buf: NULL with a length"));
+    }
+    if (buf as usize) % std::mem::align_of::<LrRecord>() != 0 {
+        return Err(Fail::argument("buf: not 8-byte aligned"));
+    }
+    // SAFETY: the caller's contract.
+    let body = unsafe { input(body, body_len, "body: NULL with a length") }?;
+    let assessed = s.scorer.assess(body, parts)?;
+    let size = block_size(&assessed);
+    // SAFETY: checked non-NULL above.
+    unsafe { *needed = size };
+    if size > buf_len {
+        return Err(Fail::new(
+            Status::Buffer,
+            "buffer_too_small",
+            "buf: too small for the record; *needed holds the size",
+        ));
+    }
+    // SAFETY: `buf` is aligned, and writable for buf_len >= size bytes.
+    unsafe { write_block(&assessed, buf, size) };
+    Ok(())
+}
+
 /// The size in bytes of `a`'s record block: the `LrRecord`, its reasons, then the JSON, the
-/// request id, and the reason codes and rule ids; a multiple of 8.
+/// request id, the decision ids, and the reason codes and rule ids; a multiple of 8.
 fn block_size(a: &core::Assessed) -> usize {
     let reasons_at =
         std::mem::size_of::<LrRecord>().next_multiple_of(std::mem::align_of::<LrReason>());
     let text_at = reasons_at + a.reasons.len() * std::mem::size_of::<LrReason>();
     let text_len = a.json.len()
         + a.request_id.as_deref().map_or(0, str::len)
+        + a.decision_id.as_deref().map_or(0, str::len)
+        + a.shadow
+            .as_ref()
+            .and_then(|(_, id)| id.as_deref())
+            .map_or(0, str::len)
         + a.reasons
             .iter()
             .map(|(code, id, _)| code.len() + id.len())
@@ -518,6 +908,10 @@ unsafe fn write_block(a: &core::Assessed, base: *mut u8, size: usize) -> *mut Lr
     let reasons_at =
         std::mem::size_of::<LrRecord>().next_multiple_of(std::mem::align_of::<LrReason>());
     let text_at = reasons_at + a.reasons.len() * std::mem::size_of::<LrReason>();
+    let none = || LrStr {
+        ptr: ptr::null(),
+        len: 0,
+    };
     // SAFETY: every write below stays inside the `size` bytes at `base` (block_size counted
     // them), at offsets aligned for what is written there (the record at 0, reasons at
     // `reasons_at`, bytes after).
@@ -533,13 +927,19 @@ unsafe fn write_block(a: &core::Assessed, base: *mut u8, size: usize) -> *mut Lr
             }
         };
         let json = put(&a.json);
-        let request_id = match &a.request_id {
-            Some(id) => put(id.as_bytes()),
-            None => LrStr {
-                ptr: ptr::null(),
-                len: 0,
-            },
-        };
+        let request_id = a
+            .request_id
+            .as_deref()
+            .map_or_else(none, |id| put(id.as_bytes()));
+        let decision_id = a
+            .decision_id
+            .as_deref()
+            .map_or_else(none, |id| put(id.as_bytes()));
+        let shadow_decision_id = a
+            .shadow
+            .as_ref()
+            .and_then(|(_, id)| id.as_deref())
+            .map_or_else(none, |id| put(id.as_bytes()));
         let reasons = base.add(reasons_at).cast::<LrReason>();
         for (i, (code, id, points)) in a.reasons.iter().enumerate() {
             reasons.add(i).write(LrReason {
@@ -562,6 +962,10 @@ unsafe fn write_block(a: &core::Assessed, base: *mut u8, size: usize) -> *mut Lr
             },
             reasons_len: a.reasons.len(),
             size,
+            decision_id,
+            arm: a.arm,
+            shadow_decision: a.shadow.as_ref().map_or(LR_DECISION_NONE, |(d, _)| *d),
+            shadow_decision_id,
         });
         record
     }
@@ -605,38 +1009,189 @@ pub unsafe extern "C" fn lr_assess_into(
 ) -> i32 {
     guard(err, || {
         // SAFETY: the caller's contract.
-        let s = unsafe { scorer_ref(scorer) }?;
-        if needed.is_null() {
-            return Err(Fail::argument("needed: NULL"));
-        }
-        if buf.is_null() && buf_len > 0 {
-            return Err(Fail::argument("buf: NULL with a length"));
-        }
-        if (buf as usize) % std::mem::align_of::<LrRecord>() != 0 {
-            return Err(Fail::argument("buf: not 8-byte aligned"));
-        }
+        let parts = unsafe { applicant_parts(applicant, applicant_len) }?;
         // SAFETY: the caller's contract.
-        let body = unsafe { input(body, body_len, "body: NULL with a length") }?;
-        let applicant = if applicant.is_null() {
+        unsafe { assess_buf(scorer, body, body_len, &parts, buf, buf_len, needed) }
+    })
+}
+
+/// What a backend holds beside the Layer response for one decision: the applicant, Plaid's
+/// other verdicts (`/protect/compute`, `/identity/match`, `/identity_verification/get`) and
+/// the user's rollout key, each set by its `LR_PART_*` number. Opaque: made by
+/// [`lr_context_new`], filled by [`lr_context_set`], emptied by [`lr_context_clear`] (to
+/// reuse it for the next request), freed by [`lr_context_free`]. The parts are copied in:
+/// the caller's buffers may change or go as soon as `lr_context_set` returns.
+///
+/// Not for two threads to change at once; any number of threads may read one (pass it to
+/// [`lr_assess_ctx`]) while none changes it.
+pub struct LrContext {
+    parts: [Option<Vec<u8>>; LR_PART_COUNT as usize],
+    rollout_key: Option<String>,
+}
+
+impl LrContext {
+    /// The parts, borrowed, as the core takes them.
+    fn parts(&self) -> Parts<'_> {
+        let at = |i: i32| self.parts[i as usize].as_deref();
+        Parts {
+            applicant: at(LR_PART_APPLICANT),
+            protect: at(LR_PART_PROTECT),
+            identity_match: at(LR_PART_IDENTITY_MATCH),
+            identity_verification: at(LR_PART_IDENTITY_VERIFICATION),
+            rollout_key: self.rollout_key.as_deref(),
+        }
+    }
+}
+
+/// A new, empty context (no part set). Free with [`lr_context_free`].
+#[no_mangle]
+pub extern "C" fn lr_context_new() -> *mut LrContext {
+    quiet(ptr::null_mut(), || {
+        Box::into_raw(Box::new(LrContext {
+            parts: Default::default(),
+            rollout_key: None,
+        }))
+    })
+}
+
+/// Free a context. NULL is ignored.
+///
+/// # Safety
+/// `ctx` is NULL or came from [`lr_context_new`] and was not freed; no call is using it.
+#[no_mangle]
+pub unsafe extern "C" fn lr_context_free(ctx: *mut LrContext) {
+    quiet((), || {
+        if !ctx.is_null() {
+            // SAFETY: the caller's contract.
+            drop(unsafe { Box::from_raw(ctx) });
+        }
+    })
+}
+
+/// Set context part `part` (an `LR_PART_*` constant) to a copy of the `len` bytes at `data`:
+/// a JSON body as received for the applicant and Plaid's verdicts (checked when a decision
+/// is made: an [`LR_ERR_PARSE`] located under `applicant` or `signals.protect`, ...), UTF-8
+/// text for the rollout key. `data` NULL (with `len` 0) removes the part; a non-NULL `data`
+/// with `len` 0 is a part of zero bytes (which does not parse). Setting a part again replaces
+/// it. [`LR_ERR_ARGUMENT`] for a part number this library does not know (check
+/// [`LR_PART_COUNT`]: a later library adds parts) or a rollout key that is not UTF-8; the
+/// context is then unchanged.
+///
+/// # Safety
+/// `ctx` came from [`lr_context_new`]; `data` is NULL or points to `len` bytes; `err` is
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn lr_context_set(
+    ctx: *mut LrContext,
+    part: i32,
+    data: *const u8,
+    len: usize,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let ctx = unsafe { ctx.as_mut() }.ok_or_else(|| Fail::argument("ctx: NULL"))?;
+        if !(0..LR_PART_COUNT).contains(&part) {
+            return Err(Fail::argument(
+                "part: not a context part this library knows (LR_PART_*)",
+            ));
+        }
+        let bytes = if data.is_null() {
+            if len > 0 {
+                return Err(Fail::argument("data: NULL with a length"));
+            }
             None
         } else {
             // SAFETY: the caller's contract.
-            Some(unsafe { input(applicant, applicant_len, "applicant: too long") }?)
+            Some(unsafe { input(data, len, "data: too long") }?.to_vec())
         };
-        let assessed = s.scorer.assess(body, applicant)?;
-        let size = block_size(&assessed);
-        // SAFETY: checked non-NULL above.
-        unsafe { *needed = size };
-        if size > buf_len {
-            return Err(Fail::new(
-                Status::Buffer,
-                "buffer_too_small",
-                "buf: too small for the record; *needed holds the size",
-            ));
+        if part == LR_PART_ROLLOUT_KEY {
+            ctx.rollout_key = match bytes {
+                None => None,
+                Some(b) => Some(
+                    String::from_utf8(b).map_err(|_| Fail::argument("rollout_key: not UTF-8"))?,
+                ),
+            };
+        } else {
+            ctx.parts[part as usize] = bytes;
         }
-        // SAFETY: `buf` is aligned, and writable for buf_len >= size bytes.
-        unsafe { write_block(&assessed, buf, size) };
         Ok(())
+    })
+}
+
+/// Remove every part, keeping the context for another decision.
+///
+/// # Safety
+/// `ctx` came from [`lr_context_new`]; `err` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn lr_context_clear(ctx: *mut LrContext, err: *mut *mut LrError) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let ctx = unsafe { ctx.as_mut() }.ok_or_else(|| Fail::argument("ctx: NULL"))?;
+        ctx.parts = Default::default();
+        ctx.rollout_key = None;
+        Ok(())
+    })
+}
+
+/// The parts of `ctx`, or none for NULL.
+///
+/// # Safety
+/// `ctx` is NULL or came from [`lr_context_new`] and was not freed.
+unsafe fn ctx_parts<'a>(ctx: *const LrContext) -> Parts<'a> {
+    // SAFETY: the caller's contract.
+    unsafe { ctx.as_ref() }.map_or_else(Parts::default, LrContext::parts)
+}
+
+/// Decide on one response body (or envelope) with the parts of `ctx` beside it (NULL: none):
+/// the same decision as an envelope carrying those parts (`{"session", "applicant",
+/// "signals": {"protect", "identity_match", "identity_verification"}, "rollout_key"}`); the
+/// record's decision id differs, since it covers the bytes as given. [`LR_ERR_PARSE`] when
+/// the body or a part is not what it claims (located under the part's envelope key, e.g.
+/// `signals.identity_verification.status`), or `ambiguous_envelope` when the body and the
+/// context both carry the same part. Otherwise as [`lr_assess`].
+///
+/// # Safety
+/// As [`lr_assess`]; `ctx` is NULL or came from [`lr_context_new`], unchanged during the
+/// call.
+#[no_mangle]
+pub unsafe extern "C" fn lr_assess_ctx(
+    scorer: *const LrScorer,
+    body: *const u8,
+    body_len: usize,
+    ctx: *const LrContext,
+    out: *mut *mut LrRecord,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let parts = unsafe { ctx_parts(ctx) };
+        // SAFETY: the caller's contract.
+        unsafe { assess_out(scorer, body, body_len, &parts, out) }
+    })
+}
+
+/// [`lr_assess_ctx`] into the caller's buffer, as [`lr_assess_into`].
+///
+/// # Safety
+/// As [`lr_assess_into`] and [`lr_assess_ctx`].
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn lr_assess_ctx_into(
+    scorer: *const LrScorer,
+    body: *const u8,
+    body_len: usize,
+    ctx: *const LrContext,
+    buf: *mut u8,
+    buf_len: usize,
+    needed: *mut usize,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let parts = unsafe { ctx_parts(ctx) };
+        // SAFETY: the caller's contract.
+        unsafe { assess_buf(scorer, body, body_len, &parts, buf, buf_len, needed) }
     })
 }
 
@@ -655,6 +1210,220 @@ pub unsafe extern "C" fn lr_record_free(record: *mut LrRecord) {
                 drop(Vec::from_raw_parts(record.cast::<u64>(), words, words));
             }
         }
+    })
+}
+
+/// A scorer that can be replaced while threads use it: the handle a long-running backend
+/// keeps to reload its rules (on a signal, a file change, a new day) without a restart.
+/// Opaque: made by [`lr_live_new`], freed by [`lr_live_free`].
+///
+/// Each decision takes the current scorer whole ([`lr_live_current`]: a reference of its
+/// own), so none ever sees half a rule set, and a replacement is seen by the next call. A
+/// reload ([`lr_live_reload_rules`], [`lr_live_set_as_of`]) builds the replacement from the
+/// current scorer first (same date and challenger, or same rules) and swaps only when it
+/// loaded: a broken rules file never becomes live; the working scorer stays and the located
+/// error comes back. The replaced scorer is freed once the last reference to it (a call in
+/// flight, a thread that still holds it) is released. Safe to share across threads: any
+/// number may call every `lr_live_*` function at once; reloads are applied one at a time.
+pub struct LrLive {
+    current: RwLock<Arc<LrScorer>>,
+    /// Held across build and swap, so that two reloads do not both build from the same
+    /// scorer and lose one's change.
+    reload: Mutex<()>,
+}
+
+impl LrLive {
+    fn current(&self) -> Arc<LrScorer> {
+        // Nothing panics while the lock is held: a poisoned lock still holds a whole scorer.
+        Arc::clone(&self.current.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn swap(&self, next: Arc<LrScorer>) -> Arc<LrScorer> {
+        let mut g = self.current.write().unwrap_or_else(|p| p.into_inner());
+        std::mem::replace(&mut *g, next)
+    }
+
+    /// Build a replacement from the current scorer and make it live if building succeeded.
+    fn update(&self, build: impl FnOnce(&Scorer) -> Result<Scorer, Fail>) -> Result<(), Fail> {
+        let _one_at_a_time = self.reload.lock().unwrap_or_else(|p| p.into_inner());
+        let next = build(&self.current().scorer)?;
+        let old = self.swap(Arc::new(LrScorer::new(next)));
+        drop(old); // freed here unless a call or a holder still has it
+        Ok(())
+    }
+}
+
+/// A live handle on `scorer` into `*out`; the handle takes a reference of its own (the
+/// caller keeps, and releases, its own). Free it with [`lr_live_free`].
+///
+/// # Safety
+/// `scorer` is a live reference from this library; `out` is writable; `err` is NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn lr_live_new(
+    scorer: *const LrScorer,
+    out: *mut *mut LrLive,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let s = unsafe { scorer_arc(scorer) }?;
+        if out.is_null() {
+            return Err(Fail::argument("out: NULL"));
+        }
+        let live = LrLive {
+            current: RwLock::new(s),
+            reload: Mutex::new(()),
+        };
+        // SAFETY: checked non-NULL above.
+        unsafe { *out = Box::into_raw(Box::new(live)) };
+        Ok(())
+    })
+}
+
+/// A new reference to the scorer `scorer` points to (which stays the caller's).
+///
+/// # Safety
+/// `scorer` is NULL or a live reference from this library.
+unsafe fn scorer_arc(scorer: *const LrScorer) -> Result<Arc<LrScorer>, Fail> {
+    if scorer.is_null() {
+        return Err(Fail::argument("scorer: NULL"));
+    }
+    // SAFETY: a live reference made by Arc::into_raw (the caller's contract): take one more,
+    // then own it.
+    unsafe {
+        Arc::increment_strong_count(scorer);
+        Ok(Arc::from_raw(scorer))
+    }
+}
+
+/// Free a live handle (its reference to the current scorer is released; references that
+/// callers hold stay valid). NULL is ignored.
+///
+/// # Safety
+/// `live` is NULL or came from [`lr_live_new`] and was not freed; no call on it is running.
+#[no_mangle]
+pub unsafe extern "C" fn lr_live_free(live: *mut LrLive) {
+    quiet((), || {
+        if !live.is_null() {
+            // SAFETY: the caller's contract.
+            drop(unsafe { Box::from_raw(live) });
+        }
+    })
+}
+
+/// The scorer now live, as a new reference: decide with it for one request (or as long as
+/// the caller likes), then release it with [`lr_scorer_free`]. A reload meanwhile does not
+/// change or free it. NULL for a NULL handle.
+///
+/// # Safety
+/// `live` is NULL or came from [`lr_live_new`] and was not freed.
+#[no_mangle]
+pub unsafe extern "C" fn lr_live_current(live: *const LrLive) -> *mut LrScorer {
+    quiet(ptr::null_mut(), || {
+        // SAFETY: the caller's contract.
+        match unsafe { live.as_ref() } {
+            Some(l) => handle_out(l.current()),
+            None => ptr::null_mut(),
+        }
+    })
+}
+
+/// The handle that must not be NULL.
+///
+/// # Safety
+/// `live` is NULL or came from [`lr_live_new`] and was not freed.
+unsafe fn live_ref<'a>(live: *const LrLive) -> Result<&'a LrLive, Fail> {
+    // SAFETY: the caller's contract.
+    unsafe { live.as_ref() }.ok_or_else(|| Fail::argument("live: NULL"))
+}
+
+/// Make `scorer` the live one (the handle takes a reference of its own; the caller keeps
+/// its). For a replacement built from new options: a promoted challenger, a new shadow.
+///
+/// # Safety
+/// `live` came from [`lr_live_new`]; `scorer` is a live reference from this library; `err`
+/// is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn lr_live_replace(
+    live: *const LrLive,
+    scorer: *const LrScorer,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let l = unsafe { live_ref(live) }?;
+        // SAFETY: the caller's contract.
+        let s = unsafe { scorer_arc(scorer) }?;
+        let _one_at_a_time = l.reload.lock().unwrap_or_else(|p| p.into_inner());
+        drop(l.swap(s));
+        Ok(())
+    })
+}
+
+/// Reload the live rules from the text of a rules file (as [`lr_options_set_rules`]): the
+/// current scorer's date and shadow or rollout challenger are kept. When the text cannot be
+/// used ([`LR_ERR_RULES`], located), nothing changes: the working scorer stays live.
+///
+/// # Safety
+/// `live` came from [`lr_live_new`]; otherwise as [`lr_options_set_rules`].
+#[no_mangle]
+pub unsafe extern "C" fn lr_live_reload_rules(
+    live: *const LrLive,
+    text: *const u8,
+    len: usize,
+    name: *const c_char,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let l = unsafe { live_ref(live) }?;
+        // SAFETY: the caller's contract.
+        let rules = unsafe { rules_text(text, len, name) }?;
+        l.update(|s| Ok(s.with_rules(rules)))
+    })
+}
+
+/// [`lr_live_reload_rules`] from the rules file at `path` (read as the CLI reads `--rules`).
+/// A file that cannot be read or used leaves the working scorer live.
+///
+/// # Safety
+/// `live` came from [`lr_live_new`]; `path` is NUL-terminated; `err` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn lr_live_reload_rules_file(
+    live: *const LrLive,
+    path: *const c_char,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let l = unsafe { live_ref(live) }?;
+        // SAFETY: the caller's contract.
+        let path = unsafe { text_arg(path, "path: NULL or not UTF-8") }?;
+        l.update(|s| Ok(s.with_rules(Rules::from_file(path)?)))
+    })
+}
+
+/// Move the live scorer to another evaluation date (`YYYY-MM-DD`, as
+/// [`lr_options_set_as_of`]), keeping its rules and challenger: what a backend does when its
+/// day changes. [`LR_ERR_ARGUMENT`] for a bad date leaves it unchanged.
+///
+/// # Safety
+/// `live` came from [`lr_live_new`]; `date` is NUL-terminated; `err` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn lr_live_set_as_of(
+    live: *const LrLive,
+    date: *const c_char,
+    err: *mut *mut LrError,
+) -> i32 {
+    guard(err, || {
+        // SAFETY: the caller's contract.
+        let l = unsafe { live_ref(live) }?;
+        const EXPECTED: &str = "as_of: expected an existing date written 'YYYY-MM-DD'";
+        // SAFETY: the caller's contract.
+        let date = unsafe { text_arg(date, EXPECTED) }?;
+        let date = Date::parse(date).ok_or_else(|| Fail::argument(EXPECTED))?;
+        l.update(|s| Ok(s.with_as_of(date)))
     })
 }
 

@@ -122,7 +122,7 @@ unsafe fn take_record(r: *mut LrRecord) -> String {
     let json = unsafe { std::slice::from_raw_parts(rec.json, rec.json_len) };
     let json = String::from_utf8(json.to_vec()).expect("record is UTF-8");
     assert!(json.starts_with('{') && json.ends_with('}'), "{json}");
-    assert!((0..=2).contains(&rec.decision));
+    assert!((0..=3).contains(&rec.decision));
     let str_of = |s: &LrStr| {
         // SAFETY: len bytes at ptr, owned by the record.
         let b = unsafe { std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len) };
