@@ -54,6 +54,18 @@ cli=target/release/layer-risk
 "$cli" gen --count 400 --seed 11 --corrupt 0.05 --applicants 0.3 --out "$work/export.jsonl" >/dev/null
 # Exit 1: some lines are not responses (error records). Anything else is a failure.
 "$cli" score --as-of 2026-11-22 --jobs 1 "$work/export.jsonl" > "$work/expected.jsonl" || [ $? -eq 1 ]
+"$cli" score --as-of 2026-11-22 --jobs 1 --shadow rules/lending.json "$work/export.jsonl" > "$work/shadow.jsonl" || [ $? -eq 1 ]
+# gen writes no rollout keys: give every line one, `user-N`, inside an envelope (a bare line
+# is wrapped as its session; an envelope gets the key beside its parts; corrupt lines stay
+# corrupt, byte for byte inside).
+LC_ALL=C awk '{
+  if (index($0, "{\"session\"") == 1) print "{\"rollout_key\": \"user-" NR "\", " substr($0, 2);
+  else print "{\"session\": " $0 ", \"rollout_key\": \"user-" NR "\"}"
+}' "$work/export.jsonl" > "$work/rollout-export.jsonl"
+"$cli" score --as-of 2026-11-22 --jobs 1 --rollout rules/payments.json --rollout-share 0.3 \
+  "$work/rollout-export.jsonl" > "$work/rollout.jsonl" || [ $? -eq 1 ]
+args=("$work/export.jsonl" "$work/expected.jsonl" rules "$work/shadow.jsonl" "$work/rollout-export.jsonl"
+  "$work/rollout.jsonl" bindings/c/tests/signals)
 
 CFLAGS="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pedantic -g -Ibindings/c/include"
 # shellcheck disable=SC2086
@@ -71,12 +83,12 @@ vg() {
     --errors-for-leak-kinds=definite,indirect --error-exitcode=1 "$@"
 }
 say "the C test program under valgrind (shared library)"
-vg "$work/test_abi" "$work/export.jsonl" "$work/expected.jsonl" rules/lending.json
+vg "$work/test_abi" "${args[@]}"
 
 say "possibly-lost bytes do not grow with the calls made"
 possibly() {
-  LR_TEST_NO_THREADS=1 LR_TEST_ROUNDS=$1 valgrind --leak-check=summary "$work/test_abi" "$work/export.jsonl" \
-    "$work/expected.jsonl" rules/lending.json 2>&1 >/dev/null | awk '/possibly lost:/ {gsub(",", "", $4); print $4}'
+  LR_TEST_NO_THREADS=1 LR_TEST_ROUNDS=$1 valgrind --leak-check=summary "$work/test_abi" "${args[@]}" \
+    2>&1 >/dev/null | awk '/possibly lost:/ {gsub(",", "", $4); print $4}'
 }
 one=$(possibly 1)
 three=$(possibly 4)
@@ -87,5 +99,5 @@ say "the C test program linked to the static library"
 # shellcheck disable=SC2086
 cc $CFLAGS bindings/c/tests/c/test_abi.c -o "$work/test_abi_static" \
   target/release/liblayer_risk_c.a -lpthread -ldl -lm
-"$work/test_abi_static" "$work/export.jsonl" "$work/expected.jsonl" rules/lending.json
+"$work/test_abi_static" "${args[@]}"
 echo "ci(c): ok"
