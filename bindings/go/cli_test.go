@@ -122,6 +122,14 @@ func withoutLine(record []byte) []byte {
 	return lineField.ReplaceAll(record, []byte("{"))
 }
 
+var ids = regexp.MustCompile(`"decision_id":"[0-9a-f]{32}"`)
+
+// withoutIDs is a record with its decision ids (its own and its shadow's) blanked: the same
+// decision made on other input bytes (parts apart rather than in an envelope) has other ids.
+func withoutIDs(record []byte) []byte {
+	return ids.ReplaceAll(record, []byte(`"decision_id":""`))
+}
+
 var position = regexp.MustCompile(` \(line \d+, column \d+\)`)
 
 // withoutPosition is an error message as an error record has it.

@@ -21,8 +21,12 @@ type ParseError struct {
 	Message string
 	// Line and Column are 1-based (Column in bytes) within the body.
 	Line, Column int
-	// Path is the field ("identity.name.first_name", "applicant.date_of_birth"), or "".
+	// Path is the field ("identity.name.first_name", "applicant.date_of_birth",
+	// "signals.identity_verification.status"), or "".
 	Path string
+	// DecisionID is the decision_id of the error record `layer-risk score` writes for the
+	// same line (Assess of a body alone); "" when parts were given apart.
+	DecisionID string
 }
 
 func (e *ParseError) Error() string { return "layerrisk: " + e.Message }
@@ -41,8 +45,9 @@ type RulesError struct {
 
 func (e *RulesError) Error() string { return "layerrisk: " + e.Message }
 
-// ArgumentError: a bad option or argument (a date that is not YYYY-MM-DD, no AsOf). The
-// message names the argument, never its value.
+// ArgumentError: a bad option or argument (a date that is not YYYY-MM-DD, no AsOf, a
+// rollout share outside 0 to 1, a rollout key that is not UTF-8). The message names the
+// argument, never its value.
 type ArgumentError struct {
 	Message string
 }
@@ -79,7 +84,11 @@ func takeError(e *C.LrError) error {
 	line, col := int(e.line), int(e.column)
 	switch e.status {
 	case C.LR_ERR_PARSE:
-		return &ParseError{Code: code, Message: msg, Line: line, Column: col, Path: path}
+		var id string
+		if e.decision_id != nil {
+			id = C.GoString(e.decision_id)
+		}
+		return &ParseError{Code: code, Message: msg, Line: line, Column: col, Path: path, DecisionID: id}
 	case C.LR_ERR_RULES:
 		return &RulesError{Code: code, Message: msg, Line: line, Column: col, Path: path}
 	case C.LR_ERR_ARGUMENT:

@@ -81,10 +81,11 @@ func TestScoreJSONLIsTheCLIByteForByte(t *testing.T) {
 
 // cliFields is what a Record's fields must equal, read from the CLI's record.
 type cliFields struct {
-	RequestID *string `json:"request_id"`
-	Decision  string  `json:"decision"`
-	Score     uint32  `json:"score"`
-	Reasons   []struct {
+	RequestID  *string `json:"request_id"`
+	DecisionID *string `json:"decision_id"`
+	Decision   string  `json:"decision"`
+	Score      uint32  `json:"score"`
+	Reasons    []struct {
 		Code   string `json:"code"`
 		RuleID string `json:"rule_id"`
 		Points uint32 `json:"points"`
@@ -129,7 +130,7 @@ func TestAssessEachLineEqualsTheCLIRecord(t *testing.T) {
 				path = *f.Error.Path
 			}
 			if pe.Code != f.Error.Code || pe.Line != 1 || pe.Column != f.Error.Column || pe.Path != path ||
-				withoutPosition(pe.Message) != f.Error.Message {
+				withoutPosition(pe.Message) != f.Error.Message || f.DecisionID == nil || pe.DecisionID != *f.DecisionID {
 				t.Fatalf("line %d: got %+v, want %+v", n, *pe, *f.Error)
 			}
 			failed++
@@ -150,8 +151,13 @@ func TestAssessEachLineEqualsTheCLIRecord(t *testing.T) {
 		}
 		if json.Unmarshal(body, &env) == nil && env.Applicant != nil {
 			rec2, err := s.AssessWithApplicant(env.Session, env.Applicant)
-			if err != nil || !bytes.Equal(rec2.JSON, rec.JSON) {
+			// The same decision; the id covers the bytes as given (the parts apart).
+			if err != nil || !bytes.Equal(withoutIDs(rec2.JSON), withoutIDs(rec.JSON)) || rec2.DecisionID == rec.DecisionID {
 				t.Fatalf("line %d: AssessWithApplicant differs from the envelope's record (%v)", n, err)
+			}
+			rec3, err := s.AssessWith(env.Session, layerrisk.Context{Applicant: env.Applicant})
+			if err != nil || !bytes.Equal(rec3.JSON, rec2.JSON) {
+				t.Fatalf("line %d: AssessWith(Applicant) differs from AssessWithApplicant (%v)", n, err)
 			}
 			envelopes++
 		}
@@ -166,6 +172,9 @@ func checkFields(t *testing.T, n int, rec layerrisk.Record, f cliFields) {
 	id := ""
 	if f.RequestID != nil {
 		id = *f.RequestID
+	}
+	if f.DecisionID == nil || rec.DecisionID != *f.DecisionID || rec.Arm != "" || rec.Shadow != nil {
+		t.Fatalf("line %d: decision id %q, arm %q, shadow %v; want %v", n, rec.DecisionID, rec.Arm, rec.Shadow, f.DecisionID)
 	}
 	if string(rec.Decision) != f.Decision || rec.Score != f.Score || rec.RequestID != id || len(rec.Reasons) != len(f.Reasons) {
 		t.Fatalf("line %d: fields %v %d %q %d reasons; want %s %d %q %d", n, rec.Decision, rec.Score, rec.RequestID,
@@ -200,7 +209,7 @@ func TestScorer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.RequestID != "m8MDnv9okwxFNBV" || !bytes.HasPrefix(rec.JSON, []byte(`{"request_id":"m8MDnv9okwxFNBV","decision":"`+string(rec.Decision)+`"`)) {
+	if rec.RequestID != "m8MDnv9okwxFNBV" || !bytes.HasPrefix(rec.JSON, []byte(`{"request_id":"m8MDnv9okwxFNBV","decision_id":"`+rec.DecisionID+`","decision":"`+string(rec.Decision)+`"`)) {
 		t.Fatalf("record %s", rec.JSON)
 	}
 	none, err := s.Assess([]byte(`{"identity": null}`))

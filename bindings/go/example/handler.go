@@ -17,16 +17,15 @@ import (
 	"github.com/plaid/plaid-go/v43/plaid"
 )
 
-// DailyScorer hands out a scorer for today's date in the business's time zone, making a new
-// one when the day changes. The rules are read and checked once, at start-up.
+// DailyScorer hands out a scorer for today's date in the business's time zone, moving the
+// live scorer to the new day when the day changes (a layerrisk.Live: requests in flight keep
+// the scorer they started with). The rules are read and checked once, at start-up; Reload
+// swaps in a new rules file and keeps the old one if the new one is broken.
 type DailyScorer struct {
-	rules     []byte
-	rulesName string
-	zone      *time.Location
-	now       func() time.Time
-
-	mu  sync.Mutex
-	cur *layerrisk.Scorer
+	live *layerrisk.Live
+	zone *time.Location
+	now  func() time.Time
+	mu   sync.Mutex
 }
 
 // NewDailyScorer checks the rules file now, so a broken file stops the deploy here.
@@ -35,31 +34,42 @@ func NewDailyScorer(rulesPath string, zone *time.Location) (*DailyScorer, error)
 	if err != nil {
 		return nil, err
 	}
-	d := &DailyScorer{rules: text, rulesName: rulesPath, zone: zone, now: time.Now}
-	if _, err := d.Today(); err != nil {
+	d := &DailyScorer{zone: zone, now: time.Now}
+	s, err := layerrisk.NewScorer(layerrisk.Options{RulesJSON: text, RulesName: rulesPath, AsOf: d.today()})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close() // the Live holds its own reference
+	if d.live, err = layerrisk.NewLive(s); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
-// Today is the scorer for today. The previous day's scorer is not closed here (a request may
-// still be using it): the garbage collector frees it.
+func (d *DailyScorer) today() string { return d.now().In(d.zone).Format("2006-01-02") }
+
+// Today is the scorer for today: use it for the whole request.
 func (d *DailyScorer) Today() (*layerrisk.Scorer, error) {
-	today := d.now().In(d.zone).Format("2006-01-02")
+	today := d.today()
+	if s := d.live.Current(); s.AsOf() == today {
+		return s, nil
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.cur == nil || d.cur.AsOf() != today {
-		s, err := layerrisk.NewScorer(layerrisk.Options{RulesJSON: d.rules, RulesName: d.rulesName, AsOf: today})
-		if err != nil {
+	if d.live.Current().AsOf() != today {
+		if err := d.live.SetAsOf(today); err != nil {
 			return nil, err
 		}
-		d.cur = s
 	}
-	return d.cur, nil
+	return d.live.Current(), nil
 }
 
+// Reload makes the rules file at path live (on SIGHUP, say); a broken file returns its
+// located *layerrisk.RulesError and the working rules stay.
+func (d *DailyScorer) Reload(path string) error { return d.live.ReloadRules(path) }
+
 // Onboarding is POST /onboarding/layer: {"public_token": "...", "applicant": {...}} in,
-// {"next": "done" | "identity_match" | "identity_verification"} out.
+// {"next": "done" | "identity_match" | "identity_verification" | "manual_review"} out.
 type Onboarding struct {
 	Plaid  *plaid.APIClient
 	Scorer *DailyScorer
@@ -131,9 +141,12 @@ func (o *Onboarding) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case layerrisk.IdentityMatch:
 		// /identity/match with the linked Item's access token.
 		reply(w, "identity_match")
-	default:
+	case layerrisk.IdentityVerification:
 		// /identity_verification/create.
 		reply(w, "identity_verification")
+	default:
+		// ManualReview, or an outcome a later library adds: fail closed, a person decides.
+		reply(w, "manual_review")
 	}
 }
 

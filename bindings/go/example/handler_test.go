@@ -33,6 +33,8 @@ func TestOnboardingAgainstAFakePlaid(t *testing.T) {
 			bodies = append(bodies, l)
 		}
 	}
+	// Plaid's own Identity Verification review is pending: manual_review, a person decides.
+	bodies = append(bodies, `{"identity": null, "items": [], "request_id": "r2", "idv_session_status": "pending_review"}`)
 
 	var mu sync.Mutex
 	answer, status := bodies[0], http.StatusOK
@@ -87,7 +89,7 @@ func TestOnboardingAgainstAFakePlaid(t *testing.T) {
 		t.Fatal(err)
 	}
 	step := map[layerrisk.Decision]string{layerrisk.Trust: "done", layerrisk.IdentityMatch: "identity_match",
-		layerrisk.IdentityVerification: "identity_verification"}
+		layerrisk.IdentityVerification: "identity_verification", layerrisk.ManualReview: "manual_review"}
 	steps := map[string]bool{}
 	for _, b := range bodies {
 		mu.Lock()
@@ -103,8 +105,23 @@ func TestOnboardingAgainstAFakePlaid(t *testing.T) {
 		}
 		steps[out["next"]] = true
 	}
-	if len(steps) < 2 {
+	if len(steps) < 2 || !steps["manual_review"] {
 		t.Fatalf("only %v ran", steps)
+	}
+	// A reload: a broken file is refused and the working rules stay; a good one is live.
+	broken := filepath.Join(t.TempDir(), "broken.json")
+	os.WriteFile(broken, []byte(`{"name": "broken",`), 0o600)
+	if err := daily.Reload(broken); err == nil {
+		t.Fatal("a broken rules file was accepted")
+	}
+	if s, _ := daily.Today(); s.Rules().Name != scorer.Rules().Name {
+		t.Fatalf("%s is live after a broken reload", s.Rules().Name)
+	}
+	if err := daily.Reload(filepath.Join(root, "rules", "default.json")); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := daily.Today(); s.Rules().Name != "default" || s.AsOf() != scorer.AsOf() {
+		t.Fatalf("after a reload: %+v %s", s.Rules(), s.AsOf())
 	}
 	last := seen[len(seen)-1]
 	if last["path"] != "/user_account/session/get" || last["public_token"] != "profile-sandbox-1" || last["client_id"] != "client-id" {
