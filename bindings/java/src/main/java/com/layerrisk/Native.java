@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -37,6 +38,14 @@ final class Native {
     static final int LR_ERR_RULES = 2;
     static final int LR_ERR_ARGUMENT = 3;
     static final int LR_ERR_INPUT = 4;
+    static final int LR_DECISION_NONE = -1;
+    static final int LR_CHALLENGER_SHADOW = 1;
+    static final int LR_CHALLENGER_ROLLOUT = 2;
+    static final int LR_PART_APPLICANT = 0;
+    static final int LR_PART_PROTECT = 1;
+    static final int LR_PART_IDENTITY_MATCH = 2;
+    static final int LR_PART_IDENTITY_VERIFICATION = 3;
+    static final int LR_PART_ROLLOUT_KEY = 4;
 
     // typedef struct LrStr { const char *ptr; size_t len; } LrStr;
     static final StructLayout STR = MemoryLayout.structLayout(ADDRESS.withName("ptr"), JAVA_LONG.withName("len"));
@@ -49,13 +58,16 @@ final class Native {
             JAVA_INT.withName("decision"), JAVA_INT.withName("score"),
             STR.withName("request_id"),
             ADDRESS.withName("reasons"), JAVA_LONG.withName("reasons_len"),
-            JAVA_LONG.withName("size"));
+            JAVA_LONG.withName("size"),
+            STR.withName("decision_id"),
+            JAVA_INT.withName("arm"), JAVA_INT.withName("shadow_decision"),
+            STR.withName("shadow_decision_id"));
     // typedef struct LrError {...} LrError;
     static final StructLayout ERROR = MemoryLayout.structLayout(
             JAVA_INT.withName("status"), MemoryLayout.paddingLayout(4),
             ADDRESS.withName("code"), ADDRESS.withName("message"),
             JAVA_LONG.withName("line"), JAVA_LONG.withName("column"),
-            ADDRESS.withName("path"));
+            ADDRESS.withName("path"), ADDRESS.withName("decision_id"));
     // typedef struct LrBytes { uint8_t *data; size_t len; size_t capacity; } LrBytes;
     static final StructLayout BYTES = MemoryLayout.structLayout(
             ADDRESS.withName("data"), JAVA_LONG.withName("len"), JAVA_LONG.withName("capacity"));
@@ -67,6 +79,11 @@ final class Native {
     static final long RECORD_REQUEST_ID = RECORD.byteOffset(MemoryLayout.PathElement.groupElement("request_id"));
     static final long RECORD_REASONS = RECORD.byteOffset(MemoryLayout.PathElement.groupElement("reasons"));
     static final long RECORD_REASONS_LEN = RECORD.byteOffset(MemoryLayout.PathElement.groupElement("reasons_len"));
+    static final long RECORD_DECISION_ID = RECORD.byteOffset(MemoryLayout.PathElement.groupElement("decision_id"));
+    static final long RECORD_ARM = RECORD.byteOffset(MemoryLayout.PathElement.groupElement("arm"));
+    static final long RECORD_SHADOW_DECISION = RECORD.byteOffset(MemoryLayout.PathElement.groupElement("shadow_decision"));
+    static final long RECORD_SHADOW_DECISION_ID = RECORD.byteOffset(MemoryLayout.PathElement.groupElement("shadow_decision_id"));
+    static final long ERROR_DECISION_ID = ERROR.byteOffset(MemoryLayout.PathElement.groupElement("decision_id"));
 
     static final MethodHandle ABI_VERSION_FN;
     static final MethodHandle VERSION;
@@ -87,6 +104,28 @@ final class Native {
     static final MethodHandle SCORE_JSONL;
     static final MethodHandle BYTES_FREE;
     static final MethodHandle ERROR_FREE;
+    static final MethodHandle OPTIONS_SET_SHADOW_RULES;
+    static final MethodHandle OPTIONS_SET_SHADOW_RULES_FILE;
+    static final MethodHandle OPTIONS_SET_ROLLOUT_RULES;
+    static final MethodHandle OPTIONS_SET_ROLLOUT_RULES_FILE;
+    static final MethodHandle SCORER_CHALLENGER_MODE;
+    static final MethodHandle SCORER_CHALLENGER_NAME;
+    static final MethodHandle SCORER_CHALLENGER_VERSION;
+    static final MethodHandle SCORER_CHALLENGER_SHA256;
+    static final MethodHandle SCORER_ROLLOUT_SHARE;
+    static final MethodHandle CONTEXT_NEW;
+    static final MethodHandle CONTEXT_FREE;
+    /** lr_context_set as a critical call: it copies a Java byte array in place. */
+    static final MethodHandle CONTEXT_SET;
+    /** lr_assess_ctx as a critical call, like ASSESS. */
+    static final MethodHandle ASSESS_CTX;
+    static final MethodHandle LIVE_NEW;
+    static final MethodHandle LIVE_FREE;
+    static final MethodHandle LIVE_CURRENT;
+    static final MethodHandle LIVE_REPLACE;
+    static final MethodHandle LIVE_RELOAD_RULES;
+    static final MethodHandle LIVE_RELOAD_RULES_FILE;
+    static final MethodHandle LIVE_SET_AS_OF;
 
     static {
         SymbolLookup lib = SymbolLookup.libraryLookup(libraryPath(), Arena.global());
@@ -120,6 +159,36 @@ final class Native {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
         BYTES_FREE = fn(linker, lib, "lr_bytes_free", FunctionDescriptor.ofVoid(ADDRESS));
         ERROR_FREE = fn(linker, lib, "lr_error_free", FunctionDescriptor.ofVoid(ADDRESS));
+        OPTIONS_SET_SHADOW_RULES = fn(linker, lib, "lr_options_set_shadow_rules",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+        OPTIONS_SET_SHADOW_RULES_FILE = fn(linker, lib, "lr_options_set_shadow_rules_file",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        OPTIONS_SET_ROLLOUT_RULES = fn(linker, lib, "lr_options_set_rollout_rules",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_DOUBLE, ADDRESS));
+        OPTIONS_SET_ROLLOUT_RULES_FILE = fn(linker, lib, "lr_options_set_rollout_rules_file",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_DOUBLE, ADDRESS));
+        SCORER_CHALLENGER_MODE = fn(linker, lib, "lr_scorer_challenger_mode", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        SCORER_CHALLENGER_NAME = fn(linker, lib, "lr_scorer_challenger_name", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        SCORER_CHALLENGER_VERSION = fn(linker, lib, "lr_scorer_challenger_version", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        SCORER_CHALLENGER_SHA256 = fn(linker, lib, "lr_scorer_challenger_sha256", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        SCORER_ROLLOUT_SHARE = fn(linker, lib, "lr_scorer_rollout_share", FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS));
+        CONTEXT_NEW = fn(linker, lib, "lr_context_new", FunctionDescriptor.of(ADDRESS));
+        CONTEXT_FREE = fn(linker, lib, "lr_context_free", FunctionDescriptor.ofVoid(ADDRESS));
+        CONTEXT_SET = linker.downcallHandle(lib.find("lr_context_set").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS),
+                Linker.Option.critical(true));
+        ASSESS_CTX = linker.downcallHandle(lib.find("lr_assess_ctx").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS),
+                Linker.Option.critical(true));
+        LIVE_NEW = fn(linker, lib, "lr_live_new", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        LIVE_FREE = fn(linker, lib, "lr_live_free", FunctionDescriptor.ofVoid(ADDRESS));
+        LIVE_CURRENT = fn(linker, lib, "lr_live_current", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        LIVE_REPLACE = fn(linker, lib, "lr_live_replace", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        LIVE_RELOAD_RULES = fn(linker, lib, "lr_live_reload_rules",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+        LIVE_RELOAD_RULES_FILE = fn(linker, lib, "lr_live_reload_rules_file",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        LIVE_SET_AS_OF = fn(linker, lib, "lr_live_set_as_of", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     }
 
     private static MethodHandle fn(Linker linker, SymbolLookup lib, String name, FunctionDescriptor d) {

@@ -10,6 +10,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -35,7 +37,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 @SuppressWarnings("restricted") // reads the records the library allocates (sizes from its header)
 public final class Scorer implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final Decision[] DECISIONS = Decision.values();
     /** A pointer that is not NULL, for an applicant of zero bytes (NULL means "none"). */
     private static final MemorySegment EMPTY = Arena.global().allocate(1);
 
@@ -59,10 +60,17 @@ public final class Scorer implements AutoCloseable {
     private final MemorySegment handle;
     private final Cleaner.Cleanable cleanable;
     private final RulesId rules;
+    private final RulesId challenger;
+    private final String challengerMode;
+    private final double rolloutShare;
     private final String asOf;
+    /** Handed out by a LiveScorer, which other threads may be using: close() leaves it to the GC. */
+    private final boolean fromLive;
     private boolean closed;
 
-    private Scorer(MemorySegment raw) {
+    /** The Scorer of a C scorer reference {@code raw}, which it owns from then on (released on close or GC). */
+    Scorer(MemorySegment raw, boolean fromLive) {
+        this.fromLive = fromLive;
         this.arena = Arena.ofShared();
         this.handle = raw.reinterpret(arena, p -> Native.call(() -> {
             Native.SCORER_FREE.invokeExact(p);
@@ -81,6 +89,18 @@ public final class Scorer implements AutoCloseable {
                 Native.cString(Native.call(() -> (MemorySegment) Native.SCORER_RULES_VERSION.invokeExact(raw))),
                 Native.cString(Native.call(() -> (MemorySegment) Native.SCORER_RULES_SHA256.invokeExact(raw))));
         this.asOf = Native.cString(Native.call(() -> (MemorySegment) Native.SCORER_AS_OF.invokeExact(raw)));
+        int mode = Native.call(() -> (int) Native.SCORER_CHALLENGER_MODE.invokeExact(raw));
+        this.challengerMode = mode == Native.LR_CHALLENGER_SHADOW ? "shadow" : mode == Native.LR_CHALLENGER_ROLLOUT ? "rollout" : null;
+        this.challenger = challengerMode == null ? null : new RulesId(
+                Native.cString(Native.call(() -> (MemorySegment) Native.SCORER_CHALLENGER_NAME.invokeExact(raw))),
+                Native.cString(Native.call(() -> (MemorySegment) Native.SCORER_CHALLENGER_VERSION.invokeExact(raw))),
+                Native.cString(Native.call(() -> (MemorySegment) Native.SCORER_CHALLENGER_SHA256.invokeExact(raw))));
+        this.rolloutShare = Native.call(() -> (double) Native.SCORER_ROLLOUT_SHARE.invokeExact(raw));
+    }
+
+    /** The native scorer, for LiveScorer (valid while this Scorer is open). */
+    MemorySegment handle() {
+        return handle;
     }
 
     /** A builder: set {@link Builder#asOf(String)}, optionally the rules, then build. */
@@ -99,8 +119,57 @@ public final class Scorer implements AutoCloseable {
         private Path rulesPath;
         private byte[] rulesJson;
         private String rulesName;
+        private boolean rollout;
+        private double share;
+        private Path challengerPath;
+        private byte[] challengerJson;
+        private String challengerName;
 
         private Builder() {}
+
+        /**
+         * A shadow rule set from a file: every input is decided under it too, and the record
+         * carries that decision in {@code shadow} ({@code layer-risk score --shadow FILE}).
+         * Replaces a shadow or rollout set before.
+         */
+        public Builder shadowRules(Path path) {
+            return challenger(Objects.requireNonNull(path, "shadowRules"), null, null, false, 0);
+        }
+
+        /** A shadow rule set from a rules file's text, named {@code name} in errors. */
+        public Builder shadowRulesJson(String text, String name) {
+            return challenger(null, Objects.requireNonNull(text, "shadowRulesJson").getBytes(StandardCharsets.UTF_8),
+                    Objects.requireNonNull(name, "name"), false, 0);
+        }
+
+        /**
+         * A staged rollout of the challenger rules file at {@code path}: for {@code share} (0 to
+         * 1) of users, chosen by their rollout key ({@link Context.Builder#rolloutKey}, or an
+         * envelope's {@code rollout_key}), the challenger decides as the live rules; the record
+         * says which {@code arm} decided ({@code layer-risk score --rollout FILE
+         * --rollout-share S}). Replaces a shadow or rollout set before.
+         */
+        public Builder rolloutRules(Path path, double share) {
+            return challenger(Objects.requireNonNull(path, "rolloutRules"), null, null, true, share);
+        }
+
+        /** A staged rollout from a rules file's text, named {@code name} in errors. */
+        public Builder rolloutRulesJson(String text, String name, double share) {
+            return challenger(null, Objects.requireNonNull(text, "rolloutRulesJson").getBytes(StandardCharsets.UTF_8),
+                    Objects.requireNonNull(name, "name"), true, share);
+        }
+
+        private Builder challenger(Path path, byte[] json, String name, boolean isRollout, double share) {
+            if (isRollout && !(share >= 0 && share <= 1)) {
+                throw new IllegalArgumentException("share: expected a number from 0 to 1");
+            }
+            this.challengerPath = path;
+            this.challengerJson = json;
+            this.challengerName = name;
+            this.rollout = isRollout;
+            this.share = share;
+            return this;
+        }
 
         /** The evaluation day, {@code YYYY-MM-DD} (required): pass your business's today. */
         public Builder asOf(String date) {
@@ -139,7 +208,8 @@ public final class Scorer implements AutoCloseable {
             if (asOf == null) {
                 throw new IllegalArgumentException("asOf: required ('YYYY-MM-DD')");
             }
-            for (String s : new String[] {asOf, rulesName, rulesPath == null ? null : rulesPath.toString()}) {
+            for (String s : new String[] {asOf, rulesName, rulesPath == null ? null : rulesPath.toString(), challengerName,
+                    challengerPath == null ? null : challengerPath.toString()}) {
                 if (s != null && s.indexOf('\0') >= 0) {
                     throw new IllegalArgumentException("asOf, rules and names cannot contain a NUL character");
                 }
@@ -161,13 +231,31 @@ public final class Scorer implements AutoCloseable {
                         st = Native.call(() -> (int) Native.OPTIONS_SET_RULES.invokeExact(opts, text, len, name, err));
                         check(st, err);
                     }
+                    if (challengerPath != null) {
+                        MemorySegment p = Native.cString(a, challengerPath.toString());
+                        double sh = share;
+                        st = rollout
+                                ? Native.call(() -> (int) Native.OPTIONS_SET_ROLLOUT_RULES_FILE.invokeExact(opts, p, sh, err))
+                                : Native.call(() -> (int) Native.OPTIONS_SET_SHADOW_RULES_FILE.invokeExact(opts, p, err));
+                        check(st, err);
+                    } else if (challengerJson != null) {
+                        MemorySegment text = a.allocate(Math.max(1, challengerJson.length));
+                        MemorySegment.copy(challengerJson, 0, text, ValueLayout.JAVA_BYTE, 0, challengerJson.length);
+                        MemorySegment name = Native.cString(a, challengerName);
+                        long len = challengerJson.length;
+                        double sh = share;
+                        st = rollout
+                                ? Native.call(() -> (int) Native.OPTIONS_SET_ROLLOUT_RULES.invokeExact(opts, text, len, name, sh, err))
+                                : Native.call(() -> (int) Native.OPTIONS_SET_SHADOW_RULES.invokeExact(opts, text, len, name, err));
+                        check(st, err);
+                    }
                     MemorySegment date = Native.cString(a, asOf);
                     st = Native.call(() -> (int) Native.OPTIONS_SET_AS_OF.invokeExact(opts, date, err));
                     check(st, err);
                     MemorySegment out = a.allocate(ADDRESS);
                     st = Native.call(() -> (int) Native.SCORER_NEW.invokeExact(opts, out, err));
                     check(st, err);
-                    return new Scorer(out.get(ADDRESS, 0));
+                    return new Scorer(out.get(ADDRESS, 0), false);
                 } finally {
                     Native.call(() -> {
                         Native.OPTIONS_FREE.invokeExact(opts);
@@ -186,6 +274,21 @@ public final class Scorer implements AutoCloseable {
     /** The evaluation day, {@code YYYY-MM-DD}. */
     public String asOf() {
         return asOf;
+    }
+
+    /** The shadow or rollout challenger's rule set; empty when the scorer has none. */
+    public Optional<RulesId> challengerRules() {
+        return Optional.ofNullable(challenger);
+    }
+
+    /** How the challenger takes part: {@code shadow} or {@code rollout}; empty when there is none. */
+    public Optional<String> challengerMode() {
+        return Optional.ofNullable(challengerMode);
+    }
+
+    /** The share of users (0 to 1) a staged rollout gives the challenger; empty without a rollout. */
+    public OptionalDouble rolloutShare() {
+        return rolloutShare < 0 ? OptionalDouble.empty() : OptionalDouble.of(rolloutShare);
     }
 
     /**
@@ -240,8 +343,65 @@ public final class Scorer implements AutoCloseable {
     }
 
     /**
+     * Decide on one response body with what the backend holds beside it ({@link Context}: the
+     * applicant, Plaid's other verdicts, the rollout key): the same decision as an envelope
+     * carrying those parts; {@link Record#decisionId()} differs, since it covers the bytes as
+     * given.
+     *
+     * @throws ParseException when the body or a part is not what it claims (the path then
+     *     starts with the part's envelope key: {@code applicant}, {@code signals.protect}, ...),
+     *     or {@code ambiguous_envelope} when the body is an envelope that carries the same part
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public Record assessWith(byte[] body, Context context) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(context, "context");
+        Scratch s = SCRATCH.get();
+        MemorySegment ctx = Native.call(() -> (MemorySegment) Native.CONTEXT_NEW.invokeExact());
+        try {
+            byte[][] parts = context.parts();
+            for (int i = 0; i < parts.length; i++) {
+                byte[] p = parts[i];
+                if (p == null) {
+                    continue;
+                }
+                MemorySegment data = p.length == 0 ? EMPTY : MemorySegment.ofArray(p);
+                int part = i;
+                int st = Native.call(() -> (int) Native.CONTEXT_SET.invokeExact(ctx, part, data, (long) p.length, s.error));
+                if (st != Native.LR_OK) {
+                    throw error(st, s.error.get(ADDRESS, 0));
+                }
+            }
+            MemorySegment b = MemorySegment.ofArray(body);
+            int st;
+            try {
+                st = (int) Native.ASSESS_CTX.invokeExact(handle, b, (long) body.length, ctx, s.record, s.error);
+            } catch (IllegalStateException e) {
+                throw closedError(e);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (st != Native.LR_OK) {
+                throw error(st, s.error.get(ADDRESS, 0));
+            }
+            return takeRecord(s.record.get(ADDRESS, 0));
+        } finally {
+            Native.call(() -> {
+                Native.CONTEXT_FREE.invokeExact(ctx);
+                return null;
+            });
+        }
+    }
+
+    /** {@link #assessWith(byte[], Context)} on a String body (encoded as UTF-8). */
+    public Record assessWith(String body, Context context) {
+        return assessWith(body.getBytes(StandardCharsets.UTF_8), context);
+    }
+
+    /**
      * Score a JSONL export (one response or envelope per line; gzip data is decompressed):
-     * exactly the bytes {@code layer-risk score --as-of D --jobs 1} prints for it, one record per
+     * exactly the bytes {@code layer-risk score --as-of D --jobs 1} (with {@code --shadow} or
+     * {@code --rollout} as the scorer has them) prints for it, one record per
      * non-blank line, numbered, with error records for lines that are not responses. Runs on
      * the calling thread.
      *
@@ -319,7 +479,9 @@ public final class Scorer implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (closed || fromLive) {
+            // A scorer from LiveScorer.current() is shared with other threads: the garbage
+            // collector releases it once no one holds it.
             return;
         }
         arena.close();
@@ -329,17 +491,18 @@ public final class Scorer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Scorer[" + rules.name() + "@" + rules.version() + ", asOf " + asOf + "]";
+        return "Scorer[" + rules.name() + "@" + rules.version() + ", asOf " + asOf
+                + (challenger == null ? "" : ", " + challengerMode + " " + challenger.name() + "@" + challenger.version()) + "]";
     }
 
-    private static Record takeRecord(MemorySegment p) {
+    static Record takeRecord(MemorySegment p) {
         MemorySegment rec = p.reinterpret(Native.RECORD.byteSize());
         try {
             long jsonLen = rec.get(JAVA_LONG, Native.RECORD_JSON_LEN);
             byte[] json = new byte[Math.toIntExact(jsonLen)];
             MemorySegment.copy(rec.get(ADDRESS, Native.RECORD_JSON).reinterpret(jsonLen), ValueLayout.JAVA_BYTE, 0,
                     json, 0, json.length);
-            Decision decision = DECISIONS[rec.get(JAVA_INT, Native.RECORD_DECISION)];
+            Decision decision = Decision.of(rec.get(JAVA_INT, Native.RECORD_DECISION));
             long score = Integer.toUnsignedLong(rec.get(JAVA_INT, Native.RECORD_SCORE));
             String requestId = Native.str(rec, Native.RECORD_REQUEST_ID);
             long n = rec.get(JAVA_LONG, Native.RECORD_REASONS_LEN);
@@ -353,7 +516,12 @@ public final class Scorer implements AutoCloseable {
                             Integer.toUnsignedLong(rs.get(JAVA_INT, at + 2 * Native.STR.byteSize()))));
                 }
             }
-            return new Record(decision, score, requestId, reasons, json);
+            int arm = rec.get(JAVA_INT, Native.RECORD_ARM);
+            int shadow = rec.get(JAVA_INT, Native.RECORD_SHADOW_DECISION);
+            return new Record(decision, score, requestId, reasons, json, Native.str(rec, Native.RECORD_DECISION_ID),
+                    arm == 1 ? "control" : arm == 2 ? "challenger" : null,
+                    shadow == Native.LR_DECISION_NONE ? null : Decision.of(shadow),
+                    Native.str(rec, Native.RECORD_SHADOW_DECISION_ID));
         } finally {
             Native.call(() -> {
                 Native.RECORD_FREE.invokeExact(p);
@@ -362,14 +530,14 @@ public final class Scorer implements AutoCloseable {
         }
     }
 
-    private static void check(int status, MemorySegment errOut) {
+    static void check(int status, MemorySegment errOut) {
         if (status != Native.LR_OK) {
             throw error(status, errOut.get(ADDRESS, 0));
         }
     }
 
     /** The exception for an LrError, which is freed. */
-    private static RuntimeException error(int status, MemorySegment p) {
+    static RuntimeException error(int status, MemorySegment p) {
         if (p.equals(MemorySegment.NULL)) {
             return new LayerRiskException("layer-risk: a call failed without an error (status " + status + ")",
                     "panic", 0, 0, null);
@@ -381,8 +549,9 @@ public final class Scorer implements AutoCloseable {
             long line = e.get(JAVA_LONG, 24);
             long column = e.get(JAVA_LONG, 32);
             String path = Native.cString(e.get(ADDRESS, 40));
+            String decisionId = Native.cString(e.get(ADDRESS, Native.ERROR_DECISION_ID));
             return switch (status) {
-                case Native.LR_ERR_PARSE -> new ParseException(message, code, line, column, path);
+                case Native.LR_ERR_PARSE -> new ParseException(message, code, line, column, path, decisionId);
                 case Native.LR_ERR_RULES -> new RulesException(message, code, line, column, path);
                 case Native.LR_ERR_ARGUMENT -> new IllegalArgumentException(message);
                 case Native.LR_ERR_INPUT -> new InputException(message, code);

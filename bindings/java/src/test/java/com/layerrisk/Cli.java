@@ -100,6 +100,11 @@ final class Cli {
         return true;
     }
 
+    /** A record with its decision ids (its own and its shadow's) blanked. */
+    static String withoutIds(String record) {
+        return record.replaceAll("\"decision_id\":\"[0-9a-f]{32}\"", "\"decision_id\":\"\"");
+    }
+
     static byte[] withoutCr(byte[] line) {
         return line.length > 0 && line[line.length - 1] == '\r' ? Arrays.copyOf(line, line.length - 1) : line;
     }

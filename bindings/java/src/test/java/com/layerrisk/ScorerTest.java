@@ -44,7 +44,9 @@ class ScorerTest {
             assertEquals("0.1.0", Scorer.version());
             Record r = s.assess(BODY);
             assertEquals("m8MDnv9okwxFNBV", r.requestId().orElseThrow());
-            assertTrue(r.json().startsWith("{\"request_id\":\"m8MDnv9okwxFNBV\",\"decision\":\"" + r.decision().code() + "\""));
+            assertTrue(r.json().startsWith("{\"request_id\":\"m8MDnv9okwxFNBV\",\"decision_id\":\"" + r.decisionId()
+                    + "\",\"decision\":\"" + r.decision().code() + "\""), r.json());
+            assertEquals(32, r.decisionId().length());
             assertArrayEquals(r.json().getBytes(StandardCharsets.UTF_8), r.jsonBytes());
             assertFalse(r.json().contains("Knope") || r.json().contains("987654321"));
             assertThrows(UnsupportedOperationException.class, () -> r.reasons().add(new Reason("x", "y", 1)));

@@ -122,6 +122,9 @@ public final class Onboarding {
             case TRUST -> "done"; // create the account; keep r.json() for audit
             case IDENTITY_MATCH -> "identity_match"; // /identity/match with the Item's access token
             case IDENTITY_VERIFICATION -> "identity_verification"; // /identity_verification/create
+            // Terminal: a person decides. An outcome a later library adds would land here too
+            // if this were a default branch: fail closed.
+            case MANUAL_REVIEW -> "manual_review";
         };
     }
 }

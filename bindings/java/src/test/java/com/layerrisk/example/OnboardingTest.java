@@ -87,6 +87,7 @@ class OnboardingTest {
                         case TRUST -> "done";
                         case IDENTITY_MATCH -> "identity_match";
                         case IDENTITY_VERIFICATION -> "identity_verification";
+                        case MANUAL_REVIEW -> "manual_review";
                     };
                     String got = onboarding.next("profile-sandbox-1", null);
                     assertEquals(want, got);
