@@ -28,7 +28,8 @@ class LayerOnboarding
     scorer
   end
 
-  # The next step for the user: "done", "identity_match" or "identity_verification".
+  # The next step for the user: "done", "identity_match", "identity_verification" or
+  # "manual_review".
   # applicant: what the user typed into your own form (a Hash), or nil.
   def next_step(public_token, applicant = nil)
     resp = Net::HTTP.post(@uri, JSON.generate(public_token: public_token), @headers)
@@ -51,7 +52,8 @@ class LayerOnboarding
     case record.decision
     when :trust then "done" # create the account; keep record.json for audit
     when :identity_match then "identity_match" # /identity/match with the Item's access token
-    else "identity_verification" # /identity_verification/create
+    when :identity_verification then "identity_verification" # /identity_verification/create
+    else "manual_review" # terminal, a person decides; also any outcome a later gem adds: fail closed
     end
   end
 

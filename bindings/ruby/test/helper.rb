@@ -56,6 +56,11 @@ module Fixture
     @records ||= cli("score", "--as-of", AS_OF, "--jobs", "1", export_path, ok: [1])
   end
 
+  # A record with its decision ids (its own and its shadow's) blanked.
+  def self.without_ids(record)
+    record.gsub(/"decision_id":"[0-9a-f]{32}"/, '"decision_id":""')
+  end
+
   # The lines of data cut at "\n", numbered from 1 as the CLI numbers them.
   def self.lines(data)
     parts = data.b.split("\n", -1)

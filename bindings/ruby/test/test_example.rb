@@ -52,7 +52,8 @@ class TestExample < Minitest::Test
     app = LayerOnboarding.new(rules_path: rules, client_id: "client-id", secret: "secret",
                               base_url: "http://127.0.0.1:#{fake.port}", logger: Logger.new(logs))
     check = LayerRisk::Scorer.new(rules: rules, as_of: app.send(:today_in, "America/New_York"))
-    step = { trust: "done", identity_match: "identity_match", identity_verification: "identity_verification" }
+    step = { trust: "done", identity_match: "identity_match", identity_verification: "identity_verification",
+             manual_review: "manual_review" }
     steps = bodies.map do |b|
       fake.body = b
       got = app.next_step("profile-sandbox-1")

@@ -27,7 +27,8 @@ class TestScorer < Minitest::Test
     assert_equal "0.1.0", LayerRisk.library_version
     r = s.assess(BODY)
     assert_equal "m8MDnv9okwxFNBV", r.request_id
-    assert r.json.start_with?("{\"request_id\":\"m8MDnv9okwxFNBV\",\"decision\":\"#{r.decision}\"")
+    assert r.json.start_with?("{\"request_id\":\"m8MDnv9okwxFNBV\",\"decision_id\":\"#{r.decision_id}\",\"decision\":\"#{r.decision}\"")
+    assert_equal 32, r.decision_id.size
     assert r.json.frozen? && r.reasons.frozen? && r.reasons.all?(&:frozen?)
     refute_match(/Knope|987654321/, r.json)
     none = s.assess('{"identity": null}')
