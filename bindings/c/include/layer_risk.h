@@ -543,10 +543,11 @@ int32_t lr_assess_ctx_into(const struct LrScorer *scorer,
                            size_t *needed,
                            struct LrError **err);
 
-// Free a record from [`lr_assess`]. NULL is ignored.
+// Free a record from [`lr_assess`] or [`lr_assess_ctx`]. NULL is ignored. (Records written
+// by the `_into` functions live in the caller's buffer: nothing to free.)
 //
 // # Safety
-// `record` is NULL or came from [`lr_assess`] and was not freed.
+// `record` is NULL or came from [`lr_assess`] or [`lr_assess_ctx`] and was not freed.
 void lr_record_free(struct LrRecord *record);
 
 // A live handle on `scorer` into `*out`; the handle takes a reference of its own (the

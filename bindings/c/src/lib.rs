@@ -4,17 +4,21 @@
 //!
 //! # The contract
 //! - **Handles.** An [`LrOptions`] collects what a scorer is made from (rules, evaluation
-//!   date; later setters add capabilities without changing any existing function). An
-//!   [`LrScorer`] is immutable: share it across threads freely; free it once, after every
-//!   call on it has returned.
+//!   date, a shadow or rollout challenger; later setters add capabilities without changing any
+//!   existing function). An [`LrScorer`] is immutable and reference-counted: share it across
+//!   threads freely; release each reference once, after every call using it has returned. An
+//!   [`LrContext`] carries what a backend holds beside the response (the applicant, Plaid's
+//!   other verdicts, a rollout key), part by part ([`LR_PART_APPLICANT`] ...); a later part is
+//!   a new number, not a new entry point. An [`LrLive`] holds the current scorer of a
+//!   long-running backend and reloads it safely.
 //! - **Results.** A function that can fail returns an `int32_t` status: [`LR_OK`] or one of
 //!   the `LR_ERR_*` families. On failure, when the caller passed a non-NULL `err`, `*err`
 //!   receives an [`LrError`] (code, message, line, column, path) that the caller owns and
 //!   frees with [`lr_error_free`]. Out-parameters are set only on success.
 //! - **Ownership.** Every buffer the library returns has one owner, the caller, and one free
 //!   function: [`lr_record_free`] for an [`LrRecord`], [`lr_bytes_free`] for an
-//!   [`LrBytes`], [`lr_error_free`] for an [`LrError`], [`lr_scorer_free`] and
-//!   [`lr_options_free`] for the handles. Strings returned by `lr_scorer_rules_*` and
+//!   [`LrBytes`], [`lr_error_free`] for an [`LrError`], [`lr_scorer_free`] (one reference),
+//!   [`lr_options_free`], [`lr_context_free`] and [`lr_live_free`] for the handles. Strings returned by `lr_scorer_rules_*` and
 //!   `lr_scorer_as_of` belong to the scorer and live as long as it; `lr_version` is static.
 //!   Inputs are borrowed for the call only: the library keeps no pointer to them.
 //! - **No panic crosses.** Every entry runs under `catch_unwind`; a panic (a bug) becomes
@@ -1195,10 +1199,11 @@ pub unsafe extern "C" fn lr_assess_ctx_into(
     })
 }
 
-/// Free a record from [`lr_assess`]. NULL is ignored.
+/// Free a record from [`lr_assess`] or [`lr_assess_ctx`]. NULL is ignored. (Records written
+/// by the `_into` functions live in the caller's buffer: nothing to free.)
 ///
 /// # Safety
-/// `record` is NULL or came from [`lr_assess`] and was not freed.
+/// `record` is NULL or came from [`lr_assess`] or [`lr_assess_ctx`] and was not freed.
 #[no_mangle]
 pub unsafe extern "C" fn lr_record_free(record: *mut LrRecord) {
     quiet((), || {
