@@ -59,17 +59,20 @@ module LayerRisk
     # the CLI or any binding, has the same id). arm: :control or :challenger in a staged
     # rollout, else nil. shadow_decision, shadow_decision_id: the second rule set's outcome and
     # id, or nil.
-    attr_reader :decision, :score, :request_id, :json, :decision_id, :arm, :shadow_decision, :shadow_decision_id
+    attr_reader :decision, :score, :request_id, :json, :arm, :shadow_decision
 
     # block: the record's bytes copied out of the library, base: the address they came from,
-    # reasons_at/count: where its reasons were (see Scorer#read_record); ids: decision id,
-    # arm, shadow decision, shadow decision id.
+    # reasons_at/count: where its reasons were (see Scorer#read_record); ids: the decision
+    # id's and the shadow's decision id's address and length (decoded on first use, like the
+    # reasons), arm, shadow decision.
     def initialize(decision, score, request_id, json, block = nil, base = 0, reasons_at = 0, count = 0, ids = nil)
       @decision = decision
       @score = score
       @request_id = request_id
       @json = json.freeze
-      @decision_id, @arm, @shadow_decision, @shadow_decision_id = ids
+      @ids = ids
+      @arm = ids && ARMS[ids[4]]
+      @shadow_decision = ids && ids[5]
       @block = block
       @base = base
       @reasons_at = reasons_at
@@ -86,6 +89,16 @@ module LayerRisk
       reasons.map(&:code)
     end
 
+    # The record's decision_id: 32 hex digits (frozen).
+    def decision_id
+      @decision_id ||= id_at(0)
+    end
+
+    # The shadow's decision id, or nil when the scorer has no second rule set.
+    def shadow_decision_id
+      @shadow_decision_id ||= id_at(2)
+    end
+
     def inspect
       "#<LayerRisk::Record #{@decision} score=#{@score} request_id=#{@request_id.inspect} " \
         "decision_id=#{@decision_id} reasons=#{reason_codes}>"
@@ -96,6 +109,13 @@ module LayerRisk
     private_constant :REASON_FORMATS
 
     private
+
+    def id_at(i)
+      at, len = @ids && @ids[i, 2]
+      return nil if at.nil? || at.zero?
+
+      @block.byteslice(at - @base, len).force_encoding(Encoding::US_ASCII).freeze
+    end
 
     def decode_reasons
       return [].freeze if @count.zero?
@@ -377,9 +397,7 @@ module LayerRisk
         sid_at, sid_len = block.unpack(Native::RECORD_UNPACK)
       json = block.byteslice(json_at - base, json_len).force_encoding(Encoding::UTF_8)
       request_id = id_at.zero? ? nil : block.byteslice(id_at - base, id_len).force_encoding(Encoding::UTF_8)
-      decision_id = did_at.zero? ? nil : -block.byteslice(did_at - base, did_len)
-      ids = [decision_id, ARMS[arm], shadow == Native::LR_DECISION_NONE ? nil : decision_of(shadow),
-             sid_at.zero? ? nil : -block.byteslice(sid_at - base, sid_len)]
+      ids = [did_at, did_len, sid_at, sid_len, arm, shadow == Native::LR_DECISION_NONE ? nil : decision_of(shadow)]
       Record.new(decision_of(decision), score, request_id, json, block, base, reasons_at, n, ids)
     end
 
