@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use layer_risk::{batch, Arm, Context, Outcome, ParseError, RuleSet, RulesError};
+use layer_risk::{batch, Arm, Context, DecisionId, Outcome, ParseError, RuleSet, RulesError};
 
 use crate::error::{Fail, Status};
 
@@ -129,11 +129,11 @@ pub(crate) struct Assessed {
     /// Each reason, heaviest first: its code, its rule id and its points.
     pub(crate) reasons: Vec<(&'static str, String, u32)>,
     /// The decision id, 32 lower-case hex digits.
-    pub(crate) decision_id: Option<String>,
+    pub(crate) decision_id: Option<[u8; 32]>,
     /// The arm of a staged rollout that decided (`LR_ARM_*`).
     pub(crate) arm: i32,
     /// The challenger's outcome (`LR_DECISION_*`) and decision id, when the scorer has one.
-    pub(crate) shadow: Option<(i32, Option<String>)>,
+    pub(crate) shadow: Option<(i32, Option<[u8; 32]>)>,
 }
 
 /// The number an outcome goes by in the ABI (`LR_DECISION_*`). An outcome this crate does not
@@ -147,6 +147,18 @@ fn decision_number(outcome: Outcome) -> i32 {
         Outcome::ManualReview => 3,
         _ => 3,
     }
+}
+
+/// A decision id as the record writes it: 32 lower-case hex digits (as its `Display`, without
+/// the formatting machinery: this runs on every call).
+fn hex(id: DecisionId) -> [u8; 32] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 32];
+    for (i, b) in id.0.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 15)];
+    }
+    out
 }
 
 /// The number of an arm in the ABI (`LR_ARM_*`).
@@ -231,14 +243,12 @@ impl Scorer {
             json,
             decision: decision_number(d.outcome),
             score: d.score,
-            decision_id: d.decision_id.map(|id| id.to_string()),
+            decision_id: d.decision_id.map(hex),
             arm: arm_number(d.arm),
-            shadow: d.shadow.as_ref().map(|s| {
-                (
-                    decision_number(s.outcome),
-                    s.decision_id.map(|id| id.to_string()),
-                )
-            }),
+            shadow: d
+                .shadow
+                .as_ref()
+                .map(|s| (decision_number(s.outcome), s.decision_id.map(hex))),
             request_id: d.request_id,
             reasons,
         })

@@ -891,11 +891,11 @@ fn block_size(a: &core::Assessed) -> usize {
     let text_at = reasons_at + a.reasons.len() * std::mem::size_of::<LrReason>();
     let text_len = a.json.len()
         + a.request_id.as_deref().map_or(0, str::len)
-        + a.decision_id.as_deref().map_or(0, str::len)
+        + a.decision_id.map_or(0, |id| id.len())
         + a.shadow
             .as_ref()
-            .and_then(|(_, id)| id.as_deref())
-            .map_or(0, str::len)
+            .and_then(|(_, id)| id.as_ref())
+            .map_or(0, |id| id.len())
         + a.reasons
             .iter()
             .map(|(code, id, _)| code.len() + id.len())
@@ -935,15 +935,12 @@ unsafe fn write_block(a: &core::Assessed, base: *mut u8, size: usize) -> *mut Lr
             .request_id
             .as_deref()
             .map_or_else(none, |id| put(id.as_bytes()));
-        let decision_id = a
-            .decision_id
-            .as_deref()
-            .map_or_else(none, |id| put(id.as_bytes()));
+        let decision_id = a.decision_id.as_ref().map_or_else(none, |id| put(id));
         let shadow_decision_id = a
             .shadow
             .as_ref()
-            .and_then(|(_, id)| id.as_deref())
-            .map_or_else(none, |id| put(id.as_bytes()));
+            .and_then(|(_, id)| id.as_ref())
+            .map_or_else(none, |id| put(id));
         let reasons = base.add(reasons_at).cast::<LrReason>();
         for (i, (code, id, points)) in a.reasons.iter().enumerate() {
             reasons.add(i).write(LrReason {
