@@ -59,24 +59,42 @@ module LayerRisk
     # the CLI or any binding, has the same id). arm: :control or :challenger in a staged
     # rollout, else nil. shadow_decision, shadow_decision_id: the second rule set's outcome and
     # id, or nil.
-    attr_reader :decision, :score, :request_id, :json, :arm, :shadow_decision
+    attr_reader :decision, :score, :request_id, :json
 
     # block: the record's bytes copied out of the library, base: the address they came from,
-    # reasons_at/count: where its reasons were (see Scorer#read_record); ids: the decision
-    # id's and the shadow's decision id's address and length (decoded on first use, like the
-    # reasons), arm, shadow decision.
-    def initialize(decision, score, request_id, json, block = nil, base = 0, reasons_at = 0, count = 0, ids = nil)
+    # reasons_at/count: where its reasons were (see Scorer#read_record). The fields at the end
+    # of the record (decision ids, arm, shadow) are decoded from the block on first use, like
+    # the reasons: most callers read the decision and the JSON alone.
+    def initialize(decision, score, request_id, json, block = nil, base = 0, reasons_at = 0, count = 0)
       @decision = decision
       @score = score
       @request_id = request_id
       @json = json.freeze
-      @ids = ids
-      @arm = ids && ARMS[ids[4]]
-      @shadow_decision = ids && ids[5]
       @block = block
       @base = base
       @reasons_at = reasons_at
       @count = count
+    end
+
+    # The record's decision_id: 32 hex digits (the same input decided again, by the CLI or any
+    # binding, has the same id).
+    def decision_id
+      tail[0]
+    end
+
+    # :control or :challenger in a staged rollout, else nil.
+    def arm
+      tail[1]
+    end
+
+    # The second rule set's decision (a shadow, or the other arm of a rollout), or nil.
+    def shadow_decision
+      tail[2]
+    end
+
+    # The second rule set's decision id, or nil.
+    def shadow_decision_id
+      tail[3]
     end
 
     # The reasons, heaviest first: [Reason(code, rule_id, points)] (frozen).
@@ -87,16 +105,6 @@ module LayerRisk
     # The reason codes, heaviest first.
     def reason_codes
       reasons.map(&:code)
-    end
-
-    # The record's decision_id: 32 hex digits (frozen).
-    def decision_id
-      @decision_id ||= id_at(0)
-    end
-
-    # The shadow's decision id, or nil when the scorer has no second rule set.
-    def shadow_decision_id
-      @shadow_decision_id ||= id_at(2)
     end
 
     def inspect
@@ -110,11 +118,14 @@ module LayerRisk
 
     private
 
-    def id_at(i)
-      at, len = @ids && @ids[i, 2]
-      return nil if at.nil? || at.zero?
-
-      @block.byteslice(at - @base, len).force_encoding(Encoding::US_ASCII).freeze
+    # [decision_id, arm, shadow_decision, shadow_decision_id], from the record's last fields.
+    def tail
+      @tail ||= begin
+        did_at, did_len, arm, shadow, sid_at, sid_len = @block.unpack(Native::RECORD_TAIL_UNPACK, offset: Native::RECORD_TAIL_AT)
+        id = ->(at, len) { at.zero? ? nil : @block.byteslice(at - @base, len).force_encoding(Encoding::US_ASCII).freeze }
+        [id.call(did_at, did_len), ARMS[arm], shadow == Native::LR_DECISION_NONE ? nil : Scorer.decision_of(shadow),
+         id.call(sid_at, sid_len)].freeze
+      end
     end
 
     def decode_reasons
@@ -393,16 +404,14 @@ module LayerRisk
     def read_record(buf, size)
       base = buf.address
       block = buf.get_bytes(0, size)
-      json_at, json_len, decision, score, id_at, id_len, reasons_at, n, _size, did_at, did_len, arm, shadow,
-        sid_at, sid_len = block.unpack(Native::RECORD_UNPACK)
+      json_at, json_len, decision, score, id_at, id_len, reasons_at, n = block.unpack(Native::RECORD_UNPACK)
       json = block.byteslice(json_at - base, json_len).force_encoding(Encoding::UTF_8)
       request_id = id_at.zero? ? nil : block.byteslice(id_at - base, id_len).force_encoding(Encoding::UTF_8)
-      ids = [did_at, did_len, sid_at, sid_len, arm, shadow == Native::LR_DECISION_NONE ? nil : decision_of(shadow)]
-      Record.new(decision_of(decision), score, request_id, json, block, base, reasons_at, n, ids)
+      Record.new(DECISIONS[decision] || Scorer.decision_of(decision), score, request_id, json, block, base, reasons_at, n)
     end
 
     # The decision of an LR_DECISION_* number; one the gem does not know is :manual_review.
-    def decision_of(number)
+    def self.decision_of(number)
       (number >= 0 && DECISIONS[number]) || :manual_review
     end
 

@@ -60,11 +60,13 @@ module LayerRisk
     end
 
     # LrRecord: json, json_len, decision, score, request_id.ptr, request_id.len, reasons,
-    # reasons_len, size, decision_id.ptr, decision_id.len, arm, shadow_decision,
-    # shadow_decision_id.ptr, shadow_decision_id.len. The record and all it points to lie in
-    # one block of `size` bytes starting at the record, so Scorer#read_record copies it out in
-    # one read and slices it.
-    RECORD_UNPACK = "Q<Q<l<L<Q<Q<Q<Q<Q<Q<Q<l<l<Q<Q<"
+    # reasons_len, size, then (added later, at the end) decision_id.ptr, decision_id.len, arm,
+    # shadow_decision, shadow_decision_id.ptr, shadow_decision_id.len at byte RECORD_TAIL_AT.
+    # The record and all it points to lie in one block of `size` bytes starting at the record,
+    # so Scorer#read_record copies it out in one read and slices it.
+    RECORD_UNPACK = "Q<Q<l<L<Q<Q<Q<Q<Q<"
+    RECORD_TAIL_AT = 64
+    RECORD_TAIL_UNPACK = "Q<Q<l<l<Q<Q<"
     # LrReason: code.ptr, code.len, rule_id.ptr, rule_id.len, points (+ 4 bytes of padding).
     REASON_UNPACK = "Q<Q<Q<Q<L<x4"
 
