@@ -18,14 +18,25 @@ class LayerOnboarding
 
   # Reads and checks the rules once, at start-up: a broken file stops the deploy here.
   def initialize(rules_path:, client_id:, secret:, base_url: PRODUCTION, zone: "America/New_York", logger: Logger.new($stdout))
-    @rules = File.read(rules_path)
-    @rules_name = rules_path
     @uri = URI.join(base_url, "/user_account/session/get")
     @headers = { "Content-Type" => "application/json", "PLAID-CLIENT-ID" => client_id, "PLAID-SECRET" => secret }
     @zone = zone
     @log = logger
     @lock = Mutex.new
-    scorer
+    first = LayerRisk::Scorer.new(rules_json: File.read(rules_path), rules_name: rules_path, as_of: today_in(@zone))
+    @live = LayerRisk::Live.new(first) # holds its own reference
+    first.close
+  end
+
+  # Make the rules file at path live (on SIGHUP, say), keeping the day. Raises
+  # LayerRisk::RulesError for a broken file: the working rules stay live.
+  def reload_rules(path)
+    @live.reload_rules(path)
+  end
+
+  # The rule set now live.
+  def rules_name
+    @live.current.rules[:name]
   end
 
   # The next step for the user: "done", "identity_match", "identity_verification" or
@@ -59,13 +70,16 @@ class LayerOnboarding
 
   private
 
-  # Today's scorer in the business's time zone; a new one when the day changes (the previous
-  # one is left to the garbage collector: a request may still use it).
+  # Today's scorer in the business's time zone: the live one, moved to the new day when the day
+  # changes (a request in flight keeps the scorer it started with).
   def scorer
     today = today_in(@zone)
+    s = @live.current
+    return s if s.as_of == today
+
     @lock.synchronize do
-      @scorer = LayerRisk::Scorer.new(rules_json: @rules, rules_name: @rules_name, as_of: today) if @scorer&.as_of != today
-      @scorer
+      @live.as_of = today if @live.current.as_of != today
+      @live.current
     end
   end
 

@@ -61,6 +61,16 @@ class TestExample < Minitest::Test
       got
     end
     assert steps.uniq.size >= 2, steps.uniq.inspect
+    # A reload: a broken file is refused and the working rules stay; a good one is live.
+    Dir.mktmpdir do |dir|
+      broken = File.join(dir, "broken.json")
+      File.write(broken, '{"name": "broken",')
+      assert_raises(LayerRisk::RulesError) { app.reload_rules(broken) }
+      assert_equal "lending", app.rules_name
+      app.reload_rules(File.join(Fixture::REPO, "rules/default.json"))
+      assert_equal "default", app.rules_name
+      app.reload_rules(rules)
+    end
     assert_equal ["/user_account/session/get", "profile-sandbox-1", "client-id"],
                  fake.seen.last.values_at("path", "public_token", "client_id")
 

@@ -3,6 +3,7 @@ package com.layerrisk.example;
 import com.google.gson.JsonParser;
 import com.layerrisk.ParseException;
 import com.layerrisk.Record;
+import com.layerrisk.LiveScorer;
 import com.layerrisk.Scorer;
 import com.plaid.client.ApiClient;
 import com.plaid.client.model.UserAccountSessionGetRequest;
@@ -59,34 +60,55 @@ public final class Onboarding {
 
     private final RawBodies raw = new RawBodies();
     private final PlaidApi plaid;
-    private final String rules;
-    private final String rulesName;
     private final ZoneId zone;
-    private Scorer today;
+    private final LiveScorer live;
 
     /** Reads and checks the rules once, at start-up: a broken file stops the deploy here. */
     public Onboarding(ApiClient api, Path rulesPath, ZoneId zone) throws IOException {
         api.getOkBuilder().addInterceptor(raw);
         this.plaid = api.createService(PlaidApi.class);
-        this.rules = Files.readString(rulesPath);
-        this.rulesName = rulesPath.toString();
         this.zone = zone;
-        scorer();
-    }
-
-    /** Today's scorer, in the business's time zone; a new one when the day changes. */
-    private synchronized Scorer scorer() {
-        String day = LocalDate.now(zone).toString();
-        if (today == null || !today.asOf().equals(day)) {
-            // The previous day's scorer is left to the garbage collector: a request may still use it.
-            today = Scorer.builder().rulesJson(rules, rulesName).asOf(day).build();
+        try (Scorer first = Scorer.builder().rulesJson(Files.readString(rulesPath), rulesPath.toString())
+                .asOf(LocalDate.now(zone)).build()) {
+            this.live = LiveScorer.of(first); // holds its own reference
         }
-        return today;
     }
 
     /**
-     * POST /onboarding/layer: the next step for the user, "done", "identity_match" or
-     * "identity_verification". {@code applicantJson} is what the user typed into your own form,
+     * Today's scorer, in the business's time zone: the live one, moved to the new day when the
+     * day changes (a request in flight keeps the scorer it started with).
+     */
+    private Scorer scorer() {
+        String day = LocalDate.now(zone).toString();
+        Scorer s = live.current();
+        if (s.asOf().equals(day)) {
+            return s;
+        }
+        synchronized (this) {
+            if (!live.current().asOf().equals(day)) {
+                live.setAsOf(day);
+            }
+            return live.current();
+        }
+    }
+
+    /**
+     * Make the rules file at {@code path} live (on SIGHUP, say), keeping the day.
+     *
+     * @throws com.layerrisk.RulesException when the file is broken: the working rules stay live
+     */
+    public void reloadRules(Path path) {
+        live.reloadRules(path);
+    }
+
+    /** The rule set now live. */
+    public String rulesName() {
+        return live.current().rules().name();
+    }
+
+    /**
+     * POST /onboarding/layer: the next step for the user, "done", "identity_match",
+     * "identity_verification" or "manual_review". {@code applicantJson} is what the user typed into your own form,
      * or null.
      */
     public String next(String publicToken, String applicantJson) throws IOException {

@@ -95,6 +95,15 @@ class OnboardingTest {
                 }
             }
             assertTrue(steps.size() >= 2, "only " + steps);
+            // A reload: a broken file is refused and the working rules stay; a good one is live.
+            Path broken = Files.createTempFile("broken-", ".json");
+            Files.writeString(broken, "{\"name\": \"broken\",");
+            org.junit.jupiter.api.Assertions.assertThrows(com.layerrisk.RulesException.class, () -> onboarding.reloadRules(broken));
+            assertEquals("lending", onboarding.rulesName());
+            onboarding.reloadRules(REPO.resolve("rules/default.json"));
+            assertEquals("default", onboarding.rulesName());
+            Files.delete(broken);
+            onboarding.reloadRules(rules);
             JsonObject last = seen.get(seen.size() - 1);
             assertEquals("/user_account/session/get", last.get("path").getAsString());
             assertEquals("profile-sandbox-1", last.get("public_token").getAsString());
