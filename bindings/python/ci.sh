@@ -29,7 +29,7 @@ rm -rf "$VENV"
 echo "== python: pip install ./bindings/python (maturin builds the extension)"
 "$VENV/bin/pip" install -q ./bindings/python
 echo "== python: test dependencies (pytest, pyspark, pyarrow, flask, plaid-python)"
-"$VENV/bin/pip" install -q pytest "pyspark>=3.5,<5" "pyarrow>=11" "pandas<3" flask plaid-python
+"$VENV/bin/pip" install -q pytest "pyspark>=3.5,<5" "pyarrow>=14" "pandas<3" flask plaid-python
 echo "== python: pytest"
 LAYER_RISK_REQUIRE_ALL=1 LAYER_RISK_CLI="$PWD/target/release/layer-risk" \
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider bindings/python/tests

@@ -6,6 +6,8 @@
 //! the package's own exceptions (defined in Python, `layer_risk/_errors.py`, so they carry
 //! docstrings and attributes like any Python exception).
 
+mod arrow;
+
 use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -527,10 +529,33 @@ impl Scorer {
         Ok(PyBytes::new(py, &out))
     }
 
+    /// Score an Arrow array of lines (`binary`, `large_binary`, `utf8` or `large_utf8`; any
+    /// object with `__arrow_c_array__`, such as a `pyarrow.Array`) into an Arrow `utf8` array
+    /// of records, one per line, null for a null or blank line: `score_lines` without a
+    /// Python object per line, the lines read in place and the records built in Rust. Pass
+    /// the result to `pyarrow.array(...)`. The GIL is released while scoring. What
+    /// `layer_risk.spark.score` runs on each batch.
+    ///
+    /// >>> import layer_risk, pyarrow as pa  # doctest: +SKIP
+    /// >>> s = layer_risk.Scorer(as_of="2026-11-22")  # doctest: +SKIP
+    /// >>> recs = pa.array(s.score_arrow(pa.array([b'{"identity": null}', b"  ", None])))  # doctest: +SKIP
+    /// >>> recs.null_count, recs[0].as_py().startswith('{"request_id":null')  # doctest: +SKIP
+    /// (2, True)
+    fn score_arrow(
+        &self,
+        py: Python<'_>,
+        lines: &Bound<'_, PyAny>,
+    ) -> PyResult<arrow::ArrowRecords> {
+        let lines = arrow::import(lines)?;
+        let scorer = &self.inner;
+        let array = py.detach(|| arrow::score(scorer, lines.as_ref()))?;
+        Ok(arrow::ArrowRecords { array })
+    }
+
     /// Score lines the caller already split (`str`, `bytes` or None each): a list with, for
     /// each, its record as a JSON string (the CLI's record without `line`, no newline), or
     /// None for a blank line or None. A trailing CR is dropped; a line over 1 MiB gets the
-    /// `line_too_long` record, as in the CLI. What `layer_risk.spark.score` runs per batch.
+    /// `line_too_long` record, as in the CLI.
     ///
     /// >>> import layer_risk
     /// >>> s = layer_risk.Scorer(as_of="2026-11-22")
@@ -795,6 +820,15 @@ impl LiveScorer {
         self.now().score_jsonl(py, data, jobs)
     }
 
+    /// `Scorer.score_arrow` on the scorer live when the call starts (every line under it).
+    fn score_arrow(
+        &self,
+        py: Python<'_>,
+        lines: &Bound<'_, PyAny>,
+    ) -> PyResult<arrow::ArrowRecords> {
+        self.now().score_arrow(py, lines)
+    }
+
     /// `Scorer.score_lines` on the scorer live when the call starts (every line is scored
     /// under it).
     #[pyo3(signature = (lines, links = None))]
@@ -988,6 +1022,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Scorer>()?;
     m.add_class::<LiveScorer>()?;
     m.add_class::<SqliteLinkStore>()?;
+    m.add_class::<arrow::ArrowRecords>()?;
     m.add_function(wrap_pyfunction!(link_keys, m)?)?;
     m.add("RULES_ENGINE_VERSION", env!("CARGO_PKG_VERSION"))?;
     m.add("DEFAULT_MAX_LINE_BYTES", batch::DEFAULT_MAX_LINE_BYTES)?;

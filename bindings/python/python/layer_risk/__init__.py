@@ -42,11 +42,19 @@ lines.
 """
 
 from ._errors import LayerRiskError, ParseError, RulesError
-from ._native import DEFAULT_MAX_LINE_BYTES, LiveScorer, Scorer, SqliteLinkStore, link_keys
+from ._native import (
+    DEFAULT_MAX_LINE_BYTES,
+    ArrowRecords,
+    LiveScorer,
+    Scorer,
+    SqliteLinkStore,
+    link_keys,
+)
 
 __all__ = [
     "Scorer",
     "LiveScorer",
+    "ArrowRecords",
     "SqliteLinkStore",
     "link_keys",
     "LayerRiskError",

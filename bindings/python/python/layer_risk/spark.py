@@ -46,9 +46,10 @@ def score(
     is not a response. Rows whose line is blank (or null) are dropped, as the CLI writes no
     record for them; every other column is kept.
 
-    The line is handed to the scorer as bytes (the column's Arrow data viewed as binary,
-    never decoded), so a line that is not UTF-8 gets the CLI's ``invalid_utf8`` record and a
-    line over 1 MiB the CLI's ``line_too_long`` record.
+    The line column's Arrow buffers are handed to the Rust scorer as they are (the Arrow C
+    data interface, :meth:`layer_risk.Scorer.score_arrow`), never decoded, so a line that is
+    not UTF-8 gets the CLI's ``invalid_utf8`` record and a line over 1 MiB the CLI's
+    ``line_too_long`` record; the records come back as an Arrow array built in Rust.
 
     ``rules`` is a rules file on the driver (None: the embedded default): it is read and
     checked here, so a broken file raises :class:`layer_risk.RulesError` before any task
@@ -133,17 +134,15 @@ def score(
             else:
                 scorer = scorer.with_rollout(other, share)
         for batch in batches:
-            lines = batch.column(index)
-            # Same buffers, read as bytes: no UTF-8 decoding, no copy.
-            if pa.types.is_string(lines.type):
-                lines = lines.view(pa.binary())
-            elif pa.types.is_large_string(lines.type):
-                lines = lines.view(pa.large_binary())
-            records = scorer.score_lines(lines.to_pylist())
-            recs = pa.array([r for r in records if r is not None], type=pa.string())
+            # Arrow end to end: the line column's buffers go to Rust as they are (the Arrow C
+            # data interface, never decoded), and the records come back as an Arrow array
+            # built in Rust, null for a blank or null line. No Python object per line.
+            recs = pa.array(scorer.score_arrow(batch.column(index)))
             kept = batch
-            if len(recs) < batch.num_rows:  # blank lines: drop their rows
-                kept = batch.filter(pa.array([r is not None for r in records], type=pa.bool_()))
+            if recs.null_count:  # blank lines: drop their rows, as the CLI writes nothing
+                valid = recs.is_valid()
+                kept = batch.filter(valid)
+                recs = recs.filter(valid)
             yield pa.RecordBatch.from_arrays(
                 list(kept.columns) + [recs], names=list(batch.schema.names) + [RECORD]
             )
