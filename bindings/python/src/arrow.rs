@@ -15,7 +15,9 @@ use std::ffi::CStr;
 use arrow_array::builder::StringBuilder;
 use arrow_array::cast::AsArray;
 use arrow_array::ffi::{from_ffi, to_ffi, FFI_ArrowArray, FFI_ArrowSchema};
-use arrow_array::{make_array, Array, ArrayRef, StringArray};
+use arrow_array::types::ByteArrayType;
+use arrow_array::{make_array, Array, ArrayRef, GenericByteArray, StringArray};
+use arrow_buffer::ArrowNativeType;
 use arrow_schema::DataType;
 use layer_risk::{batch, LineResult};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -87,6 +89,8 @@ pub(crate) enum ScoreError {
     Type(String),
     /// More record bytes than one `utf8` array holds.
     TooLarge,
+    /// Offsets outside the value buffer.
+    Malformed,
 }
 
 impl From<ScoreError> for PyErr {
@@ -95,11 +99,41 @@ impl From<ScoreError> for PyErr {
             ScoreError::Type(t) => PyTypeError::new_err(format!(
                 "lines: expected an Arrow array of binary or utf8 (large or not), got {t}"
             )),
+            ScoreError::Malformed => PyValueError::new_err(
+                "lines: a malformed Arrow array (offsets outside its values)",
+            ),
             ScoreError::TooLarge => PyValueError::new_err(
                 "lines: the records of this array exceed 2 GiB, what one utf8 array holds; score it in smaller slices",
             ),
         }
     }
+}
+
+/// Call `f` with each line's bytes (None for a null), read straight from the offsets and the
+/// value buffer: a `utf8` column is read as bytes, never as `str`, since the C data interface
+/// imports it unvalidated and a line need not be UTF-8 (it then gets `invalid_utf8`, as in the
+/// CLI). Offsets that point outside the values are an error, not a panic.
+fn each_line<T: ByteArrayType>(
+    lines: &GenericByteArray<T>,
+    mut f: impl FnMut(Option<&[u8]>) -> Result<(), ScoreError>,
+) -> Result<(), ScoreError> {
+    let offsets = lines.value_offsets();
+    let values = lines.value_data();
+    for i in 0..lines.len() {
+        if lines.is_null(i) {
+            f(None)?;
+            continue;
+        }
+        let (Some(start), Some(end)) = (offsets.get(i), offsets.get(i + 1)) else {
+            return Err(ScoreError::Malformed);
+        };
+        let (Some(start), Some(end)) = (start.to_usize(), end.to_usize()) else {
+            return Err(ScoreError::Malformed);
+        };
+        let bytes = values.get(start..end).ok_or(ScoreError::Malformed)?;
+        f(Some(bytes))?;
+    }
+    Ok(())
 }
 
 /// Each line's record (without its newline), null for a null or blank line.
@@ -132,16 +166,10 @@ pub(crate) fn score(
         Ok(())
     };
     match lines.data_type() {
-        DataType::Binary => lines.as_binary::<i32>().iter().try_for_each(&mut one)?,
-        DataType::LargeBinary => lines.as_binary::<i64>().iter().try_for_each(&mut one)?,
-        DataType::Utf8 => lines
-            .as_string::<i32>()
-            .iter()
-            .try_for_each(|s| one(s.map(str::as_bytes)))?,
-        DataType::LargeUtf8 => lines
-            .as_string::<i64>()
-            .iter()
-            .try_for_each(|s| one(s.map(str::as_bytes)))?,
+        DataType::Binary => each_line(lines.as_binary::<i32>(), &mut one)?,
+        DataType::LargeBinary => each_line(lines.as_binary::<i64>(), &mut one)?,
+        DataType::Utf8 => each_line(lines.as_string::<i32>(), &mut one)?,
+        DataType::LargeUtf8 => each_line(lines.as_string::<i64>(), &mut one)?,
         other => return Err(ScoreError::Type(other.to_string())),
     }
     Ok(builder.finish())

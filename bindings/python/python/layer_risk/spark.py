@@ -62,8 +62,9 @@ def score(
     ``rollout_key``). The challenger is read and checked on the driver like ``rules``, and
     its text travels with the job too.
 
-    Runs with ``DataFrame.mapInArrow`` (Spark 3.3+); ``column`` must be a string or binary
-    column.
+    On Spark 4.1+ it runs as a scalar Arrow UDF (only the line column goes to the Python
+    worker and only the records come back); on Spark 3.3 to 4.0 with ``DataFrame.mapInArrow``.
+    ``column`` must be a string or binary column.
 
     >>> df = spark.read.option("lineSep", "\\n").text("export.jsonl")  # doctest: +SKIP
     >>> layer_risk.spark.score(df, as_of="2026-11-22").select("record").show()  # doctest: +SKIP
@@ -115,6 +116,42 @@ def score(
         raise TypeError(
             f"column {column!r} is {field.dataType.simpleString()}, expected string or binary"
         )
+    key = (rules_name, rules_text, as_of_text, challenger_name, challenger_text, share)
+
+    def make() -> Scorer:
+        if rules_name is None or rules_text is None:
+            scorer = Scorer(as_of=as_of_text)
+        else:
+            scorer = Scorer.from_json(rules_text, rules_name, as_of=as_of_text)
+        if challenger_name is not None and challenger_text is not None:
+            other = Scorer.from_json(challenger_text, challenger_name, as_of=as_of_text)
+            scorer = scorer.with_shadow(other) if share is None else scorer.with_rollout(other, share)
+        return scorer
+
+    from pyspark.sql import functions as F
+
+    if hasattr(F, "arrow_udf"):
+        # Spark 4.1+: a scalar Arrow UDF. Only the line column crosses to the Python worker
+        # and only the records come back; the other columns stay in the JVM. The lines'
+        # buffers go to Rust as they are (the Arrow C data interface, never decoded) and the
+        # records come back as an Arrow array built in Rust, null for a blank or null line,
+        # whose rows are then dropped, as the CLI writes nothing for them.
+        import pyarrow as pa
+
+        def records(lines):
+            return pa.array(_cached_scorer(key, make).score_arrow(lines))
+
+        # The hints Spark reads to know a scalar Arrow UDF (set as objects: this module's
+        # annotations are strings, and pyarrow is imported here, not at the top).
+        records.__annotations__ = {"lines": pa.Array, "return": pa.Array}
+        # Marked nondeterministic only so that Spark evaluates it once: it would otherwise
+        # inline the UDF into the filter below and score every line twice (the decision is
+        # a pure function of the line, the rules and the date).
+        udf = F.arrow_udf(records, T.StringType()).asNondeterministic()
+        scored = df.withColumn(RECORD, udf(F.col(column)))
+        return scored.where(F.col(RECORD).isNotNull())
+
+    # Spark 3.3 to 4.0: mapInArrow, every column through the worker and back.
     index = names.index(column)
     out_schema = T.StructType(
         list(df.schema.fields) + [T.StructField(RECORD, T.StringType(), True)]
@@ -123,20 +160,8 @@ def score(
     def run(batches: Iterator["pyarrow.RecordBatch"]) -> Iterator["pyarrow.RecordBatch"]:
         import pyarrow as pa
 
-        if rules_name is None or rules_text is None:
-            scorer = Scorer(as_of=as_of_text)
-        else:
-            scorer = Scorer.from_json(rules_text, rules_name, as_of=as_of_text)
-        if challenger_name is not None and challenger_text is not None:
-            other = Scorer.from_json(challenger_text, challenger_name, as_of=as_of_text)
-            if share is None:
-                scorer = scorer.with_shadow(other)
-            else:
-                scorer = scorer.with_rollout(other, share)
+        scorer = _cached_scorer(key, make)
         for batch in batches:
-            # Arrow end to end: the line column's buffers go to Rust as they are (the Arrow C
-            # data interface, never decoded), and the records come back as an Arrow array
-            # built in Rust, null for a blank or null line. No Python object per line.
             recs = pa.array(scorer.score_arrow(batch.column(index)))
             kept = batch
             if recs.null_count:  # blank lines: drop their rows, as the CLI writes nothing
@@ -148,6 +173,18 @@ def score(
             )
 
     return df.mapInArrow(run, out_schema)
+
+
+#: Scorers built in this Python worker, by what they were built from: a reused worker
+#: (Spark's default) loads a rules file once, not once per task or batch.
+_SCORERS: dict = {}
+
+
+def _cached_scorer(key, make) -> Scorer:
+    scorer = _SCORERS.get(key)
+    if scorer is None:
+        scorer = _SCORERS[key] = make()
+    return scorer
 
 
 # ------------------------------------------------------------------------------------------
