@@ -213,6 +213,20 @@ fn readable(street: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The words [`candidate`] looks for beyond `x` and the spelled `pob`/`pmb`/`cmra`, their
+/// searchers built once (a `memmem::find` builds one per call, most of the check's cost).
+static WORDS: LazyLock<[memchr::memmem::Finder<'static>; 6]> = LazyLock::new(|| {
+    [
+        &b"drawer"[..],
+        b"drwr",
+        b"caller",
+        b"apartado",
+        b"apdo",
+        b"gen",
+    ]
+    .map(memchr::memmem::Finder::new)
+});
+
 /// Whether the line holds a word the patterns need (most street lines hold none and skip the
 /// regexes). Checked on a lower-cased copy on the stack; a longer line goes to the regexes.
 fn candidate(line: &str) -> bool {
@@ -223,18 +237,12 @@ fn candidate(line: &str) -> bool {
     lower.copy_from_slice(line.as_bytes());
     lower.make_ascii_lowercase();
     let lower = &*lower;
-    let has = |w: &[u8]| memchr::memmem::find(lower, w).is_some();
     memchr::memchr(b'x', lower).is_some()
         || memchr::memchr2_iter(b'p', b'c', lower).any(|i| {
             let rest = &lower[i..];
             spelled(rest, b"pob") || spelled(rest, b"pmb") || rest.starts_with(b"cmra")
         })
-        || has(b"drawer")
-        || has(b"drwr")
-        || has(b"caller")
-        || has(b"apartado")
-        || has(b"apdo")
-        || has(b"gen")
+        || WORDS.iter().any(|w| w.find(lower).is_some())
 }
 
 /// The kind of delivery point a street line names instead of a street address, or `None` for
