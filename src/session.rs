@@ -665,7 +665,34 @@ impl<'a> RawLine<'a> {
 /// As [`parse_session`]; also [`ParseErrorKind::AmbiguousEnvelope`] for an `applicant`
 /// without a `session`, or an envelope that also has response fields at its top level.
 pub(crate) fn parse_input(json: &str) -> Result<Input<'_>, ParseError> {
-    parse_json::<RawLine<'_>>(json)?.into_input().map_err(|e| {
+    finish_input(json, parse_json::<RawLine<'_>>(json))
+}
+
+/// [`parse_input`] with the fast parser alone: `None` where it refuses the line (or the line
+/// is no object), which [`parse_input`] then hands to serde_json.
+#[cfg(all(test, feature = "gen"))]
+pub(crate) fn parse_input_fast(json: &str) -> Option<Result<Input<'_>, ParseError>> {
+    if !json
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .starts_with('{')
+    {
+        return None;
+    }
+    let raw = sonic_rs::from_str::<RawLine<'_>>(json).ok()?;
+    Some(finish_input(json, Ok(raw)))
+}
+
+/// [`parse_input`] with serde_json alone.
+#[cfg(all(test, feature = "gen"))]
+pub(crate) fn parse_input_reference(json: &str) -> Result<Input<'_>, ParseError> {
+    finish_input(json, parse_json_reference(json))
+}
+
+fn finish_input<'a>(
+    json: &'a str,
+    raw: Result<RawLine<'a>, ParseError>,
+) -> Result<Input<'a>, ParseError> {
+    raw?.into_input().map_err(|e| {
         // Point at the key that makes the line ambiguous.
         let at = ["applicant", "rollout_key", "signals", "session"]
             .iter()
@@ -732,6 +759,16 @@ pub(crate) fn parse_json<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, Par
             None,
         ));
     }
+    // The fast parser decides the lines it accepts; everything else (errors included) is
+    // serde_json's, so an error, its position and its path never depend on the fast one.
+    if let Ok(v) = sonic_rs::from_str::<T>(json) {
+        return Ok(v);
+    }
+    parse_json_reference(json)
+}
+
+/// [`parse_json`] with serde_json alone: the reference the fast parser is held to.
+pub(crate) fn parse_json_reference<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, ParseError> {
     match serde_json::from_str::<T>(json) {
         Ok(v) => Ok(v),
         Err(first) => {

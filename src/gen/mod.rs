@@ -60,6 +60,8 @@ mod sample;
 mod write;
 
 #[cfg(test)]
+mod parser_tests;
+#[cfg(test)]
 mod tests;
 
 use std::io::Write;
