@@ -357,26 +357,10 @@ fn process_block<S: Merge>(
     let work = |p: &Piece<'_>| {
         let mut out = Vec::with_capacity(p.bytes.len() / 2 + 64);
         let mut st = S::default();
-        let mut line = p.first_line;
-        let mut at = p.start;
-        let mut rest = p.bytes;
-        // The placeholders of too-long lines in this piece, in order.
-        let first = block.too_long.partition_point(|&o| o < p.start);
-        let mut placeholders = block.too_long[first..].iter().copied().peekable();
-        while !rest.is_empty() {
-            let (raw, next) = match memchr::memchr(b'\n', rest) {
-                Some(i) => (&rest[..i], &rest[i + 1..]),
-                None => (rest, &rest[rest.len()..]),
-            };
-            if placeholders.next_if_eq(&at).is_some() || too_long(raw.len(), block.max_line) {
-                f.call(line, Err(&long), &mut out, &mut st);
-            } else if let Some(body) = line_body(raw) {
-                f.call(line, Ok(body), &mut out, &mut st);
-            }
-            at += rest.len() - next.len();
-            line += 1;
-            rest = next;
-        }
+        p.each_line(block, |line, body| match body {
+            Some(body) => f.call(line, Ok(body), &mut out, &mut st),
+            None => f.call(line, Err(&long), &mut out, &mut st),
+        });
         (out, st)
     };
     #[cfg(feature = "parallel")]
@@ -399,6 +383,34 @@ struct Piece<'a> {
     start: usize,
     first_line: u64,
     lines: u64,
+}
+
+impl<'a> Piece<'a> {
+    /// Call `f` with each line of the piece that is not blank, by the batch engine's line
+    /// rules (`crate::record`), with its number: its body, or `None` for a line too long to
+    /// read (a placeholder the reader left, or a line over the block's limit).
+    fn each_line(&self, block: &Block, mut f: impl FnMut(u64, Option<&'a [u8]>)) {
+        let mut line = self.first_line;
+        let mut at = self.start;
+        let mut rest = self.bytes;
+        // The placeholders of too-long lines in this piece, in order.
+        let first = block.too_long.partition_point(|&o| o < self.start);
+        let mut placeholders = block.too_long[first..].iter().copied().peekable();
+        while !rest.is_empty() {
+            let (raw, next) = match memchr::memchr(b'\n', rest) {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, &rest[rest.len()..]),
+            };
+            if placeholders.next_if_eq(&at).is_some() || too_long(raw.len(), block.max_line) {
+                f(line, None);
+            } else if let Some(body) = line_body(raw) {
+                f(line, Some(body));
+            }
+            at += rest.len() - next.len();
+            line += 1;
+            rest = next;
+        }
+    }
 }
 
 /// Split a block that ends at a line end (or EOF) into pieces of whole lines.

@@ -19,7 +19,6 @@ use super::{split_pieces, Block, BlockReader, Merge, Options, Piece, Summary, MA
 use crate::api::Scorer;
 use crate::error::ParseError;
 use crate::link::{LinkError, LinkHistory, LinkKeys, LinkSecret, LinkStore};
-use crate::record::{line_body, too_long};
 use crate::session::{parse_input_bytes, Input};
 
 /// What links a batch's lines: the store that records them, the secret their keys are derived
@@ -96,35 +95,20 @@ fn parse_piece<'b>(
 ) -> Vec<(u64, Parsed<'b>)> {
     let long = ParseError::line_too_long(block.max_line);
     let mut items = Vec::with_capacity(usize::try_from(p.lines).unwrap_or(0));
-    let mut line = p.first_line;
-    let mut at = p.start;
-    let mut rest = p.bytes;
-    let first = block.too_long.partition_point(|&o| o < p.start);
-    let mut placeholders = block.too_long[first..].iter().copied().peekable();
-    while !rest.is_empty() {
-        let (raw, next) = match memchr::memchr(b'\n', rest) {
-            Some(i) => (&rest[..i], &rest[i + 1..]),
-            None => (rest, &rest[rest.len()..]),
+    p.each_line(block, |line, body| {
+        let parsed = match body {
+            None => Parsed::Error(long.clone(), None),
+            Some(body) => match parse_input_bytes(body) {
+                Ok(input) => {
+                    let keys = secret.keys(input.session.identity.as_ref());
+                    let t = input.observed_at.unwrap_or(default_time);
+                    Parsed::Input(input, body, keys, t)
+                }
+                Err(e) => Parsed::Error(e, Some(body)),
+            },
         };
-        if placeholders.next_if_eq(&at).is_some() || too_long(raw.len(), block.max_line) {
-            items.push((line, Parsed::Error(long.clone(), None)));
-        } else if let Some(body) = line_body(raw) {
-            items.push((
-                line,
-                match parse_input_bytes(body) {
-                    Ok(input) => {
-                        let keys = secret.keys(input.session.identity.as_ref());
-                        let t = input.observed_at.unwrap_or(default_time);
-                        Parsed::Input(input, body, keys, t)
-                    }
-                    Err(e) => Parsed::Error(e, Some(body)),
-                },
-            ));
-        }
-        at += rest.len() - next.len();
-        line += 1;
-        rest = next;
-    }
+        items.push((line, parsed));
+    });
     items
 }
 
