@@ -24,15 +24,14 @@ pub(crate) fn run(a: DiffArgs) -> Result<ExitCode, CliError> {
         show: a.show,
         labels: labels.as_ref(),
     };
-    let stats: DiffStats<'_> = match crate::link::open(&a.link, setup.as_of)? {
-        None => super::run_counting(&a.input, a.batch, &setup)?,
-        Some(mut link) => {
-            let input = input::open(&a.input)?;
-            setup
-                .run_linked(input.reader, &mut link.linker(), a.batch.options())
-                .map_err(CliError::io)?
-        }
-    };
+    let stats: DiffStats<'_> = super::run_counting(
+        &a.input,
+        a.batch,
+        &a.link,
+        setup.as_of,
+        &setup,
+        |input, linker, opts| setup.run_linked(input, linker, opts),
+    )?;
     super::print_report(a.json, &setup.report(&stats))?;
     Ok(if stats.a.error_count() > 0 {
         ExitCode::from(1)

@@ -18,15 +18,14 @@ pub(crate) fn run(a: SweepArgs) -> Result<ExitCode, CliError> {
         as_of: as_of_or_today(a.as_of),
         labels: &labels,
     };
-    let stats: SweepStats = match crate::link::open(&a.link, setup.as_of)? {
-        None => super::run_counting(&a.input, a.batch, &setup)?,
-        Some(mut link) => {
-            let input = input::open(&a.input)?;
-            setup
-                .run_linked(input.reader, &mut link.linker(), a.batch.options())
-                .map_err(CliError::io)?
-        }
-    };
+    let stats: SweepStats = super::run_counting(
+        &a.input,
+        a.batch,
+        &a.link,
+        setup.as_of,
+        &setup,
+        |input, linker, opts| setup.run_linked(input, linker, opts),
+    )?;
     let report = setup.report(&stats);
     if let Some(path) = &a.plot {
         let svg =
