@@ -662,12 +662,32 @@ fn build_region(meta: &Metadata) -> Option<RegionRules> {
         .and_then(|p| compile(&format!("^(?:{}\n)", p.as_str())));
 
     let types = type_descriptors(meta);
+    let (by_length, typed) = by_length(&types)?;
+    let (special_by_length, special_any, special) = build_special(meta)?;
+    Some(RegionRules {
+        region,
+        has_leading_digits,
+        international_prefix,
+        general,
+        by_length,
+        typed,
+        special_by_length,
+        special_any,
+        special,
+    })
+}
+
+/// For each national number length, the index of the full-match regex of the descriptors
+/// that allow that length (libphonenumber's isNumberMatchingDesc: lengths first, none listed
+/// = any), or `NO_MATCHER` where none does; lengths with the same patterns share a regex
+/// (fixed line and mobile often have the same pattern: one copy is enough). `None` only if
+/// a pattern does not compile.
+fn by_length(descriptors: &[&Descriptor]) -> Option<([u8; MAX_NSN_LENGTH + 1], Vec<Regex>)> {
     let mut by_length = [NO_MATCHER; MAX_NSN_LENGTH + 1];
     let mut keys: Vec<Vec<&str>> = Vec::new();
-    let mut typed = Vec::new();
+    let mut regexes = Vec::new();
     for (length, slot) in by_length.iter_mut().enumerate() {
-        // libphonenumber's isNumberMatchingDesc: lengths first (empty = any).
-        let mut patterns: Vec<&str> = types
+        let mut patterns: Vec<&str> = descriptors
             .iter()
             .filter(|d| {
                 let lengths = d.possible_length();
@@ -675,7 +695,6 @@ fn build_region(meta: &Metadata) -> Option<RegionRules> {
             })
             .map(|d| d.national_number().as_str())
             .collect();
-        // Fixed line == mobile is common: one copy is enough.
         patterns.sort_unstable();
         patterns.dedup();
         if patterns.is_empty() {
@@ -689,25 +708,14 @@ fn build_region(meta: &Metadata) -> Option<RegionRules> {
                     .map(|p| format!("(?:{p}\n)"))
                     .collect::<Vec<_>>()
                     .join("|");
-                typed.push(compile(&full(&alternation))?);
+                regexes.push(compile(&full(&alternation))?);
                 keys.push(patterns);
                 keys.len() - 1
             }
         };
         *slot = u8::try_from(index).ok()?;
     }
-    let (special_by_length, special_any, special) = build_special(meta)?;
-    Some(RegionRules {
-        region,
-        has_leading_digits,
-        international_prefix,
-        general,
-        by_length,
-        typed,
-        special_by_length,
-        special_any,
-        special,
-    })
+    Some((by_length, regexes))
 }
 
 /// The matchers of the types tried before fixed line and mobile (see [`NumberType`]).
@@ -738,36 +746,8 @@ fn build_special(
         let re = compile(&full(desc.national_number().as_str()))?;
         special.push((*t, desc.possible_length().to_vec(), re));
     }
-    let mut by_length = [NO_MATCHER; MAX_NSN_LENGTH + 1];
-    let mut keys: Vec<Vec<&str>> = Vec::new();
-    let mut any = Vec::new();
-    for (length, slot) in by_length.iter_mut().enumerate() {
-        let patterns: Vec<&str> = types
-            .iter()
-            .filter(|(_, d)| {
-                let lengths = d.possible_length();
-                lengths.is_empty() || lengths.iter().any(|&l| usize::from(l) == length)
-            })
-            .map(|(_, d)| d.national_number().as_str())
-            .collect();
-        if patterns.is_empty() {
-            continue;
-        }
-        let index = match keys.iter().position(|k| *k == patterns) {
-            Some(index) => index,
-            None => {
-                let alternation = patterns
-                    .iter()
-                    .map(|p| format!("(?:{p}\n)"))
-                    .collect::<Vec<_>>()
-                    .join("|");
-                any.push(compile(&full(&alternation))?);
-                keys.push(patterns);
-                keys.len() - 1
-            }
-        };
-        *slot = u8::try_from(index).ok()?;
-    }
+    let descriptors: Vec<&Descriptor> = types.iter().map(|(_, d)| *d).collect();
+    let (by_length, any) = by_length(&descriptors)?;
     Some((by_length, any, special))
 }
 
