@@ -156,3 +156,41 @@ proptest! {
         agree(&line)?;
     }
 }
+
+/// Hostile shapes the mutations do not reach: deep nesting under unknown keys (both parsers
+/// skip it without recursing), huge numbers, long strings, many keys.
+#[test]
+fn hostile_lines_agree() {
+    let lines = [
+        format!("{{\"x\":{}{}}}", "[".repeat(5000), "]".repeat(5000)),
+        format!(
+            "{{\"identity\":{}1{}}}",
+            "{\"a\":".repeat(3000),
+            "}".repeat(3000)
+        ),
+        format!(
+            "{{\"x\":{}{}, \"request_id\": 5}}",
+            "[".repeat(100),
+            "]".repeat(100)
+        ),
+        format!("{{\"x\": {}}}", "9".repeat(10_000)),
+        format!("{{\"x\": 1e{}}}", "9".repeat(400)),
+        format!("{{\"request_id\": \"{}\"}}", "a".repeat(100_000)),
+        format!(
+            "{{{}\"request_id\": \"r1\"}}",
+            (0..2000)
+                .map(|i| format!("\"k{i}\": {i}, "))
+                .collect::<String>()
+        ),
+        "{\"identity\": {\"name\": {\"first_name\": \"\\u0000\"}}}".to_owned(),
+    ];
+    for line in &lines {
+        agree(line).unwrap();
+        assert_eq!(
+            parse_input_fast(line).is_some_and(|r| r.is_ok()),
+            parse_input_reference(line).is_ok(),
+            "{}",
+            &line[..line.len().min(80)]
+        );
+    }
+}
