@@ -116,17 +116,7 @@ def score(
         raise TypeError(
             f"column {column!r} is {field.dataType.simpleString()}, expected string or binary"
         )
-    key = (rules_name, rules_text, as_of_text, challenger_name, challenger_text, share)
-
-    def make() -> Scorer:
-        if rules_name is None or rules_text is None:
-            scorer = Scorer(as_of=as_of_text)
-        else:
-            scorer = Scorer.from_json(rules_text, rules_name, as_of=as_of_text)
-        if challenger_name is not None and challenger_text is not None:
-            other = Scorer.from_json(challenger_text, challenger_name, as_of=as_of_text)
-            scorer = scorer.with_shadow(other) if share is None else scorer.with_rollout(other, share)
-        return scorer
+    built_from = (rules_name, rules_text, as_of_text, challenger_name, challenger_text, share)
 
     from pyspark.sql import functions as F
 
@@ -139,7 +129,7 @@ def score(
         import pyarrow as pa
 
         def records(lines):
-            return pa.array(_cached_scorer(key, make).score_arrow(lines))
+            return pa.array(_worker_scorer(*built_from).score_arrow(lines))
 
         # The hints Spark reads to know a scalar Arrow UDF (set as objects: this module's
         # annotations are strings, and pyarrow is imported here, not at the top).
@@ -160,7 +150,7 @@ def score(
     def run(batches: Iterator["pyarrow.RecordBatch"]) -> Iterator["pyarrow.RecordBatch"]:
         import pyarrow as pa
 
-        scorer = _cached_scorer(key, make)
+        scorer = _worker_scorer(*built_from)
         for batch in batches:
             recs = pa.array(scorer.score_arrow(batch.column(index)))
             kept = batch
@@ -180,10 +170,19 @@ def score(
 _SCORERS: dict = {}
 
 
-def _cached_scorer(key, make) -> Scorer:
+def _worker_scorer(rules_name, rules_text, as_of_text, challenger_name, challenger_text, share) -> Scorer:
+    """The scorer a job's texts describe (read on the driver), built once per worker."""
+    key = (rules_name, rules_text, as_of_text, challenger_name, challenger_text, share)
     scorer = _SCORERS.get(key)
     if scorer is None:
-        scorer = _SCORERS[key] = make()
+        if rules_name is None or rules_text is None:
+            scorer = Scorer(as_of=as_of_text)
+        else:
+            scorer = Scorer.from_json(rules_text, rules_name, as_of=as_of_text)
+        if challenger_name is not None and challenger_text is not None:
+            other = Scorer.from_json(challenger_text, challenger_name, as_of=as_of_text)
+            scorer = scorer.with_shadow(other) if share is None else scorer.with_rollout(other, share)
+        _SCORERS[key] = scorer
     return scorer
 
 
@@ -393,13 +392,7 @@ def _score_linked(df, column, rules, as_of, link_secret, observed_at, order,
     def run(batches: Iterator["pyarrow.RecordBatch"]) -> Iterator["pyarrow.RecordBatch"]:
         import pyarrow as pa
 
-        if rules_name is None or rules_text is None:
-            scorer = Scorer(as_of=as_of_text)
-        else:
-            scorer = Scorer.from_json(rules_text, rules_name, as_of=as_of_text)
-        if other_name is not None and other_text is not None:
-            other = Scorer.from_json(other_text, other_name, as_of=as_of_text)
-            scorer = scorer.with_shadow(other) if share is None else scorer.with_rollout(other, share)
+        scorer = _worker_scorer(rules_name, rules_text, as_of_text, other_name, other_text, share)
         for batch in batches:
             lines = batch.column(line_index)
             if pa.types.is_string(lines.type):
