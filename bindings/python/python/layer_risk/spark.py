@@ -93,30 +93,8 @@ def score(
     # Checked on the driver: the date, the rules files, the challenger's arguments, the
     # column. Each file is read by the core's one loader (as the CLI reads --rules); its
     # text, exactly as loaded, travels with the job, so every executor holds the same SHA-256.
-    checked = Scorer(
-        rules, as_of=as_of, shadow=shadow, rollout=rollout, rollout_share=rollout_share
-    )
-    rules_name: Optional[str] = None if rules is None else os.fspath(rules)
-    rules_text: Optional[str] = None if rules is None else checked.rules_json
-    as_of_text = checked.as_of
-    challenger = shadow if shadow is not None else rollout
-    challenger_name: Optional[str] = None if challenger is None else os.fspath(challenger)
-    challenger_text: Optional[str] = checked.shadow_rules_json
-    share: Optional[float] = checked.rollout_share
-
-    names = df.columns
-    if column not in names:
-        raise ValueError(f"column {column!r} is not in the DataFrame (it has {names})")
-    if names.count(column) > 1:
-        raise ValueError(f"column {column!r} appears more than once")
-    if RECORD in names:
-        raise ValueError(f"the DataFrame already has a column {RECORD!r}")
-    field = df.schema[column]
-    if not isinstance(field.dataType, (T.StringType, T.BinaryType)):
-        raise TypeError(
-            f"column {column!r} is {field.dataType.simpleString()}, expected string or binary"
-        )
-    built_from = (rules_name, rules_text, as_of_text, challenger_name, challenger_text, share)
+    built_from = _job(rules, as_of, shadow, rollout, rollout_share)
+    _check_columns(df, column)
 
     from pyspark.sql import functions as F
 
@@ -163,6 +141,47 @@ def score(
             )
 
     return df.mapInArrow(run, out_schema)
+
+
+def _job(rules, as_of, shadow, rollout, rollout_share) -> tuple:
+    """What a job's workers build their scorer from, checked on the driver: the rules file's
+    and the challenger's names and texts exactly as the core's one loader read them (so every
+    executor holds the same SHA-256), the date, and the rollout share. A broken file, a bad
+    date or challenger arguments raise here, before any task runs."""
+    checked = Scorer(
+        rules, as_of=as_of, shadow=shadow, rollout=rollout, rollout_share=rollout_share
+    )
+    challenger = shadow if shadow is not None else rollout
+    return (
+        None if rules is None else os.fspath(rules),
+        None if rules is None else checked.rules_json,
+        checked.as_of,
+        None if challenger is None else os.fspath(challenger),
+        checked.shadow_rules_json,
+        checked.rollout_share,
+    )
+
+
+def _check_columns(df, column: str, *others: Optional[str]) -> None:
+    """The line column (and any other named column) is in the DataFrame once, the line column
+    is string or binary, and `record` is free."""
+    from pyspark.sql import types as T
+
+    names = df.columns
+    for c in (column, *others):
+        if c is None:
+            continue
+        if c not in names:
+            raise ValueError(f"column {c!r} is not in the DataFrame (it has {names})")
+        if names.count(c) > 1:
+            raise ValueError(f"column {c!r} appears more than once")
+    if RECORD in names:
+        raise ValueError(f"the DataFrame already has a column {RECORD!r}")
+    field = df.schema[column]
+    if not isinstance(field.dataType, (T.StringType, T.BinaryType)):
+        raise TypeError(
+            f"column {column!r} is {field.dataType.simpleString()}, expected string or binary"
+        )
 
 
 #: Scorers built in this Python worker, by what they were built from: a reused worker
@@ -238,33 +257,16 @@ def _score_linked(df, column, rules, as_of, link_secret, observed_at, order,
     from pyspark.sql import types as T
 
     shadow, rollout, rollout_share = challenger
-    checked = Scorer(
-        rules, as_of=as_of, shadow=shadow, rollout=rollout, rollout_share=rollout_share
-    )
-    rules_name: Optional[str] = None if rules is None else os.fspath(rules)
-    rules_text: Optional[str] = None if rules is None else checked.rules_json
-    as_of_text = checked.as_of
-    other_path = shadow if shadow is not None else rollout
-    other_name: Optional[str] = None if other_path is None else os.fspath(other_path)
-    other_text: Optional[str] = checked.shadow_rules_json
-    share: Optional[float] = checked.rollout_share
+    built_from = _job(rules, as_of, shadow, rollout, rollout_share)
+    as_of_text = built_from[2]
     secret = _secret_bytes(link_secret)
     link_keys([], secret, 0)  # a short secret raises ValueError here, on the driver
     midnight = int(
         date.fromisoformat(as_of_text).toordinal() - date(1970, 1, 1).toordinal()
     ) * 86_400
 
+    _check_columns(df, column, observed_at, order)
     names = df.columns
-    for c in (column, observed_at, order):
-        if c is not None and c not in names:
-            raise ValueError(f"column {c!r} is not in the DataFrame (it has {names})")
-    if RECORD in names:
-        raise ValueError(f"the DataFrame already has a column {RECORD!r}")
-    field = df.schema[column]
-    if not isinstance(field.dataType, (T.StringType, T.BinaryType)):
-        raise TypeError(
-            f"column {column!r} is {field.dataType.simpleString()}, expected string or binary"
-        )
     index = names.index(column)
 
     ord_col = "_lr_ord"
@@ -392,7 +394,7 @@ def _score_linked(df, column, rules, as_of, link_secret, observed_at, order,
     def run(batches: Iterator["pyarrow.RecordBatch"]) -> Iterator["pyarrow.RecordBatch"]:
         import pyarrow as pa
 
-        scorer = _worker_scorer(rules_name, rules_text, as_of_text, other_name, other_text, share)
+        scorer = _worker_scorer(*built_from)
         for batch in batches:
             lines = batch.column(line_index)
             if pa.types.is_string(lines.type):
