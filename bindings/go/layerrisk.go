@@ -383,9 +383,7 @@ func (s *Scorer) assess(body, applicant []byte, withApplicant bool) (Record, err
 	if status != C.LR_OK {
 		return Record{}, takeError(cerr)
 	}
-	r := toRecord(rec)
-	C.lr_record_free(rec)
-	return r, nil
+	return takeRecord(rec), nil
 }
 
 // Context is what your backend holds beside the Layer response for one decision. Each part
@@ -447,9 +445,7 @@ func (s *Scorer) AssessWith(body []byte, c Context) (Record, error) {
 	if status != C.LR_OK {
 		return Record{}, takeError(cerr)
 	}
-	r := toRecord(rec)
-	C.lr_record_free(rec)
-	return r, nil
+	return takeRecord(rec), nil
 }
 
 // ScoreJSONL scores a JSONL export (one response or envelope per line; gzip data is
@@ -503,7 +499,9 @@ func goStr(s C.LrStr) string {
 	return C.GoStringN(s.ptr, C.int(s.len))
 }
 
-func toRecord(rec *C.LrRecord) Record {
+// takeRecord copies the C record into Go memory and frees it (as takeError does errors).
+func takeRecord(rec *C.LrRecord) Record {
+	defer C.lr_record_free(rec)
 	r := Record{
 		Score:     uint32(rec.score),
 		RequestID: goStr(rec.request_id),
