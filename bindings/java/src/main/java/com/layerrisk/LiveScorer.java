@@ -3,7 +3,6 @@ package com.layerrisk;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -33,30 +32,16 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
  * live.setAsOf(LocalDate.now(zone));             // when the day changes
  * }</pre>
  */
-@SuppressWarnings("restricted") // owns the native LrLive handle (its free as the arena's cleanup)
 public final class LiveScorer implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Arena arena;
+    private final Native.Owned owned;
     private final MemorySegment handle;
-    private final Cleaner.Cleanable cleanable;
     private final AtomicReference<Scorer> current = new AtomicReference<>();
     private boolean closed;
 
     private LiveScorer(MemorySegment raw) {
-        this.arena = Arena.ofShared();
-        this.handle = raw.reinterpret(arena, p -> Native.call(() -> {
-            Native.LIVE_FREE.invokeExact(p);
-            return null;
-        }));
-        Arena a = arena;
-        this.cleanable = CLEANER.register(this, () -> {
-            try {
-                a.close();
-            } catch (IllegalStateException alreadyClosed) {
-                // closed by close()
-            }
-        });
+        this.owned = new Native.Owned(this, raw, Native.LIVE_FREE);
+        this.handle = owned.handle;
         refresh();
     }
 
@@ -179,9 +164,8 @@ public final class LiveScorer implements AutoCloseable {
         if (closed) {
             return;
         }
-        arena.close();
+        owned.close();
         closed = true;
-        cleanable.clean();
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,6 +260,43 @@ final class Native {
         byte[] b = new byte[Math.toIntExact(len)];
         MemorySegment.copy(ptr.reinterpret(len), ValueLayout.JAVA_BYTE, 0, b, 0, b.length);
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /**
+     * A C handle owned by a Java object ({@link Scorer}, {@link LiveScorer}): it lives in a
+     * shared arena whose close frees it with {@code free}, so a call in flight keeps it alive
+     * (close then fails instead of freeing it under the call) and a call after close fails.
+     * Closed by {@link #close()}, or by the cleaner once the owner is unreachable.
+     */
+    @SuppressWarnings("restricted") // the free as the arena's cleanup
+    static final class Owned {
+        final MemorySegment handle;
+        private final Arena arena;
+        private final Cleaner.Cleanable cleanable;
+
+        Owned(Object owner, MemorySegment raw, MethodHandle free) {
+            this.arena = Arena.ofShared();
+            this.handle = raw.reinterpret(arena, p -> call(() -> {
+                free.invokeExact(p);
+                return null;
+            }));
+            Arena a = arena;
+            this.cleanable = CLEANER.register(owner, () -> {
+                try {
+                    a.close();
+                } catch (IllegalStateException alreadyClosed) {
+                    // closed by close()
+                }
+            });
+        }
+
+        /** Free the handle now; throws IllegalStateException while a call is using it. */
+        void close() {
+            arena.close();
+            cleanable.clean();
+        }
     }
 
     interface Call<T> {

@@ -3,7 +3,6 @@ package com.layerrisk;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -36,7 +35,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 @SuppressWarnings("restricted") // reads the records the library allocates (sizes from its header)
 public final class Scorer implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
     /** A pointer that is not NULL, for an applicant of zero bytes (NULL means "none"). */
     private static final MemorySegment EMPTY = Arena.global().allocate(1);
 
@@ -54,11 +52,9 @@ public final class Scorer implements AutoCloseable {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    // The C scorer, in a shared arena whose close frees it: a call in flight keeps the arena
-    // alive (close then fails instead of freeing under it), and a call after close fails.
-    private final Arena arena;
+    // The C scorer (see Native.Owned: a call in flight keeps it alive, a call after close fails).
+    private final Native.Owned owned;
     private final MemorySegment handle;
-    private final Cleaner.Cleanable cleanable;
     private final RulesId rules;
     private final RulesId challenger;
     private final String challengerMode;
@@ -71,19 +67,8 @@ public final class Scorer implements AutoCloseable {
     /** The Scorer of a C scorer reference {@code raw}, which it owns from then on (released on close or GC). */
     Scorer(MemorySegment raw, boolean fromLive) {
         this.fromLive = fromLive;
-        this.arena = Arena.ofShared();
-        this.handle = raw.reinterpret(arena, p -> Native.call(() -> {
-            Native.SCORER_FREE.invokeExact(p);
-            return null;
-        }));
-        Arena a = arena;
-        this.cleanable = CLEANER.register(this, () -> {
-            try {
-                a.close();
-            } catch (IllegalStateException alreadyClosed) {
-                // closed by close()
-            }
-        });
+        this.owned = new Native.Owned(this, raw, Native.SCORER_FREE);
+        this.handle = owned.handle;
         this.rules = new RulesId(
                 Native.cString(Native.call(() -> (MemorySegment) Native.SCORER_RULES_NAME.invokeExact(raw))),
                 Native.cString(Native.call(() -> (MemorySegment) Native.SCORER_RULES_VERSION.invokeExact(raw))),
@@ -484,9 +469,8 @@ public final class Scorer implements AutoCloseable {
             // collector releases it once no one holds it.
             return;
         }
-        arena.close();
+        owned.close();
         closed = true;
-        cleanable.clean();
     }
 
     @Override
