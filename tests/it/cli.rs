@@ -1,51 +1,16 @@
 //! The `layer-risk` binary end to end: exit statuses, records, stdin, gzip, jobs, summary.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use layer_risk::RuleSet;
 use serde_json::Value;
 
-use super::util::{self, base, with};
+use super::util::{self, base, run, with, TempDir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_layer-risk");
 const AS_OF: &str = "2026-11-22";
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("layer-risk-it-{}-{tag}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(util::root())
-        .output()
-        .unwrap()
-}
 
 fn run_stdin(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(BIN)
@@ -581,7 +546,7 @@ fn jobs_do_not_change_the_output() {
 fn summary_file_counts_decisions() {
     let dir = TempDir::new("summary");
     let input = dir.write("big.jsonl", &big_export());
-    let summary = dir.0.join("summary.json");
+    let summary = dir.path("summary.json");
     let o = run(&[
         "score",
         "-q",
@@ -798,7 +763,7 @@ fn rules_test_reports_cases_and_coverage() {
     let o = run(&["rules", "test", &path]);
     assert_eq!(status(&o), 1);
     let out = stdout(&o);
-    let sidecar = dir.0.join("r.tests.jsonl").display().to_string();
+    let sidecar = dir.path("r.tests.jsonl").display().to_string();
     assert!(
         out.contains(&format!("{sidecar}:2: case clean is not a step-up: expected identity_match with name-edited-this-session, got trust (score 0; reasons: none; missing name-edited-this-session)")),
         "{out}"
@@ -838,8 +803,8 @@ fn summary_compare_reports_drift() {
     let dir = TempDir::new("drift");
     let mut paths = Vec::new();
     for (seed, non_us) in [("1", "0.1"), ("2", "0.6")] {
-        let export = dir.0.join(format!("e{seed}.jsonl"));
-        let summary = dir.0.join(format!("s{seed}.json"));
+        let export = dir.path(&format!("e{seed}.jsonl"));
+        let summary = dir.path(&format!("s{seed}.json"));
         let g = run(&[
             "gen",
             "--count",

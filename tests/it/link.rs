@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::Command;
 
 use layer_risk::gen::{GenConfig, Generator, LineKind, LinkRole, RingKind};
 use layer_risk::link::{
@@ -14,47 +13,10 @@ use layer_risk::link::{
 };
 use layer_risk::{Context, RuleSet, Scorer};
 
-use super::util;
+use super::util::{self, run, TempDir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_layer-risk");
 const SECRET: &[u8] = b"link-test-secret: 0123456789abcdef0123456789abcdef\n";
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("layer-risk-link-{}-{tag}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(util::root())
-        .output()
-        .unwrap()
-}
 
 fn secret() -> LinkSecret {
     LinkSecret::from_bytes(SECRET.to_vec()).unwrap()
