@@ -240,6 +240,20 @@ fn quiet<T>(fallback: T, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
 }
 
+/// Drop a value handed out by `Box::into_raw` (options, a context, a live handle); NULL is
+/// ignored, and a panic in a destructor stays on this side.
+///
+/// # Safety
+/// `p` is NULL or came from `Box::into_raw` in this library and was not freed.
+unsafe fn free_boxed<T>(p: *mut T) {
+    quiet((), || {
+        if !p.is_null() {
+            // SAFETY: the caller's contract.
+            drop(unsafe { Box::from_raw(p) });
+        }
+    })
+}
+
 /// The `len` bytes at `ptr`: NULL is the empty input when `len` is 0, and a bad argument
 /// otherwise.
 ///
@@ -315,12 +329,8 @@ pub extern "C" fn lr_options_new() -> *mut LrOptions {
 /// `opts` is NULL or came from [`lr_options_new`] and was not freed.
 #[no_mangle]
 pub unsafe extern "C" fn lr_options_free(opts: *mut LrOptions) {
-    quiet((), || {
-        if !opts.is_null() {
-            // SAFETY: the caller's contract.
-            drop(unsafe { Box::from_raw(opts) });
-        }
-    })
+    // SAFETY: the caller's contract.
+    unsafe { free_boxed(opts) }
 }
 
 /// Use the rules file whose text is the `len` bytes at `text` (UTF-8 JSON), named `name`
@@ -1061,12 +1071,8 @@ pub extern "C" fn lr_context_new() -> *mut LrContext {
 /// `ctx` is NULL or came from [`lr_context_new`] and was not freed; no call is using it.
 #[no_mangle]
 pub unsafe extern "C" fn lr_context_free(ctx: *mut LrContext) {
-    quiet((), || {
-        if !ctx.is_null() {
-            // SAFETY: the caller's contract.
-            drop(unsafe { Box::from_raw(ctx) });
-        }
-    })
+    // SAFETY: the caller's contract.
+    unsafe { free_boxed(ctx) }
 }
 
 /// Set context part `part` (an `LR_PART_*` constant) to a copy of the `len` bytes at `data`:
@@ -1306,12 +1312,8 @@ unsafe fn scorer_arc(scorer: *const LrScorer) -> Result<Arc<LrScorer>, Fail> {
 /// `live` is NULL or came from [`lr_live_new`] and was not freed; no call on it is running.
 #[no_mangle]
 pub unsafe extern "C" fn lr_live_free(live: *mut LrLive) {
-    quiet((), || {
-        if !live.is_null() {
-            // SAFETY: the caller's contract.
-            drop(unsafe { Box::from_raw(live) });
-        }
-    })
+    // SAFETY: the caller's contract.
+    unsafe { free_boxed(live) }
 }
 
 /// The scorer now live, as a new reference: decide with it for one request (or as long as
