@@ -13,25 +13,13 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 
 const { Scorer, ParseError, RulesError } = require('..');
-const { cli, REPO_ROOT } = require('./cli.js');
+const { cli, REPO_ROOT, splitLines } = require('./cli.js');
 
 const AS_OF = '2026-11-22';
 const GEN = ['gen', '--count', '3000', '--seed', '5', '--applicants', '0.2', '--corrupt', '0.01'];
 const DEFAULT = path.join(REPO_ROOT, 'rules', 'default.json');
 const LENDING = path.join(REPO_ROOT, 'rules', 'lending.json');
 const PAYMENTS = path.join(REPO_ROOT, 'rules', 'payments.json');
-
-/** The input's lines as Buffers (no newline), numbered from 1 like the CLI numbers them. */
-function splitLines(data) {
-  const lines = [];
-  let start = 0;
-  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, start)) {
-    lines.push(data.subarray(start, i));
-    start = i + 1;
-  }
-  if (start < data.length) lines.push(data.subarray(start));
-  return lines;
-}
 
 /** CLI records by line number, parsed. */
 function byLine(records) {

@@ -52,4 +52,16 @@ function cli(args, { ok = [0] } = {}) {
   return r.stdout;
 }
 
-module.exports = { REPO_ROOT, cliPath, cli };
+/** The input's lines as Buffers (no newline), numbered from 1 like the CLI numbers them. */
+function splitLines(data) {
+  const lines = [];
+  let start = 0;
+  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, start)) {
+    lines.push(data.subarray(start, i));
+    start = i + 1;
+  }
+  if (start < data.length) lines.push(data.subarray(start));
+  return lines;
+}
+
+module.exports = { REPO_ROOT, cliPath, cli, splitLines };

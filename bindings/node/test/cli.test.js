@@ -10,22 +10,10 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { Scorer, ParseError } = require('..');
-const { cli, REPO_ROOT } = require('./cli.js');
+const { cli, REPO_ROOT, splitLines } = require('./cli.js');
 
 const AS_OF = '2026-11-22';
 const GEN = ['gen', '--count', '3000', '--seed', '7', '--corrupt', '0.05', '--applicants', '0.3'];
-
-/** The input's lines as Buffers (no newline), numbered from 1 like the CLI numbers them. */
-function splitLines(data) {
-  const lines = [];
-  let start = 0;
-  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, start)) {
-    lines.push(data.subarray(start, i));
-    start = i + 1;
-  }
-  if (start < data.length) lines.push(data.subarray(start));
-  return lines;
-}
 
 /** The message of an error record is the error's message without its position. */
 function withoutPosition(message) {
