@@ -190,9 +190,11 @@ pub fn rules_priced(text: &str) -> RuleSet {
     rules_from(&priced(text))
 }
 
-/// A fresh directory under the system temp dir, removed on drop.
+/// A fresh directory under the system temp dir, removed on drop (for the CLI's tests).
+#[cfg(feature = "cli")]
 pub struct TempDir(PathBuf);
 
+#[cfg(feature = "cli")]
 impl TempDir {
     pub fn new(tag: &str) -> TempDir {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -216,6 +218,7 @@ impl TempDir {
     }
 }
 
+#[cfg(feature = "cli")]
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -223,6 +226,7 @@ impl Drop for TempDir {
 }
 
 /// Run the CLI from the repository root; its output, whatever the status.
+#[cfg(feature = "cli")]
 pub fn run(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_layer-risk"))
         .args(args)
