@@ -597,6 +597,8 @@ fn sqlite_erases_a_subject_and_drops_what_is_past_the_horizon() {
 
 #[cfg(feature = "link-postgres")]
 mod pg {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
 
     /// A fresh database on the test server, or `None` (skip) when no server is configured.
