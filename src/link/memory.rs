@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-use super::history::LinkHistory;
+use super::history::{LinkCounts, LinkHistory};
 use super::keys::{KeyId, LinkKey, LinkKeys};
 use super::store::{bounds, count_in, days_since, LinkStore, PairKind, Retention};
 use super::LinkError;
@@ -60,8 +60,10 @@ type Map<V> = HashMap<Slot, V, BuildHasherDefault<Passthrough>>;
 
 /// A list that holds its first entry inline: most keys are seen with one other value (or
 /// once), and a heap allocation per key would be most of the store's memory and time.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 enum List<T> {
+    #[default]
+    Empty,
     One(T),
     Many(Vec<T>),
 }
@@ -69,6 +71,7 @@ enum List<T> {
 impl<T> List<T> {
     fn as_slice(&self) -> &[T] {
         match self {
+            List::Empty => &[],
             List::One(t) => std::slice::from_ref(t),
             List::Many(v) => v,
         }
@@ -76,6 +79,7 @@ impl<T> List<T> {
 
     fn as_mut_slice(&mut self) -> &mut [T] {
         match self {
+            List::Empty => &mut [],
             List::One(t) => std::slice::from_mut(t),
             List::Many(v) => v,
         }
@@ -85,28 +89,98 @@ impl<T> List<T> {
         self.as_slice().len()
     }
 
+    fn is_empty(&self) -> bool {
+        matches!(self, List::Empty)
+    }
+
     /// Push `item`, dropping the entry with the smallest time first when full.
     fn push_capped(&mut self, item: T, time: impl Fn(&T) -> i64) {
-        match self {
-            List::Many(v) => push_capped(v, item, time),
-            List::One(_) => {
-                let List::One(first) = std::mem::replace(self, List::Many(Vec::new())) else {
-                    return;
-                };
-                *self = List::Many(vec![first, item]);
+        match std::mem::take(self) {
+            List::Empty => *self = List::One(item),
+            List::One(first) => *self = List::Many(vec![first, item]),
+            List::Many(mut v) => {
+                push_capped(&mut v, item, time);
+                *self = List::Many(v);
             }
         }
     }
 
-    /// Keep the entries `keep` says; `false` when none is left.
-    fn retain(&mut self, keep: impl Fn(&T) -> bool) -> bool {
+    /// Keep the entries `keep` says; returns how many went.
+    fn retain(&mut self, keep: impl Fn(&T) -> bool) -> usize {
+        let before = self.len();
         match self {
-            List::One(t) => keep(t),
+            List::Empty => {}
+            List::One(t) => {
+                if !keep(t) {
+                    *self = List::Empty;
+                }
+            }
             List::Many(v) => {
                 v.retain(|t| keep(t));
-                !v.is_empty()
+                if v.is_empty() {
+                    *self = List::Empty;
+                }
             }
         }
+        before - self.len()
+    }
+}
+
+/// The others seen with a key and when each was last seen.
+type Others = List<(LinkKey, i64)>;
+
+/// Count the others of `list` in the windows `b` and record `mine` at `at`.
+fn observe_pair(list: &mut Others, mine: LinkKey, at: i64, b: [i64; 4]) -> LinkCounts {
+    let others = list.as_slice().iter().filter(|(o, _)| *o != mine);
+    let counts = count_in(others.map(|(_, s)| *s), b);
+    match list.as_mut_slice().iter_mut().find(|(o, _)| *o == mine) {
+        Some((_, s)) => *s = (*s).max(at),
+        None => list.push_capped((mine, at), |e| e.1),
+    }
+    counts
+}
+
+/// Count an identity's earlier sessions in the windows `b` and record this one.
+fn observe_session(times: &mut List<i64>, at: i64, b: [i64; 4]) -> LinkCounts {
+    let counts = count_in(times.as_slice().iter().copied(), b);
+    times.push_capped(at, |t| *t);
+    counts
+}
+
+/// What the store holds under one SSN, in one map entry so that a session with an SSN costs
+/// one lookup for all of it: the names and dates of birth seen with it, the sessions of the
+/// identity it is (an SSN is the identity wherever there is one), and its first and last
+/// sighting.
+#[derive(Debug, Default)]
+struct SsnNode {
+    names: Others,
+    dobs: Others,
+    sessions: List<i64>,
+    seen: Option<(i64, i64)>,
+}
+
+impl SsnNode {
+    fn len(&self) -> usize {
+        self.names.len() + self.dobs.len() + self.sessions.len() + usize::from(self.seen.is_some())
+    }
+
+    /// Drop what was last seen at or before `cutoff`; returns how many entries went.
+    fn retain_after(&mut self, cutoff: i64) -> usize {
+        let mut gone = self.names.retain(|(_, s)| *s > cutoff)
+            + self.dobs.retain(|(_, s)| *s > cutoff)
+            + self.sessions.retain(|t| *t > cutoff);
+        if self.seen.is_some_and(|(_, last)| last <= cutoff) {
+            self.seen = None;
+            gone += 1;
+        }
+        gone
+    }
+
+    fn is_empty(&self) -> bool {
+        self.names.is_empty()
+            && self.dobs.is_empty()
+            && self.sessions.is_empty()
+            && self.seen.is_none()
     }
 }
 
@@ -115,7 +189,7 @@ impl<T> List<T> {
 ///
 /// Per key it keeps the latest time each other value was seen with it, the times of an
 /// identity's sessions, and when each SSN was first seen; at most 1,024 entries per key.
-/// Memory grows with the distinct keys within the retention horizon: about 600 bytes per
+/// Memory grows with the distinct keys within the retention horizon: about 500 bytes per
 /// observation whose keys are all new, nothing more for a key seen again (see the README).
 ///
 /// # Example
@@ -133,14 +207,17 @@ impl<T> List<T> {
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     retention: Retention,
-    /// Per (kind, key): the other values seen with it and when each was last seen.
-    pairs: Map<List<(LinkKey, i64)>>,
-    /// Per identity: the times of its sessions.
-    sessions: Map<List<i64>>,
-    /// Per SSN: first and last seen.
-    first_seen: Map<(i64, i64)>,
+    /// Per SSN: everything kept under it.
+    ssns: Map<SsnNode>,
+    /// Per identity without an SSN (a name with a date of birth): the times of its sessions.
+    identities: Map<List<i64>>,
+    /// Per (kind, key) of a phone, email or address: the identities seen with it.
+    pairs: Map<Others>,
     /// The observation time of the last automatic purge.
     last_purge: Option<i64>,
+    /// No entry held is older than this (a lower bound; `None` when nothing is held): a
+    /// purge that could drop nothing is skipped.
+    oldest: Option<i64>,
     observations: u64,
 }
 
@@ -166,86 +243,84 @@ impl MemoryStore {
 
     /// Entries held (pairs, sessions, first-seen SSNs): what memory grows with.
     pub fn entries(&self) -> usize {
-        self.pairs.values().map(List::len).sum::<usize>()
-            + self.sessions.values().map(List::len).sum::<usize>()
-            + self.first_seen.len()
+        self.ssns.values().map(SsnNode::len).sum::<usize>()
+            + self.identities.values().map(List::len).sum::<usize>()
+            + self.pairs.values().map(List::len).sum::<usize>()
     }
 
     /// Record and count without failing (the memory store cannot fail).
     pub fn observe_now(&mut self, keys: &LinkKeys, at: i64) -> LinkHistory {
         self.observations += 1;
-        // A purge walks every entry: at most once per 30 days of observation time (memory
-        // then holds at most the horizon and a month; what is past the horizon is never
-        // counted either way).
+        // A purge walks every entry: at most once per 30 days of observation time, and only
+        // when something held may be past the horizon (memory then holds at most the horizon
+        // and a month; what is past the horizon is never counted either way).
         if self
             .last_purge
             .is_none_or(|p| at >= p.saturating_add(PURGE_EVERY))
         {
-            self.purge_before(at.saturating_sub(self.retention.seconds()));
+            let cutoff = at.saturating_sub(self.retention.seconds());
+            if self.oldest.is_some_and(|o| o <= cutoff) {
+                self.purge_before(cutoff);
+            }
             self.last_purge = Some(at);
         }
+        self.oldest = Some(self.oldest.map_or(at, |o| o.min(at)));
         let b = bounds(at, self.retention);
         let id = keys.key_id;
         let mut h = LinkHistory::default();
-        for kind in PairKind::ALL {
-            let Some((key, mine)) = kind.of(keys) else {
-                continue;
-            };
-            let slot = Slot {
-                kind: kind as u8,
-                id,
-                key,
-            };
-            match self.pairs.entry(slot) {
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(List::One((mine, at)));
-                }
-                std::collections::hash_map::Entry::Occupied(mut e) => {
-                    let list = e.get_mut();
-                    let others = list.as_slice().iter().filter(|(o, _)| *o != mine);
-                    if let Some(c) = h.counts_mut(kind.signal()) {
-                        *c = count_in(others.map(|(_, s)| *s), b);
-                    }
-                    match list.as_mut_slice().iter_mut().find(|(o, _)| *o == mine) {
-                        Some((_, s)) => *s = (*s).max(at),
-                        None => list.push_capped((mine, at), |e| e.1),
-                    }
-                }
+        if let Some(ssn) = keys.ssn {
+            let node = self
+                .ssns
+                .entry(Slot {
+                    kind: 0,
+                    id,
+                    key: ssn,
+                })
+                .or_default();
+            if let Some(name) = keys.name {
+                h.ssn_other_names = observe_pair(&mut node.names, name, at, b);
             }
+            if let Some(dob) = keys.dob {
+                h.ssn_other_dobs = observe_pair(&mut node.dobs, dob, at, b);
+            }
+            h.identity_sessions = observe_session(&mut node.sessions, at, b);
+            node.seen = match node.seen {
+                // Seen within the horizon: since when.
+                Some((first, last)) if last > b[3] => {
+                    h.ssn_first_seen_days = Some(days_since(first, at, self.retention));
+                    Some((first.min(at), last.max(at)))
+                }
+                // Never seen, or longer ago than the horizon (not yet purged): as never seen.
+                _ => Some((at, at)),
+            };
+        } else if let Some(identity) = keys.name_dob {
+            let times = self
+                .identities
+                .entry(Slot {
+                    kind: 0,
+                    id,
+                    key: identity,
+                })
+                .or_default();
+            h.identity_sessions = observe_session(times, at, b);
         }
         if let Some(identity) = keys.identity() {
-            let slot = Slot {
-                kind: 0,
-                id,
-                key: identity,
-            };
-            match self.sessions.entry(slot) {
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(List::One(at));
-                }
-                std::collections::hash_map::Entry::Occupied(mut e) => {
-                    let times = e.get_mut();
-                    h.identity_sessions = count_in(times.as_slice().iter().copied(), b);
-                    times.push_capped(at, |t| *t);
-                }
-            }
-        }
-        if let Some(ssn) = keys.ssn {
-            let slot = Slot {
-                kind: 0,
-                id,
-                key: ssn,
-            };
-            match self.first_seen.get_mut(&slot) {
-                // Seen within the horizon: since when.
-                Some(seen) if seen.1 > b[3] => {
-                    h.ssn_first_seen_days = Some(days_since(seen.0, at, self.retention));
-                    *seen = (seen.0.min(at), seen.1.max(at));
-                }
-                // Seen, but longer ago than the horizon (not yet purged): as never seen.
-                Some(seen) => *seen = (at, at),
-                None => {
-                    self.first_seen.insert(slot, (at, at));
+            for kind in [
+                PairKind::PhoneIdentity,
+                PairKind::EmailIdentity,
+                PairKind::AddressIdentity,
+            ] {
+                let Some((key, _)) = kind.of(keys) else {
+                    continue;
+                };
+                let slot = Slot {
+                    kind: kind as u8,
+                    id,
+                    key,
+                };
+                let list = self.pairs.entry(slot).or_default();
+                if let Some(c) = h.counts_mut(kind.signal()) {
+                    *c = observe_pair(list, identity, at, b);
                 }
             }
         }
@@ -254,22 +329,46 @@ impl MemoryStore {
 
     /// Drop every entry last seen at or before `cutoff`.
     fn purge_before(&mut self, cutoff: i64) -> u64 {
-        let mut removed = 0u64;
+        let mut removed = 0usize;
+        let mut oldest = i64::MAX;
+        self.ssns.retain(|_, node| {
+            removed += node.retain_after(cutoff);
+            for t in node
+                .names
+                .as_slice()
+                .iter()
+                .chain(node.dobs.as_slice())
+                .map(|e| e.1)
+            {
+                oldest = oldest.min(t);
+            }
+            for t in node
+                .sessions
+                .as_slice()
+                .iter()
+                .copied()
+                .chain(node.seen.map(|s| s.1))
+            {
+                oldest = oldest.min(t);
+            }
+            !node.is_empty()
+        });
+        self.identities.retain(|_, times| {
+            removed += times.retain(|t| *t > cutoff);
+            for t in times.as_slice() {
+                oldest = oldest.min(*t);
+            }
+            !times.is_empty()
+        });
         self.pairs.retain(|_, list| {
-            let n = list.len();
-            let left = list.retain(|(_, s)| *s > cutoff);
-            removed += (n - if left { list.len() } else { 0 }) as u64;
-            left
+            removed += list.retain(|(_, s)| *s > cutoff);
+            for (_, t) in list.as_slice() {
+                oldest = oldest.min(*t);
+            }
+            !list.is_empty()
         });
-        self.sessions.retain(|_, times| {
-            let n = times.len();
-            let left = times.retain(|t| *t > cutoff);
-            removed += (n - if left { times.len() } else { 0 }) as u64;
-            left
-        });
-        let n = self.first_seen.len();
-        self.first_seen.retain(|_, (_, last)| *last > cutoff);
-        removed + (n - self.first_seen.len()) as u64
+        self.oldest = (oldest < i64::MAX).then_some(oldest);
+        removed as u64
     }
 }
 
@@ -290,44 +389,34 @@ impl LinkStore for MemoryStore {
 
     fn erase(&mut self, subject: &LinkKeys) -> Result<u64, LinkError> {
         let id = subject.key_id;
-        let mut removed = 0u64;
+        let mut removed = 0usize;
         if let Some(identity) = subject.identity() {
             let slot = Slot {
                 kind: 0,
                 id,
                 key: identity,
             };
-            removed += self.sessions.remove(&slot).map_or(0, |t| t.len() as u64);
-            let mut n = 0u64;
+            if subject.ssn.is_none() {
+                removed += self.identities.remove(&slot).map_or(0, |t| t.len());
+            }
             self.pairs.retain(|slot, list| {
-                let is_identity_pair = slot.kind >= PairKind::PhoneIdentity as u8;
-                if slot.id != id || !is_identity_pair {
+                if slot.id != id {
                     return true;
                 }
-                let before = list.len();
-                let left = list.retain(|(o, _)| *o != identity);
-                n += (before - if left { list.len() } else { 0 }) as u64;
-                left
+                removed += list.retain(|(o, _)| *o != identity);
+                !list.is_empty()
             });
-            removed += n;
         }
         if let Some(ssn) = subject.ssn {
-            for kind in [PairKind::SsnName, PairKind::SsnDob] {
-                let slot = Slot {
-                    kind: kind as u8,
-                    id,
-                    key: ssn,
-                };
-                removed += self.pairs.remove(&slot).map_or(0, |l| l.len() as u64);
-            }
+            // Its names, dates of birth and first sighting, and (as the identity) its sessions.
             let slot = Slot {
                 kind: 0,
                 id,
                 key: ssn,
             };
-            removed += u64::from(self.first_seen.remove(&slot).is_some());
+            removed += self.ssns.remove(&slot).map_or(0, |n| n.len());
         }
-        Ok(removed)
+        Ok(removed as u64)
     }
 
     fn purge(&mut self, now: i64) -> Result<u64, LinkError> {

@@ -107,9 +107,12 @@ impl PairKind {
 }
 
 /// The lower bounds (exclusive) of the windows `1d`, `30d`, `365d`, `all_time` for an
-/// observation at `at`: a time `s` is in a window when `s > bound`.
+/// observation at `at`: a time `s` is in a window when `s > bound`. No window reaches past
+/// the retention horizon (with a horizon shorter than a year, `365d` is `all_time`), so the
+/// counts stay nested whether or not the store has purged yet.
 pub(crate) fn bounds(at: i64, retention: Retention) -> [i64; 4] {
-    LINK_WINDOWS.map(|w| at.saturating_sub(window_seconds(w).unwrap_or(retention.seconds())))
+    let horizon = retention.seconds();
+    LINK_WINDOWS.map(|w| at.saturating_sub(window_seconds(w).map_or(horizon, |s| s.min(horizon))))
 }
 
 /// Counts of times in each window: `times` are the latest times of the distinct others (or

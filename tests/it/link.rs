@@ -175,6 +175,103 @@ fn out_of_order_times_count_alike() {
     }
 }
 
+/// Small pools of values over three years, with gaps from minutes to three months, some
+/// times out of order, and erasures: with a 30-day horizon, memory (which purges by itself
+/// monthly, or skips a purge with nothing to drop) and SQLite (daily) count alike on every
+/// observation, before and after each erasure.
+#[test]
+fn stores_agree_across_purges_and_erasures() {
+    let s = secret();
+    let dir = TempDir::new("purge");
+    let retention = Retention { days: 30 };
+    let mut memory = MemoryStore::new(retention);
+    let mut sqlite = SqliteStore::open(dir.path("p.sqlite"), retention).unwrap();
+    let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
+    };
+    let mut at: i64 = 1_700_000_000;
+    let (mut erased, mut histories) = (0, 0);
+    for n in 0..3000 {
+        at += match next(10) {
+            0 => 86_400 * i64::try_from(next(90)).unwrap(),
+            1 => -43_200 * i64::try_from(next(4)).unwrap(),
+            _ => 60 * i64::try_from(next(600)).unwrap(),
+        };
+        let ssn = match next(8) {
+            0 => String::new(),
+            k => format!(r#""ssn": "52478196{k}","#),
+        };
+        let body = format!(
+            r#"{{"identity": {{{ssn} "name": {{"first_name": "N{}", "last_name": "Lee"}}, "date_of_birth": "199{}-01-02", "phone_number": "+1415745213{}", "email": "e{}@example.com", "address": {{"street": "{} Main St", "postal_code": "46001"}}}}}}"#,
+            next(4),
+            next(3),
+            next(5),
+            next(4),
+            next(3) + 1
+        );
+        let keys = s.keys_of(body.as_bytes()).unwrap();
+        let m = memory.observe(&keys, at).unwrap();
+        assert_eq!(m, sqlite.observe(&keys, at).unwrap(), "observation {n}");
+        histories += usize::from(m != LinkHistory::default());
+        if next(50) == 0 {
+            memory.erase(&keys).unwrap();
+            sqlite.erase(&keys).unwrap();
+            erased += 1;
+            let again = memory.observe(&keys, at + 1).unwrap();
+            assert_eq!(
+                again,
+                sqlite.observe(&keys, at + 1).unwrap(),
+                "after erasure {n}"
+            );
+            assert_eq!(again.identity_sessions.all_time, 0);
+        }
+    }
+    assert!(
+        erased > 20 && histories > 2000,
+        "{erased} erasures, {histories} histories"
+    );
+}
+
+/// The memory store erases a subject as the SQLite store does (counting the same rows).
+#[test]
+fn memory_erases_a_subject() {
+    let s = secret();
+    let mut store = MemoryStore::new(Retention { days: 30 });
+    let a = s.keys_of(br#"{"identity": {"name": {"first_name": "Ann", "last_name": "Lee"}, "date_of_birth": "1990-01-02", "ssn": "524781963", "phone_number": "+14157452130"}}"#).unwrap();
+    let b = s.keys_of(br#"{"identity": {"name": {"first_name": "Bo", "last_name": "Lee"}, "date_of_birth": "1991-01-02", "ssn": "524781964", "phone_number": "+14157452130"}}"#).unwrap();
+    let c = s.keys_of(br#"{"identity": {"name": {"first_name": "Cy", "last_name": "Lee"}, "date_of_birth": "1992-01-02", "phone_number": "+14157452130"}}"#).unwrap();
+    store.observe(&a, 0).unwrap();
+    store.observe(&a, 10).unwrap();
+    assert_eq!(store.observe(&b, 20).unwrap().phone_other_identities.day, 1);
+    assert_eq!(store.observe(&c, 25).unwrap().phone_other_identities.day, 2);
+    // a: two sessions, its phone link, its SSN's name and date of birth, first seen.
+    assert_eq!(store.erase(&a).unwrap(), 6);
+    // c, without an SSN: one session and its phone link.
+    assert_eq!(store.erase(&c).unwrap(), 2);
+    let h = store.observe(&b, 30).unwrap();
+    assert_eq!(
+        (
+            h.phone_other_identities.all_time,
+            h.identity_sessions.all_time
+        ),
+        (0, 1)
+    );
+    // Forty days on, b is past the 30-day horizon: not counted, then purged.
+    let h = store.observe(&b, 40 * 86_400).unwrap();
+    assert_eq!(
+        (h.identity_sessions.all_time, h.ssn_first_seen_days),
+        (0, None)
+    );
+    assert_eq!(store.purge(40 * 86_400).unwrap(), 0);
+    // What is left is b's latest session: its name, date of birth, session, first sighting
+    // and phone link.
+    assert_eq!(store.entries(), 5);
+}
+
 /// Rings are found with the right counts under every shipped file: every reuse at or past a
 /// rule's threshold steps up with its link rule; no first occurrence, household member or
 /// returning user gets a link rule.
