@@ -1,11 +1,14 @@
 //! Batch scoring with linkage across sessions (`layer-risk score --link`).
 //!
-//! A line's history depends on every earlier line, so its record depends on order. Each
-//! block of lines goes through three stages, and the bytes out do not depend on `jobs`:
+//! A line's history depends on every earlier line, so its record depends on order. With
+//! several jobs, each block of lines goes through three stages:
 //! 1. in parallel, per piece: parse each line once and derive its keys;
 //! 2. on one thread, in line order: record each observation in the store and keep the
 //!    history it returns (the memory store does this in well under a microsecond a line);
 //! 3. in parallel, per piece: decide with the history and write the records.
+//!
+//! With one job the same calls run line by line (parse, keys, observe, decide, write), so
+//! no parsed line outlives its record. Either way the bytes out do not depend on `jobs`.
 //!
 //! Memory is the store's (bounded by distinct keys within the retention horizon) plus one
 //! block: the parsed lines of a block (4 MiB of input) live until its records are written.
@@ -18,7 +21,9 @@ use rayon::prelude::*;
 use super::{split_pieces, Block, BlockReader, Merge, Options, Piece, Summary, MAX_JOBS};
 use crate::api::Scorer;
 use crate::error::ParseError;
-use crate::link::{LinkError, LinkHistory, LinkKeys, LinkSecret, LinkStore};
+#[cfg(feature = "parallel")]
+use crate::link::LinkKeys;
+use crate::link::{LinkError, LinkHistory, LinkSecret, LinkStore};
 use crate::session::{parse_input_bytes, Input};
 
 /// What links a batch's lines: the store that records them, the secret their keys are derived
@@ -44,6 +49,7 @@ impl std::fmt::Debug for Linker<'_> {
 
 /// One line after stage 1. Most lines are responses: kept inline (a box per line cost an
 /// allocation and a free for every line), in a vector sized once per piece.
+#[cfg(feature = "parallel")]
 #[allow(clippy::large_enum_variant)]
 enum Parsed<'b> {
     /// Not a response (its body, which the error record's id covers), or too long (none).
@@ -86,7 +92,29 @@ where
     }
 }
 
+/// Stage 1 on one line: parsed, with its keys and time.
+#[cfg(feature = "parallel")]
+fn parse_line<'b>(
+    body: Option<&'b [u8]>,
+    long: &ParseError,
+    secret: &LinkSecret,
+    default_time: i64,
+) -> Parsed<'b> {
+    match body {
+        None => Parsed::Error(long.clone(), None),
+        Some(body) => match parse_input_bytes(body) {
+            Ok(input) => {
+                let keys = secret.store_keys(input.session.identity.as_ref());
+                let t = input.observed_at.unwrap_or(default_time);
+                Parsed::Input(input, body, keys, t)
+            }
+            Err(e) => Parsed::Error(e, Some(body)),
+        },
+    }
+}
+
 /// Stage 1 on one piece: every non-blank line, parsed, with its keys and time.
+#[cfg(feature = "parallel")]
 fn parse_piece<'b>(
     block: &'b Block,
     p: &Piece<'b>,
@@ -96,20 +124,123 @@ fn parse_piece<'b>(
     let long = ParseError::line_too_long(block.max_line);
     let mut items = Vec::with_capacity(usize::try_from(p.lines).unwrap_or(0));
     p.each_line(block, |line, body| {
-        let parsed = match body {
-            None => Parsed::Error(long.clone(), None),
-            Some(body) => match parse_input_bytes(body) {
-                Ok(input) => {
-                    let keys = secret.keys(input.session.identity.as_ref());
-                    let t = input.observed_at.unwrap_or(default_time);
-                    Parsed::Input(input, body, keys, t)
-                }
-                Err(e) => Parsed::Error(e, Some(body)),
-            },
-        };
-        items.push((line, parsed));
+        items.push((line, parse_line(body, &long, secret, default_time)));
     });
     items
+}
+
+/// The three stages on one thread, line by line: with nothing to overlap, a line's parse
+/// need not outlive its record (no block of parsed lines is kept, moved or dropped later).
+/// The same calls in the same order as the staged path, so the same bytes.
+fn run_sequential<S>(
+    block: &Block,
+    pieces: &[Piece<'_>],
+    linker: &mut Linker<'_>,
+    f: &impl LinkedLineFn<S>,
+    out: &mut Vec<u8>,
+    state: &mut S,
+) -> Result<(), LinkError> {
+    let long = ParseError::line_too_long(block.max_line);
+    let (secret, default_time) = (linker.secret, linker.default_time);
+    let mut failed = None;
+    for p in pieces {
+        p.each_line(block, |line, body| {
+            if failed.is_some() {
+                return;
+            }
+            let Some(body) = body else {
+                return f.call(line, None, Err(&long), out, state);
+            };
+            match parse_input_bytes(body) {
+                Ok(input) => {
+                    let keys = secret.store_keys(input.session.identity.as_ref());
+                    let t = input.observed_at.unwrap_or(default_time);
+                    match linker.store.observe(&keys, t) {
+                        Ok(h) => f.call(line, Some(body), Ok((&input, &h)), out, state),
+                        Err(e) => failed = Some(e),
+                    }
+                }
+                Err(e) => f.call(line, Some(body), Err(&e), out, state),
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// One block on this thread ([`run_sequential`]), its records written.
+fn sequential<S: Merge>(
+    block: &Block,
+    pieces: &[Piece<'_>],
+    linker: &mut Linker<'_>,
+    f: &impl LinkedLineFn<S>,
+    output: &mut impl Write,
+    state: &mut S,
+) -> io::Result<()> {
+    let mut out = Vec::with_capacity(block.bytes.len() / 2 + 64);
+    let mut st = S::default();
+    // On a store failure none of the block's records is written, as on the staged path, so
+    // that what a failed run leaves does not depend on `jobs` either.
+    run_sequential(block, pieces, linker, f, &mut out, &mut st).map_err(link_io)?;
+    output.write_all(&out)?;
+    state.merge(st);
+    Ok(())
+}
+
+/// One block in the three stages of the module docs, on `pool`, its records written.
+#[cfg(feature = "parallel")]
+fn staged<S: Merge>(
+    pool: &rayon::ThreadPool,
+    block: &Block,
+    pieces: &[Piece<'_>],
+    linker: &mut Linker<'_>,
+    f: &impl LinkedLineFn<S>,
+    output: &mut impl Write,
+    state: &mut S,
+) -> io::Result<()> {
+    let (secret, default_time) = (linker.secret, linker.default_time);
+    let parsed: Vec<Vec<(u64, Parsed<'_>)>> = pool.install(|| {
+        pieces
+            .par_iter()
+            .map(|p| parse_piece(block, p, secret, default_time))
+            .collect()
+    });
+    // Stage 2: in line order, one thread.
+    let mut histories: Vec<Vec<LinkHistory>> = Vec::with_capacity(parsed.len());
+    for items in &parsed {
+        let mut hs = Vec::with_capacity(items.len());
+        for (_, item) in items {
+            if let Parsed::Input(_, _, keys, t) = item {
+                hs.push(linker.store.observe(keys, *t).map_err(link_io)?);
+            }
+        }
+        histories.push(hs);
+    }
+    // Stage 3.
+    let stage3 = |(items, hs): (&Vec<(u64, Parsed<'_>)>, &Vec<LinkHistory>)| {
+        let mut out = Vec::with_capacity(items.len() * 512);
+        let mut st = S::default();
+        let mut h = hs.iter();
+        for (line, item) in items {
+            match item {
+                Parsed::Error(e, body) => f.call(*line, *body, Err(e), &mut out, &mut st),
+                Parsed::Input(input, body, _, _) => {
+                    let history = h.next().copied().unwrap_or_default();
+                    f.call(*line, Some(body), Ok((input, &history)), &mut out, &mut st);
+                }
+            }
+        }
+        (out, st)
+    };
+    let pairs: Vec<_> = parsed.iter().zip(histories.iter()).collect();
+    let outs: Vec<(Vec<u8>, S)> = pool.install(|| pairs.into_par_iter().map(stage3).collect());
+    for (out, st) in outs {
+        output.write_all(&out)?;
+        state.merge(st);
+    }
+    Ok(())
 }
 
 /// Stream `input` to `output` through `f`, each line parsed once and given its link history
@@ -139,71 +270,16 @@ pub(crate) fn run_linked<S: Merge>(
     };
     #[cfg(not(feature = "parallel"))]
     let _ = MAX_JOBS;
-    let (secret, default_time) = (linker.secret, linker.default_time);
     while reader.next_block(&mut block)? {
         let pieces = split_pieces(&block.bytes, next_line);
         next_line += pieces.iter().map(|p| p.lines).sum::<u64>();
-        let block = &block;
         #[cfg(feature = "parallel")]
-        let parsed: Vec<Vec<(u64, Parsed<'_>)>> = match &pool {
-            Some(pool) => pool.install(|| {
-                pieces
-                    .par_iter()
-                    .map(|p| parse_piece(block, p, secret, default_time))
-                    .collect()
-            }),
-            None => pieces
-                .iter()
-                .map(|p| parse_piece(block, p, secret, default_time))
-                .collect(),
-        };
-        #[cfg(not(feature = "parallel"))]
-        let parsed: Vec<Vec<(u64, Parsed<'_>)>> = pieces
-            .iter()
-            .map(|p| parse_piece(block, p, secret, default_time))
-            .collect();
-        // Stage 2: in line order, one thread.
-        let mut histories: Vec<Vec<LinkHistory>> = Vec::with_capacity(parsed.len());
-        for items in &parsed {
-            let mut hs = Vec::with_capacity(items.len());
-            for (_, item) in items {
-                if let Parsed::Input(_, _, keys, t) = item {
-                    hs.push(linker.store.observe(keys, *t).map_err(link_io)?);
-                }
-            }
-            histories.push(hs);
+        match &pool {
+            Some(pool) => staged(pool, &block, &pieces, linker, f, &mut output, &mut state)?,
+            None => sequential(&block, &pieces, linker, f, &mut output, &mut state)?,
         }
-        // Stage 3.
-        let stage3 = |(items, hs): (&Vec<(u64, Parsed<'_>)>, &Vec<LinkHistory>)| {
-            let mut out = Vec::with_capacity(items.len() * 512);
-            let mut st = S::default();
-            let mut h = hs.iter();
-            for (line, item) in items {
-                match item {
-                    Parsed::Error(e, body) => f.call(*line, *body, Err(e), &mut out, &mut st),
-                    Parsed::Input(input, body, _, _) => {
-                        let history = h.next().copied().unwrap_or_default();
-                        f.call(*line, Some(body), Ok((input, &history)), &mut out, &mut st);
-                    }
-                }
-            }
-            (out, st)
-        };
-        let work = parsed.iter().zip(histories.iter());
-        #[cfg(feature = "parallel")]
-        let outs: Vec<(Vec<u8>, S)> = match &pool {
-            Some(pool) => pool.install(|| {
-                let pairs: Vec<_> = work.collect();
-                pairs.into_par_iter().map(stage3).collect()
-            }),
-            None => work.map(stage3).collect(),
-        };
         #[cfg(not(feature = "parallel"))]
-        let outs: Vec<(Vec<u8>, S)> = work.map(stage3).collect();
-        for (out, st) in outs {
-            output.write_all(&out)?;
-            state.merge(st);
-        }
+        sequential(&block, &pieces, linker, f, &mut output, &mut state)?;
         progress(reader.bytes_read, next_line - 1);
     }
     output.flush()?;

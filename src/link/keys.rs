@@ -95,6 +95,18 @@ impl LinkSecret {
 
     /// The linkage keys of an identity (see [`LinkKeys`]).
     pub fn keys(&self, identity: Option<&Identity<'_>>) -> LinkKeys {
+        self.derive(identity, Derive::All)
+    }
+
+    /// The keys a store reads of an identity: as [`LinkSecret::keys`], but without the keys
+    /// no store looks at, which cost an HMAC each. The name and date of birth alone are
+    /// read only beside an SSN, the name with the date of birth only as the identity where
+    /// there is no SSN, and the phone, email and address only with an identity.
+    pub(crate) fn store_keys(&self, identity: Option<&Identity<'_>>) -> LinkKeys {
+        self.derive(identity, Derive::Store)
+    }
+
+    fn derive(&self, identity: Option<&Identity<'_>>, what: Derive) -> LinkKeys {
         let mut k = LinkKeys {
             key_id: self.id,
             ..LinkKeys::default()
@@ -108,6 +120,7 @@ impl LinkSecret {
             .as_deref()
             .and_then(ssn_digits)
             .map(|s| self.key(Tag::Ssn, &s));
+        let all = what == Derive::All;
         let name = name_key_text(&fields);
         let dob = id
             .date_of_birth
@@ -117,10 +130,17 @@ impl LinkSecret {
                 use chrono::Datelike;
                 format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
             });
-        k.name = name.as_deref().map(|n| self.key(Tag::Name, n));
-        k.dob = dob.as_deref().map(|d| self.key(Tag::Dob, d));
-        if let (Some(n), Some(d)) = (&name, &dob) {
-            k.name_dob = Some(self.key(Tag::NameDob, &format!("{n}|{d}")));
+        if all || k.ssn.is_some() {
+            k.name = name.as_deref().map(|n| self.key(Tag::Name, n));
+            k.dob = dob.as_deref().map(|d| self.key(Tag::Dob, d));
+        }
+        if all || k.ssn.is_none() {
+            if let (Some(n), Some(d)) = (&name, &dob) {
+                k.name_dob = Some(self.key(Tag::NameDob, &format!("{n}|{d}")));
+            }
+        }
+        if !all && k.identity().is_none() {
+            return k;
         }
         k.phone = id.phone_number.as_deref().and_then(|p| {
             let p = p.trim();
@@ -150,6 +170,13 @@ impl LinkSecret {
         k.copy_from_slice(&full[..KEY_BYTES]);
         LinkKey(k)
     }
+}
+
+/// Which keys [`LinkSecret::derive`] derives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Derive {
+    All,
+    Store,
 }
 
 /// Domain separation: the same text under two tags gives two unrelated keys.
