@@ -301,7 +301,8 @@ impl Side {
         // The link history is no input bytes but changes the decision: its counts, as the
         // JSON of `LinkHistory` (fields in declaration order), are part `l`.
         if let Some(link) = parts.context.link {
-            let bytes = serde_json::to_vec(link).unwrap_or_default();
+            let mut bytes = Vec::with_capacity(400);
+            link.write_json(&mut bytes);
             h.update([b'l']);
             h.update((bytes.len() as u64).to_le_bytes());
             h.update(&bytes);
