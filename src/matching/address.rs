@@ -1,6 +1,8 @@
 //! Address comparison: USPS Publication 28 abbreviations (common street suffixes, directionals,
 //! secondary unit designators), unit in `street2` or inline, ZIP+4 vs ZIP5, state name vs code.
 
+use std::sync::LazyLock;
+
 use super::fold::{jw, osa, Fields, Toks};
 use super::{AddressMatch, IdentityFields};
 
@@ -266,11 +268,46 @@ fn lookup<'t>(table: &'t [(&'static str, &'static str)], w: &str) -> Option<&'t 
         .map(|(_, v)| *v)
 }
 
+/// A table's keys packed into integers: at most 16 bytes, big-endian and zero-padded, so that
+/// their order is the strings' order (folded words hold no NUL). A lookup is then a binary
+/// search over integers instead of a string compare per step; every word of every street
+/// line is looked up twice (keys, validation and matching all fold addresses).
+struct Packed {
+    keys: Vec<u128>,
+    vals: Vec<&'static str>,
+}
+
+impl Packed {
+    /// The entries of `table` whose key packs (the street and unit tables' keys all do).
+    fn new(table: &[(&'static str, &'static str)]) -> Packed {
+        let (keys, vals) = table
+            .iter()
+            .filter_map(|(k, v)| Some((pack(k)?, *v)))
+            .unzip();
+        Packed { keys, vals }
+    }
+
+    fn get(&self, w: &str) -> Option<&'static str> {
+        let i = self.keys.binary_search(&pack(w)?).ok()?;
+        self.vals.get(i).copied()
+    }
+}
+
+fn pack(w: &str) -> Option<u128> {
+    let b = w.as_bytes();
+    let mut a = [0u8; 16];
+    a.get_mut(..b.len())?.copy_from_slice(b);
+    Some(u128::from_be_bytes(a))
+}
+
+static STREET_INDEX: LazyLock<Packed> = LazyLock::new(|| Packed::new(STREET_WORDS));
+static UNIT_INDEX: LazyLock<Packed> = LazyLock::new(|| Packed::new(UNIT_WORDS));
+
 fn street_word(w: &str) -> &str {
     if w.len() > 12 || w.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
         return w;
     }
-    lookup(STREET_WORDS, w).unwrap_or(w)
+    STREET_INDEX.get(w).unwrap_or(w)
 }
 
 /// Unit designator lookup (digit-leading and long tokens are never designators).
@@ -278,7 +315,7 @@ fn unit_word(w: &str) -> Option<&'static str> {
     if w.len() > 10 || w.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
         return None;
     }
-    lookup(UNIT_WORDS, w)
+    UNIT_INDEX.get(w)
 }
 
 const STREET: usize = 0;
@@ -690,6 +727,21 @@ mod tests {
         }
         assert_eq!(lookup(STREET_WORDS, "street"), Some("st"));
         assert_eq!(lookup(STREET_WORDS, "main"), None);
+        // Every key packs, and the packed index answers as the table.
+        for (t, index) in [(STREET_WORDS, &*STREET_INDEX), (UNIT_WORDS, &*UNIT_INDEX)] {
+            assert_eq!(index.keys.len(), t.len());
+            for (k, v) in t {
+                assert_eq!(index.get(k), Some(*v));
+                for probe in [
+                    &k[1..],
+                    &k[..k.len() - 1],
+                    &format!("{k}s"),
+                    &format!("a{k}"),
+                ] {
+                    assert_eq!(index.get(probe), lookup(t, probe), "{probe}");
+                }
+            }
+        }
     }
 
     #[test]
