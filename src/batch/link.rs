@@ -3,9 +3,13 @@
 //! A line's history depends on every earlier line, so its record depends on order. With
 //! several jobs, each block of lines goes through three stages:
 //! 1. in parallel, per piece: parse each line once and derive its keys;
-//! 2. on one thread, in line order: record each observation in the store and keep the
-//!    history it returns (the memory store does this in well under a microsecond a line);
+//! 2. on the calling thread, in line order: record each observation in the store and keep
+//!    the history it returns (the memory store does this in under a microsecond a line);
 //! 3. in parallel, per piece: decide with the history and write the records.
+//!
+//! The stages overlap: a piece is observed as soon as it and every piece before it are
+//! parsed, and decided as soon as it is observed, while the pool parses and decides others.
+//! The store stays on the calling thread, so it need not be `Send`.
 //!
 //! With one job the same calls run line by line (parse, keys, observe, decide, write), so
 //! no parsed line outlives its record. Either way the bytes out do not depend on `jobs`.
@@ -14,9 +18,6 @@
 //! block: the parsed lines of a block (4 MiB of input) live until its records are written.
 
 use std::io::{self, Read, Write};
-
-#[cfg(feature = "parallel")]
-use rayon::prelude::*;
 
 use super::{split_pieces, Block, BlockReader, Merge, Options, Piece, Summary, MAX_JOBS};
 use crate::api::Scorer;
@@ -189,7 +190,10 @@ fn sequential<S: Merge>(
     Ok(())
 }
 
-/// One block in the three stages of the module docs, on `pool`, its records written.
+/// One block in the three stages of the module docs, its records written. This thread runs
+/// stage 2 while `pool` runs stages 1 and 3: each piece is observed as soon as it and every
+/// piece before it is parsed, and decided as soon as it is observed, so the serial stage
+/// overlaps the parallel ones instead of leaving the pool idle.
 #[cfg(feature = "parallel")]
 fn staged<S: Merge>(
     pool: &rayon::ThreadPool,
@@ -200,47 +204,99 @@ fn staged<S: Merge>(
     output: &mut impl Write,
     state: &mut S,
 ) -> io::Result<()> {
+    use std::sync::mpsc;
+
     let (secret, default_time) = (linker.secret, linker.default_time);
-    let parsed: Vec<Vec<(u64, Parsed<'_>)>> = pool.install(|| {
-        pieces
-            .par_iter()
-            .map(|p| parse_piece(block, p, secret, default_time))
-            .collect()
-    });
-    // Stage 2: in line order, one thread.
-    let mut histories: Vec<Vec<LinkHistory>> = Vec::with_capacity(parsed.len());
-    for items in &parsed {
-        let mut hs = Vec::with_capacity(items.len());
-        for (_, item) in items {
-            if let Parsed::Input(_, _, keys, t) = item {
-                hs.push(linker.store.observe(keys, *t).map_err(link_io)?);
-            }
+    let n = pieces.len();
+    let mut outs: Vec<Option<(Vec<u8>, S)>> = (0..n).map(|_| None).collect();
+    let failed = pool.in_place_scope(|scope| {
+        let (parsed_tx, parsed_rx) = mpsc::channel();
+        let (out_tx, out_rx) = mpsc::channel();
+        for (i, p) in pieces.iter().enumerate() {
+            let tx = parsed_tx.clone();
+            scope.spawn(move |_| {
+                // The receiver outlives every task of the scope.
+                let _ = tx.send((i, parse_piece(block, p, secret, default_time)));
+            });
         }
-        histories.push(hs);
-    }
-    // Stage 3.
-    let stage3 = |(items, hs): (&Vec<(u64, Parsed<'_>)>, &Vec<LinkHistory>)| {
-        let mut out = Vec::with_capacity(items.len() * 512);
-        let mut st = S::default();
-        let mut h = hs.iter();
-        for (line, item) in items {
-            match item {
-                Parsed::Error(e, body) => f.call(*line, *body, Err(e), &mut out, &mut st),
-                Parsed::Input(input, body, _, _) => {
-                    let history = h.next().copied().unwrap_or_default();
-                    f.call(*line, Some(body), Ok((input, &history)), &mut out, &mut st);
+        drop(parsed_tx);
+        // Stage 2, in piece order: parsed pieces may arrive in any order.
+        let mut waiting: Vec<Option<Vec<(u64, Parsed<'_>)>>> = (0..n).map(|_| None).collect();
+        let mut next = 0;
+        let mut failed = None;
+        while next < n {
+            let Ok((i, items)) = parsed_rx.recv() else {
+                break;
+            };
+            if let Some(slot) = waiting.get_mut(i) {
+                *slot = Some(items);
+            }
+            while let Some(items) = waiting.get_mut(next).and_then(Option::take) {
+                let mut hs = Vec::with_capacity(items.len());
+                for (_, item) in &items {
+                    if let Parsed::Input(_, _, keys, t) = item {
+                        match linker.store.observe(keys, *t) {
+                            Ok(h) => hs.push(h),
+                            Err(e) => {
+                                failed = Some(e);
+                                break;
+                            }
+                        }
+                    }
                 }
+                if failed.is_some() {
+                    break;
+                }
+                let tx = out_tx.clone();
+                let index = next;
+                scope.spawn(move |_| {
+                    let _ = tx.send((index, decide_piece(&items, &hs, f)));
+                });
+                next += 1;
+            }
+            if failed.is_some() {
+                break;
             }
         }
-        (out, st)
-    };
-    let pairs: Vec<_> = parsed.iter().zip(histories.iter()).collect();
-    let outs: Vec<(Vec<u8>, S)> = pool.install(|| pairs.into_par_iter().map(stage3).collect());
-    for (out, st) in outs {
+        drop(out_tx);
+        for (i, done) in out_rx {
+            if let Some(slot) = outs.get_mut(i) {
+                *slot = Some(done);
+            }
+        }
+        failed
+    });
+    // On a store failure none of the block's records is written.
+    if let Some(e) = failed {
+        return Err(link_io(e));
+    }
+    for (out, st) in outs.into_iter().flatten() {
         output.write_all(&out)?;
         state.merge(st);
     }
     Ok(())
+}
+
+/// Stage 3 on one piece: decide each line with its history and write the records.
+#[cfg(feature = "parallel")]
+fn decide_piece<S: Merge>(
+    items: &[(u64, Parsed<'_>)],
+    hs: &[LinkHistory],
+    f: &impl LinkedLineFn<S>,
+) -> (Vec<u8>, S) {
+    let mut out = Vec::with_capacity(items.len() * 512);
+    let mut st = S::default();
+    let mut h = hs.iter();
+    for (line, item) in items {
+        match item {
+            Parsed::Error(e, body) => f.call(*line, *body, Err(e), &mut out, &mut st),
+            Parsed::Input(input, body, _, _) => {
+                let history = h.next().copied().unwrap_or_default();
+                f.call(*line, Some(body), Ok((input, &history)), &mut out, &mut st);
+            }
+        }
+    }
+    (out, st)
 }
 
 /// Stream `input` to `output` through `f`, each line parsed once and given its link history
