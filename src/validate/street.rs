@@ -13,23 +13,28 @@
 //! read as the Latin letters they imitate. With
 //!
 //! ```text
-//! S      = [ spaces . , - / \ _ ]*          none to many separators
+//! S      = [ anything but a letter or digit ]*
+//!                                           none to many separators: spaces, any
+//!                                           punctuation or symbol (P~O*Box, (PO) Box)
 //! O      = o | 0                            the digit zero stands for the letter O
 //! BOX    = b S O S x | b S x                box, b0x, b-o-x, bx
-//! NUM    = S ( # | No. | Num | Number | Nbr )? S ( letter -? )? digit
-//!                                           the number, glued (Box12) or apart (Box # 12)
+//! NUM    = S ( # | No. | Nr | Num | Number | Nbr )? S ( ( letter -? )? digit | WORD )
+//!                                           the number, glued (Box12) or apart (Box # 12),
+//!                                           or written as a word (Box Twelve)
+//! WORD   = one | two | ... | twenty | thirty | ... | ninety | hundred, a whole word
 //! END    = NUM | S end-of-line              a box needs its number, or nothing after it
 //! START  = start of line, or a character that is no letter
 //! ```
 //!
 //! **PO Box** ([`PoBoxKind::PoBox`]) is any of
-//! * `START p S O S ( BOX | drawer | drwr ) END`: `PO Box 12`, `P.O. Box`, `P/O Box 12`,
-//!   `P-O-B-O-X 12`, `P0 B0X 12`, `POBox12`, `PO Bx 7`, `PO Drawer 5`;
-//! * `START p S O S b NUM`: `POB 12`, `P.O.B.12`;
+//! * `START c? p S O S ( BOX | drawer | drwr ) END`: `PO Box 12`, `P.O. Box`, `P/O Box 12`,
+//!   `P-O-B-O-X 12`, `P0 B0X 12`, `POBox12`, `PO Bx 7`, `PO Drawer 5`, `CPO Box 12`;
+//! * `START p S O S b END`: `POB 12`, `P.O.B.12`, `P.O.B.`;
 //! * `START p O st S ( al )? S ( O ffice | O ff | O fc )? S ( BOX | drawer ) END`:
 //!   `Post Office Box 12`, `Post 0ffice B0x`, `Postal Box 9`, `Postbox 12`, `Post Ofc Box 3`;
 //! * `^ S ( BOX | drawer | drwr ) NUM`: `Box 12`, `Box12`, `B0X #12`, `Drawer 5` at the start;
-//! * `START caller S ( service | svc | srv ) NUM`, `START firm S caller`,
+//! * `START caller S ( service | svc | srv | BOX | drawer | drwr ) NUM` (`Caller Box 9`),
+//!   `START firm S caller`, `START usps S BOX NUM`,
 //!   `START lock S BOX NUM` (`Lockbox 7`), `^ S ( apartado | apdo ) S ( postal )? NUM`
 //!   (Puerto Rico's PO Box);
 //! * a military box line (below) outside a military post office.
@@ -74,8 +79,9 @@ pub(crate) enum PoBoxKind {
     GeneralDelivery,
 }
 
-/// Separators: none to many spaces and punctuation.
-const S: &str = r"[\s.,\-/\\_]*";
+/// Separators: none to many characters that are neither letters nor digits (spaces and any
+/// punctuation or symbol: `P~O*Box`, `(PO) Box`, `P'O' Box` read as `PO Box`).
+const S: &str = r"[^a-z0-9]*";
 /// A letter O or the digit zero.
 const O: &str = r"[o0]";
 /// The line's start, or a character that is no letter.
@@ -85,9 +91,15 @@ fn box_word() -> String {
     format!(r"(?:b{S}{O}{S}x|b{S}x)")
 }
 
-/// The number: an optional introducer then a digit, possibly after one letter and a dash.
+/// Numbers written as words (`PO Box Twelve`), as a whole word.
+const NUMBER_WORDS: &str = "(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\
+     thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|\
+     sixty|seventy|eighty|ninety|hundred)(?:[^a-z]|$)";
+
+/// The number: an optional introducer then a digit, possibly after one letter and a dash, or
+/// a number written as a word.
 fn number() -> String {
-    format!(r"{S}(?:\#|n[o0]\.?|num(?:ber)?\.?|nbr\.?)?{S}(?:[a-z]-?)?\d")
+    format!(r"{S}(?:\#|n[o0]\.?|nr\.?|num(?:ber)?\.?|nbr\.?)?{S}(?:(?:[a-z]-?)?\d|{NUMBER_WORDS})")
 }
 
 /// A number, or nothing but separators to the end of the line.
@@ -106,11 +118,12 @@ fn build(pattern: &str) -> Option<Regex> {
 static PO_BOX: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let (bx, num, end) = (box_word(), number(), end());
     let alternatives = [
-        format!(r"{START}p{S}{O}{S}(?:{bx}|drawer|drwr){end}"),
-        format!(r"{START}p{S}{O}{S}b{num}"),
+        format!(r"{START}c?p{S}{O}{S}(?:{bx}|drawer|drwr){end}"),
+        format!(r"{START}p{S}{O}{S}b{end}"),
         format!(r"{START}p{O}st{S}(?:al)?{S}(?:{O}ffice|{O}ff|{O}fc)?{S}(?:{bx}|drawer){end}"),
         format!(r"^{S}(?:{bx}|drawer|drwr){num}"),
-        format!(r"{START}caller{S}(?:service|svc|srv){num}"),
+        format!(r"{START}caller{S}(?:service|svc|srv|{bx}|drawer|drwr){num}"),
+        format!(r"{START}usps{S}{bx}{num}"),
         format!(r"{START}firm{S}caller"),
         format!(r"{START}lock{S}{bx}{num}"),
         format!(r"^{S}(?:apartado|apdo){S}(?:postal{S})?{num}"),
@@ -318,6 +331,28 @@ mod tests {
             "Drawer 5",
             "Post Office Drawer 3",
             "Caller Service 12",
+            "Caller Box 9",
+            "CALLER BOX 1234",
+            "caller bx 12",
+            "Caller Drawer 5",
+            "USPS Box 12",
+            "CPO Box 12",
+            "P.O.B.",
+            // Any punctuation or symbol between the letters; numbers written as words.
+            "PO~Box 12",
+            "PO*Box 12",
+            "PO+Box 12",
+            "PO:Box 12",
+            "PO;Box 12",
+            "PO|Box 12",
+            "P'O' Box 12",
+            "\"PO\" Box 12",
+            "(PO) Box 12",
+            "PO Box Nr 12",
+            "PO Box Twelve",
+            "PO Box One",
+            "Box Twelve",
+            "P\u{200b}O Box 12",
             "Caller Svc 9",
             "Firm Caller",
             "Lockbox 77",
@@ -419,6 +454,12 @@ mod tests {
         "HC 1 Box 3",
         "Rural Route 2 Box 45",
         "123 Caller Rd",
+        "Caller Box Rd",
+        "12 Boxer Twelve Rd",
+        "Box Tenmile Rd",
+        "1 Campo Box Rd",
+        "12 Tempo Bx Ln",
+        "123 Pob Rd",
         "Pmbroke Ave",
         "Apartment 4",
         "Apt 12",
@@ -515,6 +556,7 @@ mod tests {
             3 => Just(String::new()),
             3 => Just(" ".to_owned()),
             1 => "[ ./\\-]{1,3}",
+            1 => "[ -/:-@\\[-`{-~]{1,3}",
             1 => " {2,4}",
         ]
         .boxed()
@@ -545,8 +587,15 @@ mod tests {
             sep(),
             prop_oneof![3 => Just(String::new()), 1 => "[A-Z]-?"],
             1u32..100_000,
+            prop_oneof![
+                4 => Just(None),
+                1 => select(vec!["one", "Two", "SEVEN", "twelve", "Twenty", "ninety", "Hundred"]).prop_map(Some),
+            ],
         )
-            .prop_map(|(a, intro, b, unit, n)| format!("{a}{intro}{b}{unit}{n}"))
+            .prop_map(|(a, intro, b, unit, n, word)| match word {
+                Some(w) => format!("{a}{intro}{b}{w}"),
+                None => format!("{a}{intro}{b}{unit}{n}"),
+            })
             .boxed()
     }
 
@@ -606,11 +655,15 @@ mod tests {
                     "caller service",
                     "caller svc",
                     "caller  srv",
-                    "callerservice"
+                    "callerservice",
+                    "caller drawer",
                 ]),
                 num()
             )
                 .prop_map(|(c, n)| format!("{c}{n}"))
+                .boxed(),
+            (select(vec!["caller", "usps"]), sep(), box_word(), num())
+                .prop_map(|(c, s, b, n)| format!("{c}{s}{b}{n}"))
                 .boxed(),
             (select(vec!["lock", "lock "]), box_word(), num())
                 .prop_map(|(l, b, n)| format!("{l}{b}{n}"))
