@@ -189,7 +189,7 @@ impl SsnNode {
 ///
 /// Per key it keeps the latest time each other value was seen with it, the times of an
 /// identity's sessions, and when each SSN was first seen; at most 1,024 entries per key.
-/// Memory grows with the distinct keys within the retention horizon: about 500 bytes per
+/// Memory grows with the distinct keys within the retention horizon: about 630 bytes per
 /// observation whose keys are all new, nothing more for a key seen again (see the README).
 ///
 /// # Example
