@@ -15,16 +15,15 @@
 //! no parsed line outlives its record. Either way the bytes out do not depend on `jobs`.
 //!
 //! Memory is the store's (bounded by distinct keys within the retention horizon) plus one
-//! block: the parsed lines of a block (4 MiB of input) live until its records are written.
+//! block (4 MiB of input); with several jobs the parsed lines of a block also live until its
+//! records are written.
 
 use std::io::{self, Read, Write};
 
 use super::{split_pieces, Block, BlockReader, Merge, Options, Piece, Summary, MAX_JOBS};
 use crate::api::Scorer;
 use crate::error::ParseError;
-#[cfg(feature = "parallel")]
-use crate::link::LinkKeys;
-use crate::link::{LinkError, LinkHistory, LinkSecret, LinkStore};
+use crate::link::{LinkError, LinkHistory, LinkKeys, LinkSecret, LinkStore};
 use crate::session::{parse_input_bytes, Input};
 
 /// What links a batch's lines: the store that records them, the secret their keys are derived
@@ -105,8 +104,7 @@ fn parse_line<'b>(
         None => Parsed::Error(long.clone(), None),
         Some(body) => match parse_input_bytes(body) {
             Ok(input) => {
-                let keys = secret.store_keys(input.session.identity.as_ref());
-                let t = input.observed_at.unwrap_or(default_time);
+                let (keys, t) = observation(&input, secret, default_time);
                 Parsed::Input(input, body, keys, t)
             }
             Err(e) => Parsed::Error(e, Some(body)),
@@ -130,48 +128,18 @@ fn parse_piece<'b>(
     items
 }
 
-/// The three stages on one thread, line by line: with nothing to overlap, a line's parse
-/// need not outlive its record (no block of parsed lines is kept, moved or dropped later).
-/// The same calls in the same order as the staged path, so the same bytes.
-fn run_sequential<S>(
-    block: &Block,
-    pieces: &[Piece<'_>],
-    linker: &mut Linker<'_>,
-    f: &impl LinkedLineFn<S>,
-    out: &mut Vec<u8>,
-    state: &mut S,
-) -> Result<(), LinkError> {
-    let long = ParseError::line_too_long(block.max_line);
-    let (secret, default_time) = (linker.secret, linker.default_time);
-    let mut failed = None;
-    for p in pieces {
-        p.each_line(block, |line, body| {
-            if failed.is_some() {
-                return;
-            }
-            let Some(body) = body else {
-                return f.call(line, None, Err(&long), out, state);
-            };
-            match parse_input_bytes(body) {
-                Ok(input) => {
-                    let keys = secret.store_keys(input.session.identity.as_ref());
-                    let t = input.observed_at.unwrap_or(default_time);
-                    match linker.store.observe(&keys, t) {
-                        Ok(h) => f.call(line, Some(body), Ok((&input, &h)), out, state),
-                        Err(e) => failed = Some(e),
-                    }
-                }
-                Err(e) => f.call(line, Some(body), Err(&e), out, state),
-            }
-        });
-        if let Some(e) = failed {
-            return Err(e);
-        }
-    }
-    Ok(())
+/// What a parsed line is observed as: the keys a store reads, and its time.
+fn observation(input: &Input<'_>, secret: &LinkSecret, default_time: i64) -> (LinkKeys, i64) {
+    (
+        secret.store_keys(input.session.identity.as_ref()),
+        input.observed_at.unwrap_or(default_time),
+    )
 }
 
-/// One block on this thread ([`run_sequential`]), its records written.
+/// One block on this thread, its records written: the three stages line by line. With
+/// nothing to overlap, a line's parse need not outlive its record (no block of parsed lines
+/// is kept, moved or dropped later). The same calls in the same order as [`staged`], so the
+/// same bytes.
 fn sequential<S: Merge>(
     block: &Block,
     pieces: &[Piece<'_>],
@@ -180,11 +148,36 @@ fn sequential<S: Merge>(
     output: &mut impl Write,
     state: &mut S,
 ) -> io::Result<()> {
+    let long = ParseError::line_too_long(block.max_line);
+    let (secret, default_time) = (linker.secret, linker.default_time);
     let mut out = Vec::with_capacity(block.bytes.len() / 2 + 64);
     let mut st = S::default();
+    let mut failed = None;
+    for p in pieces {
+        p.each_line(block, |line, body| {
+            if failed.is_some() {
+                return;
+            }
+            let Some(body) = body else {
+                return f.call(line, None, Err(&long), &mut out, &mut st);
+            };
+            match parse_input_bytes(body) {
+                Ok(input) => {
+                    let (keys, t) = observation(&input, secret, default_time);
+                    match linker.store.observe(&keys, t) {
+                        Ok(h) => f.call(line, Some(body), Ok((&input, &h)), &mut out, &mut st),
+                        Err(e) => failed = Some(e),
+                    }
+                }
+                Err(e) => f.call(line, Some(body), Err(&e), &mut out, &mut st),
+            }
+        });
+    }
     // On a store failure none of the block's records is written, as on the staged path, so
     // that what a failed run leaves does not depend on `jobs` either.
-    run_sequential(block, pieces, linker, f, &mut out, &mut st).map_err(link_io)?;
+    if let Some(e) = failed {
+        return Err(link_io(e));
+    }
     output.write_all(&out)?;
     state.merge(st);
     Ok(())
@@ -224,7 +217,7 @@ fn staged<S: Merge>(
         let mut waiting: Vec<Option<Vec<(u64, Parsed<'_>)>>> = (0..n).map(|_| None).collect();
         let mut next = 0;
         let mut failed = None;
-        while next < n {
+        'pieces: while next < n {
             let Ok((i, items)) = parsed_rx.recv() else {
                 break;
             };
@@ -232,30 +225,26 @@ fn staged<S: Merge>(
                 *slot = Some(items);
             }
             while let Some(items) = waiting.get_mut(next).and_then(Option::take) {
-                let mut hs = Vec::with_capacity(items.len());
-                for (_, item) in &items {
-                    if let Parsed::Input(_, _, keys, t) = item {
-                        match linker.store.observe(keys, *t) {
-                            Ok(h) => hs.push(h),
-                            Err(e) => {
-                                failed = Some(e);
-                                break;
-                            }
-                        }
+                let observed: Result<Vec<LinkHistory>, LinkError> = items
+                    .iter()
+                    .filter_map(|(_, item)| match item {
+                        Parsed::Input(_, _, keys, t) => Some(linker.store.observe(keys, *t)),
+                        Parsed::Error(..) => None,
+                    })
+                    .collect();
+                let hs = match observed {
+                    Ok(hs) => hs,
+                    Err(e) => {
+                        failed = Some(e);
+                        break 'pieces;
                     }
-                }
-                if failed.is_some() {
-                    break;
-                }
+                };
                 let tx = out_tx.clone();
                 let index = next;
                 scope.spawn(move |_| {
                     let _ = tx.send((index, decide_piece(&items, &hs, f)));
                 });
                 next += 1;
-            }
-            if failed.is_some() {
-                break;
             }
         }
         drop(out_tx);

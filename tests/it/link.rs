@@ -272,6 +272,68 @@ fn memory_erases_a_subject() {
     assert_eq!(store.entries(), 5);
 }
 
+/// A store that fails on its sixth observation.
+struct FailingStore(MemoryStore);
+
+impl LinkStore for FailingStore {
+    fn observe(
+        &mut self,
+        keys: &LinkKeys,
+        at: i64,
+    ) -> Result<LinkHistory, layer_risk::link::LinkError> {
+        if self.0.observations() == 5 {
+            return Err(layer_risk::link::LinkError::Store("disk full".into()));
+        }
+        self.0.observe(keys, at)
+    }
+    fn erase(&mut self, subject: &LinkKeys) -> Result<u64, layer_risk::link::LinkError> {
+        self.0.erase(subject)
+    }
+    fn purge(&mut self, now: i64) -> Result<u64, layer_risk::link::LinkError> {
+        self.0.purge(now)
+    }
+}
+
+/// A store failure ends a linked run with the store's error, and leaves the same output for
+/// one job as for several: none of the failing block's records.
+#[test]
+fn a_store_failure_ends_the_run_alike_for_any_jobs() {
+    let lines = ring_export(50, 9, 0.1);
+    let export: Vec<u8> = lines
+        .iter()
+        .flat_map(|l| [&l.bytes[..], b"\n"].concat())
+        .collect();
+    let scorer = Scorer::new(
+        RuleSet::embedded_default().clone(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+    );
+    let s = secret();
+    let mut outs = Vec::new();
+    for jobs in [1, 2] {
+        let mut store = FailingStore(MemoryStore::default());
+        let mut linker = layer_risk::batch::Linker {
+            store: &mut store,
+            secret: &s,
+            default_time: 0,
+        };
+        let mut out = Vec::new();
+        let e = layer_risk::batch::score_linked(
+            &export[..],
+            &mut out,
+            &scorer,
+            &mut linker,
+            layer_risk::batch::Options::new(jobs),
+            |_, _| {},
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "link store: disk full", "jobs {jobs}");
+        assert_eq!(store.0.observations(), 5, "jobs {jobs}");
+        outs.push(out);
+    }
+    assert_eq!(outs[0], outs[1]);
+    assert!(outs[0].is_empty());
+}
+
 /// Rings are found with the right counts under every shipped file: every reuse at or past a
 /// rule's threshold steps up with its link rule; no first occurrence, household member or
 /// returning user gets a link rule.
