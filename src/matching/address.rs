@@ -270,8 +270,8 @@ fn lookup<'t>(table: &'t [(&'static str, &'static str)], w: &str) -> Option<&'t 
 
 /// A table's keys packed into integers: at most 16 bytes, big-endian and zero-padded, so that
 /// their order is the strings' order (folded words hold no NUL). A lookup is then a binary
-/// search over integers instead of a string compare per step; every word of every street
-/// line is looked up twice (keys, validation and matching all fold addresses).
+/// search over integers instead of a string compare per step (linkage keys and identity
+/// matching look up every word of every street line, most of them twice).
 struct Packed {
     keys: Vec<u128>,
     vals: Vec<&'static str>,
