@@ -587,3 +587,35 @@ proptest::proptest! {
         }
     }
 }
+
+/// The keys `store_keys` leaves out are ones no store reads: on a ring export, a store
+/// fed the store keys returns the history a store fed every key returns, line by line.
+#[test]
+fn store_keys_give_the_same_history() {
+    use crate::link::{LinkSecret, LinkStore, MemoryStore};
+    let s = LinkSecret::from_bytes(vec![7u8; 32]).unwrap();
+    let mut g = Generator::new(GenConfig {
+        count: 3000,
+        seed: 4,
+        rings: 0.05,
+        ..GenConfig::default()
+    });
+    let (mut all, mut some) = (MemoryStore::default(), MemoryStore::default());
+    let (mut buf, mut i, mut fewer, mut linked) = (Vec::new(), 0, 0, 0);
+    while g.next_line(&mut buf).is_some() {
+        let input = crate::session::parse_input_bytes(&buf).unwrap();
+        let id = input.session.identity.as_ref();
+        let (k, sk) = (s.keys(id), s.store_keys(id));
+        fewer += usize::from(k != sk);
+        let at = g.observed_at(i);
+        let h = all.observe(&k, at).unwrap();
+        assert_eq!(h, some.observe(&sk, at).unwrap(), "line {}", i + 1);
+        linked += usize::from(h != crate::link::LinkHistory::default());
+        buf.clear();
+        i += 1;
+    }
+    assert!(
+        fewer > 2500 && linked > 100,
+        "{fewer} lines with fewer keys, {linked} linked"
+    );
+}
